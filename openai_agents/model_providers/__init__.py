@@ -1,0 +1,1 @@
+"""OpenAI Agents SDK agents on any model provider, run inside Temporal workflows."""

@@ -1,0 +1,104 @@
+"""What every sample script shares: arguments, logging, error reporting."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Callable, Coroutine
+from datetime import timedelta
+from typing import Any
+
+from temporalio.client import WorkflowFailureError
+from temporalio.exceptions import ApplicationError, FailureError, TimeoutError
+
+from openai_agents.model_providers.configuration import (
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_MODEL_CALL_TIMEOUT,
+    ConfigurationError,
+    ModelCallPolicy,
+)
+
+EXIT_WORKFLOW_FAILED = 1
+EXIT_CONFIGURATION_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+DEFAULT_PROMPT = "What's the weather in Tokyo?"
+
+
+def add_verbose_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="debug logging and full tracebacks"
+    )
+
+
+def add_model_call_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_MODEL_CALL_TIMEOUT.total_seconds(),
+        metavar="SECONDS",
+        help="start-to-close timeout of each model call (default: %(default)g)",
+    )
+    parser.add_argument(
+        "--max-attempts",
+        type=int,
+        default=DEFAULT_MAX_ATTEMPTS,
+        metavar="N",
+        help="attempts per model call before the workflow fails (default: %(default)d)",
+    )
+
+
+def model_call_policy(args: argparse.Namespace) -> ModelCallPolicy:
+    return ModelCallPolicy(timeout=timedelta(seconds=args.timeout), max_attempts=args.max_attempts)
+
+
+def prepare_worker_process(verbose: bool) -> None:
+    """Logging plus the process-wide switches a worker needs before it starts."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("httpx", "httpcore", "openai", "openai.agents"):
+        logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
+    # The Agents SDK exports traces to OpenAI by default, which needs an OpenAI key these
+    # samples don't have. `set_tracing_disabled()` would be undone: the Temporal plugin
+    # installs a fresh trace provider when the worker starts, and that provider reads
+    # this variable. `setdefault` lets you opt back in with OPENAI_AGENTS_DISABLE_TRACING=0.
+    os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
+
+
+def run_script(main: Callable[[], Coroutine[Any, Any, int]], *, verbose: bool) -> None:
+    """Run a script's async main and turn known failures into one line and an exit code."""
+    try:
+        exit_code: int = asyncio.run(main())
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        exit_code = EXIT_INTERRUPTED
+    except ConfigurationError as error:
+        if verbose:
+            traceback.print_exc()
+        print(f"error: {error}", file=sys.stderr)
+        exit_code = EXIT_CONFIGURATION_ERROR
+    sys.exit(exit_code)
+
+
+def workflow_failure_message(error: WorkflowFailureError) -> str:
+    """The most useful single line from a failed workflow's cause chain.
+
+    That is the first application error (the message our model wrapper or the workflow
+    wrote), else a timeout, else the innermost cause.
+    """
+    cause: BaseException | None = error.cause
+    innermost: BaseException = error
+    while cause is not None:
+        if isinstance(cause, ApplicationError):
+            return cause.message
+        if isinstance(cause, TimeoutError):
+            return f"{cause.message} ({cause.type.name if cause.type else 'timeout'})"
+        innermost = cause
+        cause = cause.cause if isinstance(cause, FailureError) else None
+    return str(innermost)

@@ -1,0 +1,120 @@
+"""The LiteLLM sample's backend: any LiteLLM model string through `LitellmProvider`.
+
+Worker-side only. Importing this module imports LiteLLM (several seconds and ~200 MB),
+so import it only in processes that serve LiteLLM models.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+# LiteLLM fetches its model cost map from the network at import time unless told to use
+# the copy it ships; this must run before the first `import litellm`.
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+import litellm
+from agents import Model, ModelProvider, ModelResponse, ModelSettings
+from agents.extensions.models.litellm_model import LitellmModel
+from agents.extensions.models.litellm_provider import LitellmProvider
+from agents.models import get_default_model
+
+from openai_agents.model_providers.configuration import (
+    ConfigurationError,
+    ModelCallPolicy,
+)
+from openai_agents.model_providers.provider_errors import (
+    ActionableErrorsProvider,
+    ProviderDescription,
+)
+
+# No "Provider List: …" / "Give Feedback" banners on every error; errors are reported
+# by the worker in one line instead.
+litellm.suppress_debug_info = True
+for _name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
+
+
+class BoundedLitellmModel(LitellmModel):
+    """A `LitellmModel` whose calls give up a little before the activity times out and
+    never retry inside LiteLLM, so Temporal's retry policy is the only retry layer."""
+
+    def __init__(self, model: str, request_timeout_seconds: float) -> None:
+        super().__init__(model=model)
+        self._bounds = ModelSettings(
+            extra_args={"timeout": request_timeout_seconds, "num_retries": 0}
+        )
+
+    async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
+        # The Agents SDK and the Temporal model activity pass every argument by keyword.
+        kwargs["model_settings"] = kwargs["model_settings"].resolve(self._bounds)
+        return await super().get_response(*args, **kwargs)
+
+    def stream_response(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["model_settings"] = kwargs["model_settings"].resolve(self._bounds)
+        stream: Any = super().stream_response(*args, **kwargs)
+        return stream
+
+
+class BoundedLitellmProvider(LitellmProvider):
+    """`LitellmProvider`, with every model call bounded in time and not retried by LiteLLM."""
+
+    def __init__(self, request_timeout_seconds: float) -> None:
+        self._request_timeout_seconds = request_timeout_seconds
+
+    def get_model(self, model_name: str | None) -> Model:
+        return BoundedLitellmModel(model_name or get_default_model(), self._request_timeout_seconds)
+
+
+def litellm_provider_name(model: str) -> str:
+    """The LiteLLM provider behind a model string, e.g. "anthropic"."""
+    try:
+        _model, provider, _key, _base = litellm.get_llm_provider(model)
+    except Exception as error:
+        raise ConfigurationError(
+            f"{model!r} is not a LiteLLM model string: use provider/model, "
+            "e.g. anthropic/claude-sonnet-4-5 (see https://docs.litellm.ai/docs/providers)"
+        ) from error
+    return str(provider)
+
+
+def check_litellm_credentials(model: str) -> None:
+    """Fail fast, at worker start, when the model's provider has no API key configured."""
+    provider = litellm_provider_name(model)
+    missing = litellm.validate_environment(model).get("missing_keys") or []
+    if missing:
+        raise ConfigurationError(
+            f"{model} needs {' and '.join(missing)} for {provider}: export "
+            f"{missing[0]}=... before starting the worker, or choose another model with --model"
+        )
+
+
+def describe_litellm(model_name: str | None) -> ProviderDescription:
+    model = model_name or get_default_model()
+    provider = litellm_provider_name(model)
+    prefix = provider.upper()
+    location = (
+        os.environ.get(f"{prefix}_BASE_URL")
+        or os.environ.get(f"{prefix}_API_BASE")
+        or f"{provider}'s default endpoint"
+    )
+    return ProviderDescription(
+        name=f"{provider} (via LiteLLM)",
+        location=location,
+        start_hint=f"check your network, or {prefix}_BASE_URL if you set one",
+        missing_model_hint=(
+            "name a current model with --model (see https://docs.litellm.ai/docs/providers)"
+        ),
+        credentials_hint=f"check {prefix}_API_KEY",
+    )
+
+
+def create_litellm_provider(model: str, policy: ModelCallPolicy) -> ModelProvider:
+    """The provider a LiteLLM worker hands to the Temporal plugin, checked for credentials."""
+    check_litellm_credentials(model)
+    return ActionableErrorsProvider(
+        BoundedLitellmProvider(policy.request_timeout_seconds),
+        describe_litellm,
+        policy.request_timeout_seconds,
+    )

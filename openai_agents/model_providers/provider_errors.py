@@ -1,0 +1,223 @@
+"""Turn model-provider failures into Temporal errors with one actionable line each.
+
+The Temporal plugin maps `openai.APIStatusError` to a bare "Non retryable OpenAI status
+code: 404" and lets connection errors and timeouts through untouched. This wrapper runs
+inside the model activity, classifies every failure as retryable or not, and says what
+to do about it, so the workflow fails (or retries) with a message a person can act on.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import openai
+from agents import Model, ModelProvider, ModelResponse
+from agents.items import TResponseStreamEvent
+from temporalio.exceptions import ApplicationError
+
+_MAX_DETAIL_CHARS = 300
+
+
+@dataclass(frozen=True)
+class ProviderDescription:
+    """What a person needs to hear about one model backend when it fails."""
+
+    name: str
+    location: str
+    start_hint: str
+    missing_model_hint: str
+    """May contain `{model}`."""
+    credentials_hint: str
+
+
+class ActionableErrorsProvider(ModelProvider):
+    """Wraps a model provider so that its models fail with actionable Temporal errors."""
+
+    def __init__(
+        self,
+        inner: ModelProvider,
+        describe: Callable[[str | None], ProviderDescription],
+        request_timeout_seconds: float,
+    ) -> None:
+        self._inner = inner
+        self._describe = describe
+        self._request_timeout_seconds = request_timeout_seconds
+
+    def get_model(self, model_name: str | None) -> Model:
+        return ActionableErrorsModel(
+            self._inner.get_model(model_name),
+            model_name=model_name or "(provider default)",
+            provider=self._describe(model_name),
+            request_timeout_seconds=self._request_timeout_seconds,
+        )
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+class ActionableErrorsModel(Model):
+    def __init__(
+        self,
+        inner: Model,
+        *,
+        model_name: str,
+        provider: ProviderDescription,
+        request_timeout_seconds: float,
+    ) -> None:
+        self._inner = inner
+        self._model_name = model_name
+        self._provider = provider
+        self._request_timeout_seconds = request_timeout_seconds
+
+    async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
+        try:
+            return await self._inner.get_response(*args, **kwargs)
+        except Exception as error:
+            raise self._translate(error) from error
+
+    async def stream_response(
+        self, *args: Any, **kwargs: Any
+    ) -> AsyncIterator[TResponseStreamEvent]:
+        try:
+            async for event in self._inner.stream_response(*args, **kwargs):
+                yield event
+        except Exception as error:
+            raise self._translate(error) from error
+
+    def _translate(self, error: Exception) -> Exception:
+        translated = translate_provider_error(
+            error, self._model_name, self._provider, self._request_timeout_seconds
+        )
+        return translated if translated is not None else error
+
+
+def translate_provider_error(
+    error: Exception,
+    model_name: str,
+    provider: ProviderDescription,
+    request_timeout_seconds: float,
+) -> ApplicationError | None:
+    """The Temporal error for a provider failure, or None to let it through unchanged.
+
+    The error types double as names for `RetryPolicy.non_retryable_error_types`.
+    """
+    where = f"{provider.name} at {provider.location}"
+    # A timeout is a kind of connection error in openai (and LiteLLM), so test it first.
+    if isinstance(error, openai.APITimeoutError):
+        return ApplicationError(
+            f"{where} did not answer model '{model_name}' within "
+            f"{request_timeout_seconds:g}s; the model may be loading or overloaded "
+            "(raise --timeout, or use a smaller model)",
+            type="ModelCallTimeout",
+        )
+    if isinstance(error, openai.APIConnectionError):
+        return ApplicationError(
+            f"cannot reach {where}: {provider.start_hint}", type="ProviderUnreachable"
+        )
+
+    status = _status_code(error)
+    if status is None:
+        return None
+    detail = _provider_detail(error)
+    headers = _response_headers(error)
+    retry_after = _retry_after(headers)
+
+    if status == 404:
+        hint = provider.missing_model_hint.format(model=model_name)
+        return ApplicationError(
+            f"{where} has no model '{model_name}' ({detail}): {hint}",
+            type="ModelNotFound",
+            non_retryable=True,
+        )
+    if status in (401, 403):
+        return ApplicationError(
+            f"{where} rejected the credentials (HTTP {status}: {detail}): "
+            f"{provider.credentials_hint}",
+            type="ProviderAuthenticationFailed",
+            non_retryable=True,
+        )
+    if status == 429:
+        return ApplicationError(
+            f"{where} is rate-limiting requests (HTTP 429: {detail}); retrying"
+            + (f" after {retry_after.total_seconds():g}s" if retry_after else " with backoff"),
+            type="ProviderRateLimited",
+            next_retry_delay=retry_after,
+        )
+    should_retry = headers.get("x-should-retry")
+    if should_retry != "false" and (
+        status in (408, 409) or status >= 500 or should_retry == "true"
+    ):
+        return ApplicationError(
+            f"{where} failed with HTTP {status} ({detail}); retrying",
+            type="ProviderServerError",
+            next_retry_delay=retry_after,
+        )
+    return ApplicationError(
+        f"{where} rejected the request for model '{model_name}' (HTTP {status}: {detail})",
+        type="ProviderRejectedRequest",
+        non_retryable=True,
+    )
+
+
+def _status_code(error: Exception) -> int | None:
+    if isinstance(error, openai.APIStatusError):
+        return error.status_code
+    # LiteLLM's own `APIError` is not an `APIStatusError` but carries the status.
+    status = getattr(error, "status_code", None)
+    return status if isinstance(status, int) else None
+
+
+def _response_headers(error: Exception) -> httpx.Headers:
+    response = getattr(error, "response", None)
+    if isinstance(response, httpx.Response):
+        return response.headers
+    # LiteLLM keeps the provider's headers here when it builds its own response object.
+    litellm_headers = getattr(error, "litellm_response_headers", None)
+    return httpx.Headers(litellm_headers) if litellm_headers else httpx.Headers()
+
+
+def _retry_after(headers: httpx.Headers) -> timedelta | None:
+    """The delay a provider asked for, from `retry-after-ms` or `retry-after`."""
+    milliseconds = headers.get("retry-after-ms")
+    if milliseconds is not None:
+        try:
+            return timedelta(milliseconds=float(milliseconds))
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return timedelta(seconds=float(value))
+    except ValueError:
+        pass
+    try:  # The HTTP-date form.
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return timedelta(seconds=max(0.0, moment.timestamp() - time.time()))
+
+
+def _provider_detail(error: Exception) -> str:
+    """The provider's own error message, on one short line."""
+    text = None
+    body = getattr(error, "body", None)
+    if isinstance(body, dict):
+        nested = body.get("error")
+        if isinstance(nested, dict):
+            text = nested.get("message")
+        elif isinstance(nested, str):
+            text = nested
+        text = text or body.get("message")
+    if not isinstance(text, str) or not text:
+        text = getattr(error, "message", None) or str(error)
+    text = " ".join(str(text).split())
+    if len(text) > _MAX_DETAIL_CHARS:
+        text = text[: _MAX_DETAIL_CHARS - 1] + "…"
+    return text

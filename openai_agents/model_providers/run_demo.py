@@ -1,0 +1,135 @@
+"""The one-command demo: Temporal dev server, worker and a sample workflow in one process.
+
+It starts the bundled Temporal dev server (unless TEMPORAL_ADDRESS or a config profile
+names a server), runs a worker in-process, executes the chosen sample, prints the result
+and a Web UI link, and shuts everything down. For real use, run the worker and workflow
+scripts in two terminals instead (see README.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from agents import ModelProvider
+from temporalio.client import Client
+
+from openai_agents.model_providers.cli import (
+    add_model_call_arguments,
+    add_verbose_argument,
+    model_call_policy,
+    prepare_worker_process,
+    run_script,
+)
+from openai_agents.model_providers.configuration import ModelCallPolicy
+from openai_agents.model_providers.dev_server import local_dev_server
+from openai_agents.model_providers.ollama_openai_compat import create_gpt_oss_provider
+from openai_agents.model_providers.temporal_client import (
+    connect_to_temporal,
+    temporal_address_configured,
+)
+from openai_agents.model_providers.worker import agents_plugin, build_worker
+from openai_agents.model_providers.workflow_starter import (
+    add_workflow_arguments,
+    execute_and_report,
+    unique_workflow_id,
+)
+from openai_agents.model_providers.workflows.gpt_oss_workflow import (
+    DEFAULT_GPT_OSS_MODEL,
+    GptOssWorkflow,
+)
+from openai_agents.model_providers.workflows.litellm_auto_workflow import (
+    DEFAULT_LITELLM_MODEL,
+    LitellmAutoWorkflow,
+)
+
+
+async def _litellm_provider(model: str, policy: ModelCallPolicy) -> ModelProvider:
+    # Imported only when chosen: LiteLLM takes seconds to import.
+    from openai_agents.model_providers.litellm_backend import create_litellm_provider
+
+    return create_litellm_provider(model, policy)
+
+
+@dataclass(frozen=True)
+class Sample:
+    workflow: type
+    run: Callable[..., Awaitable[str]]
+    default_model: str
+    workflow_id_prefix: str
+    create_provider: Callable[[str, ModelCallPolicy], Awaitable[ModelProvider]]
+
+
+SAMPLES = {
+    "gpt-oss": Sample(
+        GptOssWorkflow,
+        GptOssWorkflow.run,
+        DEFAULT_GPT_OSS_MODEL,
+        "litellm-gpt-oss-workflow-id",
+        create_gpt_oss_provider,
+    ),
+    "litellm": Sample(
+        LitellmAutoWorkflow,
+        LitellmAutoWorkflow.run,
+        DEFAULT_LITELLM_MODEL,
+        "litellm-auto-workflow-id",
+        _litellm_provider,
+    ),
+}
+
+
+@asynccontextmanager
+async def temporal(provider: ModelProvider, policy: ModelCallPolicy) -> AsyncIterator[Client]:
+    plugins = [agents_plugin(provider, policy)]
+    if temporal_address_configured():
+        yield await connect_to_temporal(plugins)
+        return
+    print("Starting the bundled Temporal dev server...")
+    async with local_dev_server(plugins) as (client, ui_url):
+        print(f"Temporal Web UI: {ui_url} (it stops when the demo ends)")
+        yield client
+
+
+async def demo(args: argparse.Namespace) -> int:
+    sample = SAMPLES[args.sample]
+    model = args.model or sample.default_model
+    policy = model_call_policy(args)
+    # Check the model backend first: it is the likeliest thing to be missing, and the
+    # check says exactly what to start or set.
+    provider = await sample.create_provider(model, policy)
+    try:
+        async with temporal(provider, policy) as client, build_worker(client, [sample.workflow]):
+            workflow_id = args.workflow_id or unique_workflow_id(sample.workflow_id_prefix)
+            return await execute_and_report(client, sample.run, [args.prompt, model], workflow_id)
+    finally:
+        await provider.aclose()
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--sample",
+        choices=sorted(SAMPLES),
+        default="gpt-oss",
+        help="gpt-oss needs a local Ollama with gpt-oss:20b; litellm needs a provider key "
+        "such as ANTHROPIC_API_KEY (default: %(default)s)",
+    )
+    add_workflow_arguments(parser, default_model="")
+    parser.set_defaults(model=None)
+    add_model_call_arguments(parser)
+    add_verbose_argument(parser)
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    prepare_worker_process(args.verbose)
+    run_script(lambda: demo(args), verbose=args.verbose)
+
+
+if __name__ == "__main__":
+    main()

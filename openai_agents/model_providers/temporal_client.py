@@ -1,0 +1,41 @@
+"""Connecting to Temporal the way every Temporal tool does: through `temporalio.envconfig`.
+
+TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*, TEMPORAL_PROFILE
+and the profiles in TEMPORAL_CONFIG_FILE all work, so the same scripts reach a local dev
+server or Temporal Cloud without code changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from temporalio.client import Client, Plugin
+from temporalio.envconfig import ClientConfig
+
+from openai_agents.model_providers.configuration import ConfigurationError
+
+DEFAULT_TEMPORAL_ADDRESS = "localhost:7233"
+
+
+def temporal_connect_config() -> dict[str, Any]:
+    """Connection settings from the environment and config profile, localhost by default."""
+    config: dict[str, Any] = dict(ClientConfig.load_client_connect_config())
+    config.setdefault("target_host", DEFAULT_TEMPORAL_ADDRESS)
+    return config
+
+
+def temporal_address_configured() -> bool:
+    """Whether the environment or a config profile names a Temporal server."""
+    return "target_host" in ClientConfig.load_client_connect_config()
+
+
+async def connect_to_temporal(plugins: Sequence[Plugin] = ()) -> Client:
+    config = temporal_connect_config()
+    try:
+        return await Client.connect(**config, plugins=plugins)
+    except RuntimeError as error:
+        raise ConfigurationError(
+            f"cannot reach Temporal at {config['target_host']}: start a dev server with "
+            "`uv run temporal server start-dev`, or set TEMPORAL_ADDRESS"
+        ) from error

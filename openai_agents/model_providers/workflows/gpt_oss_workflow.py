@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from agents import Agent, Runner
+from temporalio import workflow
+
+from openai_agents.model_providers.workflows.weather import get_weather
+
+DEFAULT_GPT_OSS_MODEL = "gpt-oss:20b"
+
+
+@workflow.defn
+class GptOssWorkflow:
+    """A haiku agent on OpenAI's open-weight GPT-OSS model, served by a local Ollama.
+
+    The model name is just a string here; the worker's model provider decides which
+    server answers it.
+    """
+
+    @workflow.run
+    async def run(self, prompt: str, model: str = DEFAULT_GPT_OSS_MODEL) -> str:
+        workflow.logger.debug(f"Running the GPT-OSS agent on {model}")
+        agent = Agent(
+            name="Assistant",
+            instructions=(
+                "You only respond in haikus. When asked about the weather always use "
+                "the tool to get the current weather."
+            ),
+            model=model,
+            tools=[get_weather],
+        )
+        result = await Runner.run(agent, prompt)
+        workflow.logger.debug(f"GPT-OSS agent finished after {len(result.raw_responses)} turns")
+        return str(result.final_output)

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from agents import Agent, Runner
+from temporalio import workflow
+
+from openai_agents.model_providers.workflows.weather import get_weather
+
+# The specified model. Anthropic has since retired this id, so every entry point lets
+# you name another LiteLLM model string (e.g. `anthropic/claude-sonnet-4-5`).
+DEFAULT_LITELLM_MODEL = "anthropic/claude-3-5-sonnet-20240620"
+
+
+@workflow.defn
+class LitellmAutoWorkflow:
+    """A haiku agent whose model is a LiteLLM model string.
+
+    The workflow only names the model; the worker's `LitellmProvider` turns the name
+    into real API calls inside an activity. Model objects such as `LitellmModel` must
+    not be built here: they would do I/O in workflow code.
+    """
+
+    @workflow.run
+    async def run(self, prompt: str, model: str = DEFAULT_LITELLM_MODEL) -> str:
+        agent = Agent(
+            name="Assistant",
+            instructions="You only respond in haikus.",
+            model=model,
+            tools=[get_weather],
+        )
+        result = await Runner.run(agent, prompt)
+        return str(result.final_output)

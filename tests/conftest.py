@@ -1,0 +1,77 @@
+"""Temporal servers for the tests, started from the bundled binaries (never downloaded).
+
+`--workflow-environment` picks the server the workflow tests use:
+  time-skipping (default)  the time-skipping test server; retry backoff is skipped
+  local                    a real `temporal server start-dev`
+  host:port                an already running server
+The end-to-end tests run the real scripts, which need a real dev server; they reuse the
+`local` one, or start their own alongside the time-skipping server.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+# Before anything imports LiteLLM or starts a worker: no network at import, no trace export.
+os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+os.environ["OPENAI_AGENTS_DISABLE_TRACING"] = "1"
+
+import pytest
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+
+from openai_agents.model_providers.dev_server import bundled_temporal_cli
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--workflow-environment",
+        default="time-skipping",
+        help="time-skipping (default), local, or host:port of a running Temporal server",
+    )
+
+
+def _bundled_test_server() -> str | None:
+    path = Path(sys.executable).with_name("temporal-test-server")
+    return str(path) if path.is_file() else None
+
+
+async def _start_local() -> WorkflowEnvironment:
+    return await WorkflowEnvironment.start_local(dev_server_existing_path=bundled_temporal_cli())
+
+
+@pytest.fixture(scope="session")
+def workflow_environment_kind(request: pytest.FixtureRequest) -> str:
+    return str(request.config.getoption("--workflow-environment"))
+
+
+@pytest.fixture(scope="session")
+async def env(workflow_environment_kind: str) -> AsyncIterator[WorkflowEnvironment]:
+    if workflow_environment_kind == "local":
+        environment = await _start_local()
+    elif workflow_environment_kind == "time-skipping":
+        environment = await WorkflowEnvironment.start_time_skipping(
+            test_server_existing_path=_bundled_test_server()
+        )
+    else:
+        environment = WorkflowEnvironment.from_client(
+            await Client.connect(workflow_environment_kind)
+        )
+    yield environment
+    await environment.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def dev_server_address(
+    workflow_environment_kind: str, env: WorkflowEnvironment
+) -> AsyncIterator[str]:
+    """Address of a real dev server for the scripts under test."""
+    if workflow_environment_kind != "time-skipping":
+        yield env.client.service_client.config.target_host
+        return
+    dev_server = await _start_local()
+    yield dev_server.client.service_client.config.target_host
+    await dev_server.shutdown()

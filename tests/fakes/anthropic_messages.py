@@ -1,0 +1,78 @@
+"""Anthropic's Messages API (`POST /v1/messages`), as LiteLLM calls it when
+ANTHROPIC_BASE_URL points here. Bodies are built from the `anthropic` SDK's own types."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from anthropic.types import Message, TextBlock, ToolUseBlock, Usage
+from anthropic.types.shared import ErrorResponse, NotFoundError
+
+from tests.fakes.http_server import FakeHTTPServer, RecordedRequest, Reply, Route, Script
+
+_ids = itertools.count(1)
+
+
+class FakeAnthropic(FakeHTTPServer):
+    def __init__(self, steps: list[Route]) -> None:
+        super().__init__({("POST", "/v1/messages"): Script(steps)})
+
+    @property
+    def message_requests(self) -> list[RecordedRequest]:
+        return self.requests_to("/v1/messages")
+
+
+def _message(request: RecordedRequest, content: list[Any], stop_reason: Any) -> Reply:
+    message = Message(
+        id=f"msg_{next(_ids)}",
+        type="message",
+        role="assistant",
+        model=request.body["model"],
+        content=content,
+        stop_reason=stop_reason,
+        stop_sequence=None,
+        usage=Usage(input_tokens=40, output_tokens=9),
+    )
+    return Reply(200, message.model_dump(mode="json", exclude_none=True))
+
+
+def use_tool(name: str, **arguments: Any) -> Route:
+    def step(request: RecordedRequest) -> Reply:
+        block = ToolUseBlock(id=f"toolu_{next(_ids)}", type="tool_use", name=name, input=arguments)
+        return _message(request, [block], "tool_use")
+
+    return step
+
+
+def tool_results(body: dict[str, Any]) -> list[str]:
+    """Every tool_result the request carries, as text."""
+    found = []
+    for message in body["messages"]:
+        content = message.get("content")
+        for block in content if isinstance(content, list) else []:
+            if block.get("type") == "tool_result":
+                inner = block.get("content")
+                if isinstance(inner, list):
+                    inner = "".join(part.get("text", "") for part in inner)
+                found.append(str(inner))
+    return found
+
+
+def answer_quoting_tool_result() -> Route:
+    def step(request: RecordedRequest) -> Reply:
+        results = tool_results(request.body)
+        seen = results[-1] if results else "(no tool result reached the model)"
+        text = f"Skies over the town\n{seen}\nso the haiku ends"
+        return _message(request, [TextBlock(type="text", text=text)], "end_turn")
+
+    return step
+
+
+def model_not_found(model: str) -> Route:
+    body = ErrorResponse(
+        type="error",
+        error=NotFoundError(type="not_found_error", message=f"model: {model}"),
+        request_id="req_fake",
+    )
+    return lambda _request: Reply(404, body.model_dump(mode="json", exclude_none=True))

@@ -1,0 +1,140 @@
+"""A small threaded HTTP server that records requests and answers from a script."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+from typing_extensions import Self
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Route = Callable[[RecordedRequest], Reply]
+
+
+class FakeHTTPServer:
+    """Serves `routes` (keyed by method and path prefix) on 127.0.0.1 in a thread.
+
+    Use as a context manager. Every request is recorded, in order, in `requests`.
+    """
+
+    def __init__(self, routes: dict[tuple[str, str], Route], port: int = 0) -> None:
+        self.routes = routes
+        self.requests: list[RecordedRequest] = []
+        self._lock = threading.Lock()
+        self._connections: set[socket.socket] = set()
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def requests_to(self, path_prefix: str) -> list[RecordedRequest]:
+        with self._lock:
+            return [r for r in self.requests if r.path.startswith(path_prefix)]
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # Like a server that died: stop listening and drop the clients' kept-alive
+        # connections too, or they would go on being served.
+        self._server.shutdown()
+        self._server.server_close()
+        with self._lock:
+            for connection in self._connections:
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
+
+    def _dispatch(self, request: RecordedRequest) -> Reply:
+        with self._lock:
+            self.requests.append(request)
+        for (method, prefix), route in self.routes.items():
+            if request.method == method and request.path.startswith(prefix):
+                return route(request)
+        return Reply(404, {"error": f"no fake route for {request.method} {request.path}"})
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # Keep-alive, as the real clients expect.
+
+            def setup(self) -> None:
+                super().setup()
+                with fake._lock:
+                    fake._connections.add(self.connection)
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                body = json.loads(raw) if raw else None
+                request = RecordedRequest(
+                    self.command,
+                    self.path,
+                    {k.lower(): v for k, v in self.headers.items()},
+                    body,
+                )
+                reply = fake._dispatch(request)
+                payload = (
+                    reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
+                )
+                self.send_response(reply.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = _handle
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass  # Keep test output clean; requests are recorded instead.
+
+        return Handler
+
+
+class Script:
+    """Answers successive requests with successive steps; fails loudly when exhausted."""
+
+    def __init__(self, steps: list[Route]) -> None:
+        self._steps = list(steps)
+        self._lock = threading.Lock()
+
+    def __call__(self, request: RecordedRequest) -> Reply:
+        with self._lock:
+            step = self._steps.pop(0) if self._steps else None
+        if step is None:
+            return Reply(500, {"error": {"message": "fake server: script exhausted"}})
+        return step(request)

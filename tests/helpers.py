@@ -1,0 +1,54 @@
+"""Running a sample workflow on an in-process worker, for the workflow tests."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from agents import ModelProvider
+from temporalio.client import Client, WorkflowHistory
+from temporalio.testing import WorkflowEnvironment
+
+from openai_agents.model_providers.configuration import ModelCallPolicy
+from openai_agents.model_providers.worker import agents_plugin, build_worker
+from openai_agents.model_providers.workflows import TASK_QUEUE
+
+
+def client_with_provider(
+    env: WorkflowEnvironment, provider: ModelProvider, policy: ModelCallPolicy
+) -> Client:
+    config = env.client.config()
+    config["plugins"] = [agents_plugin(provider, policy)]
+    return Client(**config)
+
+
+async def run_on_worker(
+    client: Client,
+    workflow: type,
+    workflow_run: Callable[..., Awaitable[str]],
+    args: Sequence[Any],
+) -> tuple[str, WorkflowHistory]:
+    """Execute a workflow on a fresh worker; return its result and its history.
+
+    Raises the workflow's failure (`WorkflowFailureError`) like `execute_workflow`.
+    """
+    workflow_id = f"test-{workflow.__name__}-{uuid.uuid4().hex[:8]}"
+    async with build_worker(client, [workflow]):
+        handle = await client.start_workflow(
+            workflow_run, args=args, id=workflow_id, task_queue=TASK_QUEUE
+        )
+        try:
+            result: str = await handle.result()
+        finally:
+            history = await handle.fetch_history()
+    return result, history
+
+
+def model_call_attempts(history: WorkflowHistory) -> list[int]:
+    """The attempt number each model activity finished (or failed for good) on."""
+    return [
+        event.activity_task_started_event_attributes.attempt
+        for event in history.events
+        if event.HasField("activity_task_started_event_attributes")
+    ]

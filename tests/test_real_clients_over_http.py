@@ -1,0 +1,100 @@
+"""The workers' real providers and clients, over real HTTP, through Temporal workflows."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from agents import ModelProvider
+from temporalio.testing import WorkflowEnvironment
+
+from openai_agents.model_providers.configuration import ModelCallPolicy
+from openai_agents.model_providers.ollama_openai_compat import create_gpt_oss_provider
+from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
+from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
+from tests.fakes import anthropic_messages, ollama_openai
+from tests.fakes.anthropic_messages import FakeAnthropic
+from tests.fakes.ollama_openai import FakeOllamaOpenAI
+from tests.helpers import client_with_provider, run_on_worker
+
+WEATHER = "The weather in Tokyo is sunny."
+POLICY = ModelCallPolicy(max_attempts=3)
+
+
+@pytest.fixture
+async def ollama_provider(
+    ollama: FakeOllamaOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[ModelProvider]:
+    monkeypatch.setenv("OLLAMA_HOST", ollama.url)
+    provider = await create_gpt_oss_provider("gpt-oss:20b", POLICY)
+    yield provider
+    await provider.aclose()
+
+
+@pytest.fixture
+def ollama() -> Iterator[FakeOllamaOpenAI]:
+    with FakeOllamaOpenAI(
+        [
+            ollama_openai.call_tool("get_weather", city="Tokyo"),
+            ollama_openai.answer_quoting_tool_result(),
+        ]
+    ) as server:
+        yield server
+
+
+async def test_gpt_oss_worker_provider_over_ollamas_openai_api(
+    env: WorkflowEnvironment, ollama: FakeOllamaOpenAI, ollama_provider: ModelProvider
+) -> None:
+    result, _ = await run_on_worker(
+        client_with_provider(env, ollama_provider, POLICY),
+        GptOssWorkflow,
+        GptOssWorkflow.run,
+        ["What's the weather in Tokyo?"],
+    )
+
+    first, second = ollama.chat_requests
+    assert first["model"] == second["model"] == "gpt-oss:20b"
+    assert first["messages"][0]["role"] == "system"
+    assert first["messages"][0]["content"].startswith("You only respond in haikus.")
+    assert [tool["function"]["name"] for tool in first["tools"]] == ["get_weather"]
+    # Turn two carries the model's tool call and the tool's own output, linked by id.
+    assistant, tool = second["messages"][-2:]
+    assert assistant["tool_calls"][0]["function"]["arguments"] == '{"city": "Tokyo"}'
+    assert tool == {
+        "role": "tool",
+        "tool_call_id": assistant["tool_calls"][0]["id"],
+        "content": WEATHER,
+    }
+    assert WEATHER in result
+
+
+async def test_litellm_provider_over_anthropics_messages_api(
+    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openai_agents.model_providers.litellm_backend import create_litellm_provider
+
+    with FakeAnthropic(
+        [
+            anthropic_messages.use_tool("get_weather", city="Tokyo"),
+            anthropic_messages.answer_quoting_tool_result(),
+        ]
+    ) as anthropic:
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-key")
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", anthropic.url)
+        provider = create_litellm_provider("anthropic/claude-3-5-sonnet-20240620", POLICY)
+        result, _ = await run_on_worker(
+            client_with_provider(env, provider, POLICY),
+            LitellmAutoWorkflow,
+            LitellmAutoWorkflow.run,
+            ["What's the weather in Tokyo?"],
+        )
+
+    first, second = anthropic.message_requests
+    assert first.headers["x-api-key"] == "sk-ant-test-key"
+    assert first.body["model"] == second.body["model"] == "claude-3-5-sonnet-20240620"
+    system = first.body["system"]
+    system_text = system if isinstance(system, str) else "".join(b["text"] for b in system)
+    assert system_text == "You only respond in haikus."
+    assert [tool["name"] for tool in first.body["tools"]] == ["get_weather"]
+    assert anthropic_messages.tool_results(second.body) == [WEATHER]
+    assert WEATHER in result

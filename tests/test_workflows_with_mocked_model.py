@@ -1,0 +1,135 @@
+"""Each sample workflow with a scripted model: the tool really runs inside the workflow
+and its output reaches the model."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from agents import Model, ModelProvider, ModelResponse
+from temporalio.openai_agents.testing import AgentEnvironment, ResponseBuilders, TestModel
+from temporalio.testing import WorkflowEnvironment
+
+from openai_agents.model_providers.configuration import ModelCallPolicy
+from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
+from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
+from tests.helpers import run_on_worker
+
+GPT_OSS_INSTRUCTIONS = (
+    "You only respond in haikus. When asked about the weather always use the tool to get "
+    "the current weather."
+)
+
+
+@dataclass
+class ModelCall:
+    model_name: str | None
+    system_instructions: str | None
+    input: Any
+    tool_names: list[str]
+
+
+class RecordingProvider(ModelProvider):
+    """Serves scripted responses and records what each model call was given."""
+
+    def __init__(self, responses: list[ModelResponse]) -> None:
+        self.calls: list[ModelCall] = []
+        self._responses = iter(responses)
+
+    def get_model(self, model_name: str | None) -> Model:
+        provider = self
+
+        class Recording(TestModel):
+            async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
+                provider.calls.append(
+                    ModelCall(
+                        model_name,
+                        kwargs["system_instructions"],
+                        kwargs["input"],
+                        [tool.name for tool in kwargs["tools"]],
+                    )
+                )
+                return await super().get_response(*args, **kwargs)
+
+        return Recording(lambda: next(self._responses))
+
+
+SAMPLES = [
+    pytest.param(
+        LitellmAutoWorkflow,
+        "anthropic/claude-3-5-sonnet-20240620",
+        "You only respond in haikus.",
+        id="litellm",
+    ),
+    pytest.param(GptOssWorkflow, "gpt-oss:20b", GPT_OSS_INSTRUCTIONS, id="gpt-oss"),
+]
+
+
+@pytest.mark.parametrize(("workflow", "default_model", "instructions"), SAMPLES)
+async def test_agent_calls_the_weather_tool_and_the_model_sees_its_output(
+    env: WorkflowEnvironment, workflow: Any, default_model: str, instructions: str
+) -> None:
+    provider = RecordingProvider(
+        [
+            ResponseBuilders.tool_call('{"city": "Tokyo"}', "get_weather", call_id="call_tokyo"),
+            ResponseBuilders.output_message("Tokyo sun shines bright"),
+        ]
+    )
+    async with AgentEnvironment(
+        model_provider=provider, model_params=ModelCallPolicy().activity_parameters()
+    ) as agents:
+        result, _ = await run_on_worker(
+            agents.applied_on_client(env.client),
+            workflow,
+            workflow.run,
+            ["What's the weather in Tokyo?"],
+        )
+
+    assert result == "Tokyo sun shines bright"
+    first, second = provider.calls
+    assert first.model_name == second.model_name == default_model
+    assert first.system_instructions == instructions
+    assert first.tool_names == ["get_weather"]
+    assert first.input == [{"role": "user", "content": "What's the weather in Tokyo?"}]
+    # The tool ran inside the workflow with the model's arguments, and its own output
+    # (not the SDK's "An error occurred while running the tool") went back to the model.
+    tool_outputs = [item for item in second.input if item.get("type") == "function_call_output"]
+    assert [(o["call_id"], o["output"]) for o in tool_outputs] == [
+        ("call_tokyo", "The weather in Tokyo is sunny.")
+    ]
+
+
+@pytest.mark.parametrize(("workflow", "default_model", "instructions"), SAMPLES)
+async def test_the_model_name_can_be_overridden_per_run(
+    env: WorkflowEnvironment, workflow: Any, default_model: str, instructions: str
+) -> None:
+    provider = RecordingProvider([ResponseBuilders.output_message("Quiet haiku")])
+    async with AgentEnvironment(
+        model_provider=provider, model_params=ModelCallPolicy().activity_parameters()
+    ) as agents:
+        result, _ = await run_on_worker(
+            agents.applied_on_client(env.client),
+            workflow,
+            workflow.run,
+            ["Hello", "anthropic/claude-sonnet-4-5"],
+        )
+    assert result == "Quiet haiku"
+    assert [call.model_name for call in provider.calls] == ["anthropic/claude-sonnet-4-5"]
+
+
+def test_workflow_modules_import_no_model_clients() -> None:
+    """Workflow code runs in Temporal's sandbox: importing LiteLLM or Ollama there breaks
+    worker start, and building clients there is I/O in workflow code."""
+    code = (
+        "import sys\n"
+        "import openai_agents.model_providers.workflows.gpt_oss_workflow\n"
+        "import openai_agents.model_providers.workflows.litellm_auto_workflow\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('litellm', 'ollama')))\n"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert output.strip() == "[]"

@@ -10,8 +10,9 @@ import sys
 import traceback
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
-from typing import Any
+from typing import Any, NoReturn
 
+from agents.tracing import get_trace_provider
 from temporalio.client import WorkflowFailureError
 from temporalio.exceptions import ApplicationError, FailureError, TimeoutError
 
@@ -62,7 +63,7 @@ def prepare_worker_process(verbose: bool) -> None:
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    for noisy in ("httpx", "httpcore", "openai", "openai.agents"):
+    for noisy in ("httpx", "httpx2", "httpcore", "openai", "openai.agents"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
     # The Agents SDK exports traces to OpenAI by default, which needs an OpenAI key these
     # samples don't have. `set_tracing_disabled()` would be undone: the Temporal plugin
@@ -83,7 +84,22 @@ def run_script(main: Callable[[], Coroutine[Any, Any, int]], *, verbose: bool) -
             traceback.print_exc()
         print(f"error: {error}", file=sys.stderr)
         exit_code = EXIT_CONFIGURATION_ERROR
-    sys.exit(exit_code)
+    _exit_skipping_teardown(exit_code)
+
+
+def _exit_skipping_teardown(exit_code: int) -> NoReturn:
+    """Exit without interpreter teardown, after flushing what the script wrote.
+
+    The Temporal client's Rust threads can outlive the event loop and abort a normal
+    interpreter shutdown with "Fatal Python error: PyGILState_Release" (temporalio/sdk-python
+    issue #300), turning a successful run into a crash. All work is done by now; what
+    teardown would still have done, flushing traces and logs, is done here instead.
+    """
+    get_trace_provider().shutdown()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(exit_code)
 
 
 def workflow_failure_message(error: WorkflowFailureError) -> str:

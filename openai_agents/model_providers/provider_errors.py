@@ -144,8 +144,10 @@ def translate_provider_error(
         )
     if status == 429:
         return ApplicationError(
-            f"{where} is rate-limiting requests (HTTP 429: {detail}); retrying"
-            + (f" after {retry_after.total_seconds():g}s" if retry_after else " with backoff"),
+            f"{where} is rate-limiting requests (HTTP 429: {detail})"
+            + (
+                f"; it asked to retry after {retry_after.total_seconds():g}s" if retry_after else ""
+            ),
             type="ProviderRateLimited",
             next_retry_delay=retry_after,
         )
@@ -154,7 +156,7 @@ def translate_provider_error(
         status in (408, 409) or status >= 500 or should_retry == "true"
     ):
         return ApplicationError(
-            f"{where} failed with HTTP {status} ({detail}); retrying",
+            f"{where} failed with HTTP {status} ({detail})",
             type="ProviderServerError",
             next_retry_delay=retry_after,
         )

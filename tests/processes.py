@@ -1,0 +1,102 @@
+"""Running the sample scripts as a user would: separate processes, real environment."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+SCRIPTS = Path(__file__).resolve().parents[1] / "openai_agents" / "model_providers"
+WORKER_READY = "Worker serving"
+# Generous: a cold import of the Agents SDK and LiteLLM takes several seconds on 2 cores.
+STARTUP_TIMEOUT_SECONDS = 90.0
+SCRIPT_TIMEOUT_SECONDS = 180.0
+
+# Variables a developer's shell may carry that would change what the scripts do.
+_SCRUBBED = (
+    "OPENAI_API_KEY",
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_BASE_URL",
+    "ANTHROPIC_API_BASE",
+    "OLLAMA_HOST",
+    "OLLAMA_API_KEY",
+    "OPENAI_AGENTS_DISABLE_TRACING",
+    "TEMPORAL_ADDRESS",
+    "TEMPORAL_NAMESPACE",
+    "TEMPORAL_API_KEY",
+    "TEMPORAL_PROFILE",
+)
+
+
+def script_environment(**overrides: str) -> dict[str, str]:
+    environment = {k: v for k, v in os.environ.items() if k not in _SCRUBBED}
+    environment["PYTHONUNBUFFERED"] = "1"
+    # No user config profile: the scripts must default to what the test sets.
+    environment["TEMPORAL_CONFIG_FILE"] = str(Path(tempfile.gettempdir()) / "no-temporal.toml")
+    environment.update(overrides)
+    return environment
+
+
+def run_script(
+    name: str, *args: str, environment: Mapping[str, str]
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(SCRIPTS / name), *args],
+        env=dict(environment),
+        capture_output=True,
+        text=True,
+        timeout=SCRIPT_TIMEOUT_SECONDS,
+    )
+
+
+class RunningWorker:
+    def __init__(self, process: subprocess.Popen[str], log: Path) -> None:
+        self.process = process
+        self.log = log
+
+    def output(self) -> str:
+        return self.log.read_text()
+
+
+@contextmanager
+def running_worker(
+    name: str, *args: str, environment: Mapping[str, str], tmp_path: Path
+) -> Iterator[RunningWorker]:
+    """Start a worker script, wait until it serves, and stop it with Ctrl-C (SIGINT)."""
+    log = tmp_path / f"{name}.log"
+    with log.open("w") as sink:
+        process = subprocess.Popen(
+            [sys.executable, str(SCRIPTS / name), *args],
+            env=dict(environment),
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+    worker = RunningWorker(process, log)
+    try:
+        _wait_until_ready(worker)
+        yield worker
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_until_ready(worker: RunningWorker) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while WORKER_READY not in worker.output():
+        if worker.process.poll() is not None:
+            raise AssertionError(f"worker exited before serving:\n{worker.output()}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"worker not ready in time:\n{worker.output()}")
+        time.sleep(0.2)

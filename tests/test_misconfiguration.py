@@ -1,0 +1,99 @@
+"""Misconfiguration stops a script at start with one actionable line and exit code 2."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.fakes.ollama_openai import FakeOllamaOpenAI
+from tests.processes import run_script, script_environment
+from tests.test_scripts_end_to_end import closed_port_address
+
+
+def assert_one_line_error(script: str, *args: str, expected: str, **environment: str) -> None:
+    completed = run_script(script, *args, environment=script_environment(**environment))
+    assert completed.returncode == 2, completed.stderr
+    assert completed.stderr.strip().splitlines() == [f"error: {expected}"]
+
+
+def test_litellm_worker_without_the_providers_key() -> None:
+    assert_one_line_error(
+        "run_litellm_provider_worker.py",
+        expected="anthropic/claude-3-5-sonnet-20240620 needs ANTHROPIC_API_KEY for anthropic: "
+        "export ANTHROPIC_API_KEY=... before starting the worker, or choose another model "
+        "with --model",
+    )
+
+
+def test_litellm_worker_with_a_model_string_litellm_does_not_know() -> None:
+    assert_one_line_error(
+        "run_litellm_provider_worker.py",
+        "--model",
+        "claude-of-my-own",
+        expected="'claude-of-my-own' is not a LiteLLM model string: use provider/model, e.g. "
+        "anthropic/claude-sonnet-4-5 (see https://docs.litellm.ai/docs/providers)",
+    )
+
+
+@pytest.mark.parametrize("host", ["not a url", "ftp://localhost:11434", "http://localhost:port"])
+def test_gpt_oss_worker_with_a_malformed_ollama_host(host: str) -> None:
+    completed = run_script(
+        "run_gpt_oss_worker.py", environment=script_environment(OLLAMA_HOST=host)
+    )
+    assert completed.returncode == 2
+    (line,) = completed.stderr.strip().splitlines()
+    assert line.startswith(f"error: OLLAMA_HOST={host!r} is not a valid Ollama URL")
+    assert line.endswith("set it like http://localhost:11434 or unset it")
+
+
+def test_gpt_oss_worker_with_ollama_down() -> None:
+    address = closed_port_address()
+    assert_one_line_error(
+        "run_gpt_oss_worker.py",
+        expected=f"cannot reach Ollama at http://{address}: start it with `ollama serve`, "
+        "or point OLLAMA_HOST at a running server",
+        OLLAMA_HOST=address,
+    )
+
+
+def test_gpt_oss_worker_with_the_model_not_pulled() -> None:
+    with FakeOllamaOpenAI([], pulled=("llama3.2:1b",)) as ollama:
+        assert_one_line_error(
+            "run_gpt_oss_worker.py",
+            expected=f"model 'gpt-oss:20b' is not pulled on the Ollama server at {ollama.url}: "
+            "run `ollama pull gpt-oss:20b`",
+            OLLAMA_HOST=ollama.url,
+        )
+
+
+def test_scripts_with_temporal_unreachable() -> None:
+    address = closed_port_address()
+    expected = (
+        f"cannot reach Temporal at {address}: start a dev server with "
+        "`uv run temporal server start-dev`, or set TEMPORAL_ADDRESS"
+    )
+    assert_one_line_error("run_gpt_oss_workflow.py", expected=expected, TEMPORAL_ADDRESS=address)
+    with FakeOllamaOpenAI([]) as ollama:
+        assert_one_line_error(
+            "run_gpt_oss_worker.py",
+            expected=expected,
+            TEMPORAL_ADDRESS=address,
+            OLLAMA_HOST=ollama.url,
+        )
+
+
+def test_demo_without_a_model_backend_says_what_to_start() -> None:
+    address = closed_port_address()
+    assert_one_line_error(
+        "run_demo.py",
+        expected=f"cannot reach Ollama at http://{address}: start it with `ollama serve`, "
+        "or point OLLAMA_HOST at a running server",
+        OLLAMA_HOST=address,
+    )
+
+
+def test_verbose_shows_the_traceback() -> None:
+    completed = run_script(
+        "run_gpt_oss_worker.py", "--verbose", environment=script_environment(OLLAMA_HOST="ftp://x")
+    )
+    assert completed.returncode == 2
+    assert "Traceback (most recent call last)" in completed.stderr

@@ -1,0 +1,152 @@
+"""The real worker, workflow and demo scripts as separate processes, against a real
+Temporal dev server and local model servers."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from tests.fakes import anthropic_messages, ollama_openai
+from tests.fakes.anthropic_messages import FakeAnthropic
+from tests.fakes.ollama_openai import FakeOllamaOpenAI
+from tests.processes import run_script, running_worker, script_environment
+
+WEATHER = "The weather in Tokyo is sunny."
+TRACE_EXPORT_WARNING = "skipping trace export"
+
+
+def fake_ollama(runs: int = 1) -> FakeOllamaOpenAI:
+    """An Ollama whose model calls the weather tool, then answers, `runs` times over."""
+    steps = [
+        ollama_openai.call_tool("get_weather", city="Tokyo"),
+        ollama_openai.answer_quoting_tool_result(),
+    ]
+    return FakeOllamaOpenAI(steps * runs)
+
+
+def printed_result(stdout: str) -> str:
+    """What follows `Result:` (a haiku spans several lines)."""
+    assert "\nResult: " in stdout, f"no Result: line in\n{stdout}"
+    return stdout.split("\nResult: ", 1)[1]
+
+
+def closed_port_address() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        host, port = sock.getsockname()
+    return f"{host}:{port}"
+
+
+def test_gpt_oss_worker_and_workflow_scripts(dev_server_address: str, tmp_path: Path) -> None:
+    with fake_ollama(runs=2) as ollama:
+        environment = script_environment(
+            TEMPORAL_ADDRESS=dev_server_address, OLLAMA_HOST=ollama.url
+        )
+        with running_worker(
+            "run_gpt_oss_worker.py", environment=environment, tmp_path=tmp_path
+        ) as worker:
+            first = run_script("run_gpt_oss_workflow.py", environment=environment)
+            assert first.returncode == 0, first.stderr
+            assert WEATHER in printed_result(first.stdout)
+            # The same script again: fresh workflow ids, so no "workflow already started".
+            second = run_script(
+                "run_gpt_oss_workflow.py", "--prompt", "Weather in Oslo?", environment=environment
+            )
+        worker_output = worker.output()
+
+    assert second.returncode == 0, second.stderr
+    assert len(ollama.chat_requests) == 4
+    # The workflow's debug log lines are visible in the worker's output.
+    assert "Getting weather for Tokyo" in worker_output
+    # Tracing is off: the worker never tries to export traces to OpenAI, so it never
+    # warns that it has no OPENAI_API_KEY to do it with.
+    assert TRACE_EXPORT_WARNING not in worker_output
+    assert "Traceback" not in worker_output
+
+
+def test_litellm_worker_and_workflow_scripts(dev_server_address: str, tmp_path: Path) -> None:
+    steps = [
+        anthropic_messages.use_tool("get_weather", city="Tokyo"),
+        anthropic_messages.answer_quoting_tool_result(),
+    ]
+    with FakeAnthropic(steps) as anthropic:
+        environment = script_environment(
+            TEMPORAL_ADDRESS=dev_server_address,
+            ANTHROPIC_API_KEY="sk-ant-test-key",
+            ANTHROPIC_BASE_URL=anthropic.url,
+        )
+        with running_worker(
+            "run_litellm_provider_worker.py", environment=environment, tmp_path=tmp_path
+        ) as worker:
+            completed = run_script("run_litellm_auto_workflow.py", environment=environment)
+        worker_output = worker.output()
+
+    assert completed.returncode == 0, completed.stderr
+    assert WEATHER in printed_result(completed.stdout)
+    assert len(anthropic.message_requests) == 2
+    assert "Provider List" not in worker_output
+    assert TRACE_EXPORT_WARNING not in worker_output
+
+
+def test_trace_export_check_detects_tracing_left_on(
+    dev_server_address: str, tmp_path: Path
+) -> None:
+    """The tracing assertions above can fail: with tracing explicitly re-enabled and no
+    OpenAI key, the same worker does warn about the export it cannot make."""
+    with fake_ollama() as ollama:
+        environment = script_environment(
+            TEMPORAL_ADDRESS=dev_server_address,
+            OLLAMA_HOST=ollama.url,
+            OPENAI_AGENTS_DISABLE_TRACING="0",
+        )
+        with running_worker(
+            "run_gpt_oss_worker.py", environment=environment, tmp_path=tmp_path
+        ) as worker:
+            completed = run_script("run_gpt_oss_workflow.py", environment=environment)
+            assert completed.returncode == 0, completed.stderr
+    assert TRACE_EXPORT_WARNING in worker.output()
+
+
+def test_demo_starts_its_own_temporal_server_and_runs_gpt_oss() -> None:
+    with fake_ollama() as ollama:
+        completed = run_script(
+            "run_demo.py", environment=script_environment(OLLAMA_HOST=ollama.url)
+        )
+    assert completed.returncode == 0, completed.stderr
+    assert WEATHER in printed_result(completed.stdout)
+    assert "Temporal Web UI: http://localhost:" in completed.stdout
+
+
+def test_demo_runs_the_litellm_sample_on_a_configured_server(dev_server_address: str) -> None:
+    steps = [
+        anthropic_messages.use_tool("get_weather", city="Tokyo"),
+        anthropic_messages.answer_quoting_tool_result(),
+    ]
+    with FakeAnthropic(steps) as anthropic:
+        environment = script_environment(
+            TEMPORAL_ADDRESS=dev_server_address,
+            ANTHROPIC_API_KEY="sk-ant-test-key",
+            ANTHROPIC_BASE_URL=anthropic.url,
+        )
+        completed = run_script("run_demo.py", "--sample", "litellm", environment=environment)
+    assert completed.returncode == 0, completed.stderr
+    assert WEATHER in printed_result(completed.stdout)
+    assert "Starting the bundled Temporal dev server" not in completed.stdout
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "run_gpt_oss_worker.py",
+        "run_gpt_oss_workflow.py",
+        "run_litellm_provider_worker.py",
+        "run_litellm_auto_workflow.py",
+        "run_demo.py",
+    ],
+)
+def test_every_script_has_help(script: str) -> None:
+    completed = run_script(script, "--help", environment=script_environment())
+    assert completed.returncode == 0
+    assert "--verbose" in completed.stdout

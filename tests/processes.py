@@ -9,7 +9,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 SCRIPTS = Path(__file__).resolve().parents[1] / "openai_agents" / "model_providers"
@@ -55,7 +55,7 @@ def run_script(
     )
 
 
-class RunningWorker:
+class BackgroundScript:
     def __init__(self, process: subprocess.Popen[str], log: Path) -> None:
         self.process = process
         self.log = log
@@ -63,12 +63,17 @@ class RunningWorker:
     def output(self) -> str:
         return self.log.read_text()
 
+    def interrupt(self, timeout: float = 30) -> int:
+        """Press Ctrl-C (SIGINT) and wait for the exit code."""
+        self.process.send_signal(signal.SIGINT)
+        return self.process.wait(timeout=timeout)
+
 
 @contextmanager
-def running_worker(
-    name: str, *args: str, environment: Mapping[str, str], tmp_path: Path
-) -> Iterator[RunningWorker]:
-    """Start a worker script, wait until it serves, and stop it with Ctrl-C (SIGINT)."""
+def background_script(
+    name: str, *args: str, environment: Mapping[str, str], tmp_path: Path, ready_text: str
+) -> Iterator[BackgroundScript]:
+    """Start a script, wait until it prints `ready_text`, and Ctrl-C it on the way out."""
     log = tmp_path / f"{name}.log"
     with log.open("w") as sink:
         process = subprocess.Popen(
@@ -78,25 +83,33 @@ def running_worker(
             stderr=subprocess.STDOUT,
             text=True,
         )
-    worker = RunningWorker(process, log)
+    script = BackgroundScript(process, log)
     try:
-        _wait_until_ready(worker)
-        yield worker
+        _wait_for_output(script, ready_text)
+        yield script
     finally:
         if process.poll() is None:
-            process.send_signal(signal.SIGINT)
             try:
-                process.wait(timeout=30)
+                script.interrupt()
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
 
 
-def _wait_until_ready(worker: RunningWorker) -> None:
+def running_worker(
+    name: str, *args: str, environment: Mapping[str, str], tmp_path: Path
+) -> AbstractContextManager[BackgroundScript]:
+    """A worker script, serving once this is entered; stopped with Ctrl-C on exit."""
+    return background_script(
+        name, *args, environment=environment, tmp_path=tmp_path, ready_text=WORKER_READY
+    )
+
+
+def _wait_for_output(script: BackgroundScript, text: str) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-    while WORKER_READY not in worker.output():
-        if worker.process.poll() is not None:
-            raise AssertionError(f"worker exited before serving:\n{worker.output()}")
+    while text not in script.output():
+        if script.process.poll() is not None:
+            raise AssertionError(f"{text!r} never printed before exit:\n{script.output()}")
         if time.monotonic() > deadline:
-            raise AssertionError(f"worker not ready in time:\n{worker.output()}")
+            raise AssertionError(f"{text!r} not printed in time:\n{script.output()}")
         time.sleep(0.2)

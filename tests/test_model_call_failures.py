@@ -114,27 +114,74 @@ async def test_a_server_that_stays_down_fails_after_the_bounded_attempts(
     )
 
 
-async def test_litellm_unknown_model_and_bad_key_fail_on_the_first_attempt(
-    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
-) -> None:
+RETIRED_MODEL = "anthropic/claude-3-5-sonnet-20240620"
+
+
+async def run_litellm(
+    env: WorkflowEnvironment, anthropic: FakeAnthropic, monkeypatch: pytest.MonkeyPatch
+) -> tuple[str, list[int]]:
+    """Run the LiteLLM workflow through the real worker provider against `anthropic`."""
     from openai_agents.model_providers.litellm_backend import create_litellm_provider
 
-    retired = "anthropic/claude-3-5-sonnet-20240620"
-    with FakeAnthropic([anthropic_messages.model_not_found(retired)]) as anthropic:
-        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-key")
-        monkeypatch.setenv("ANTHROPIC_BASE_URL", anthropic.url)
-        provider = create_litellm_provider(retired, POLICY)
-        client = client_with_provider(env, provider, POLICY)
-        with pytest.raises(WorkflowFailureError) as failure:
-            await run_on_worker(client, LitellmAutoWorkflow, LitellmAutoWorkflow.run, [PROMPT])
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-key")
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", anthropic.url)
+    client = client_with_provider(env, create_litellm_provider(RETIRED_MODEL, POLICY), POLICY)
+    result, history = await run_on_worker(
+        client, LitellmAutoWorkflow, LitellmAutoWorkflow.run, [PROMPT]
+    )
+    return result, model_call_attempts(history)
+
+
+async def test_litellm_unknown_model_fails_on_the_first_attempt(
+    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    not_found = anthropic_messages.model_not_found("claude-3-5-sonnet-20240620")
+    with FakeAnthropic([not_found]) as anthropic, pytest.raises(WorkflowFailureError) as failure:
+        await run_litellm(env, anthropic, monkeypatch)
 
     _, cause = activity_failure(failure.value)
     assert cause.type == "ModelNotFound" and cause.non_retryable
     assert len(anthropic.message_requests) == 1
-    message = workflow_failure_message(failure.value)
-    assert message.startswith(
-        f"anthropic (via LiteLLM) at {anthropic.url} has no model '{retired}'"
-    )
-    assert message.endswith(
+    assert workflow_failure_message(failure.value) == (
+        f"anthropic (via LiteLLM) at {anthropic.url} has no model '{RETIRED_MODEL}' "
+        "(model: claude-3-5-sonnet-20240620): "
         "name a current model with --model (see https://docs.litellm.ai/docs/providers)"
     )
+    # LiteLLM's "Provider List: ..." banner is switched off.
+    assert "Provider List" not in capsys.readouterr().out
+
+
+async def test_a_rejected_api_key_fails_on_the_first_attempt(
+    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rejected = anthropic_messages.invalid_api_key()
+    with FakeAnthropic([rejected]) as anthropic, pytest.raises(WorkflowFailureError) as failure:
+        await run_litellm(env, anthropic, monkeypatch)
+
+    activity_error, cause = activity_failure(failure.value)
+    assert cause.type == "ProviderAuthenticationFailed"
+    assert activity_error.retry_state == RetryState.NON_RETRYABLE_FAILURE
+    assert len(anthropic.message_requests) == 1
+    message = workflow_failure_message(failure.value)
+    assert message.startswith(
+        f"anthropic (via LiteLLM) at {anthropic.url} rejected the credentials"
+    )
+    assert message.endswith("check ANTHROPIC_API_KEY")
+    assert "sk-ant-test-key" not in message
+
+
+async def test_litellm_server_errors_are_retried_by_temporal_alone(
+    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    steps = [
+        anthropic_messages.internal_error(),
+        anthropic_messages.internal_error(),
+        anthropic_messages.use_tool("get_weather", city="Tokyo"),
+        anthropic_messages.answer_quoting_tool_result(),
+    ]
+    with FakeAnthropic(steps) as anthropic:
+        result, attempts = await run_litellm(env, anthropic, monkeypatch)
+
+    assert "The weather in Tokyo is sunny." in result
+    assert attempts == [3, 1]
+    assert len(anthropic.message_requests) == 4

@@ -11,7 +11,7 @@ import pytest
 from tests.fakes import anthropic_messages, ollama_openai
 from tests.fakes.anthropic_messages import FakeAnthropic
 from tests.fakes.ollama_openai import FakeOllamaOpenAI
-from tests.processes import run_script, running_worker, script_environment
+from tests.processes import background_script, run_script, running_worker, script_environment
 
 WEATHER = "The weather in Tokyo is sunny."
 TRACE_EXPORT_WARNING = "skipping trace export"
@@ -134,6 +134,29 @@ def test_demo_runs_the_litellm_sample_on_a_configured_server(dev_server_address:
     assert completed.returncode == 0, completed.stderr
     assert WEATHER in printed_result(completed.stdout)
     assert "Starting the bundled Temporal dev server" not in completed.stdout
+
+
+def test_demo_shuts_everything_down_on_ctrl_c(tmp_path: Path) -> None:
+    with (
+        FakeOllamaOpenAI([ollama_openai.hang(seconds=60)]) as ollama,
+        background_script(
+            "run_demo.py",
+            environment=script_environment(OLLAMA_HOST=ollama.url),
+            tmp_path=tmp_path,
+            ready_text="waiting for the result",
+        ) as demo,
+    ):
+        # Ctrl-C while the model is still thinking.
+        exit_code = demo.interrupt()
+        output = demo.output()
+
+    assert exit_code == 130
+    assert output.rstrip().endswith("Interrupted.")
+    assert "Traceback" not in output
+    # The demo's own Temporal dev server is gone with it.
+    ui_port = int(output.split("Temporal Web UI: http://localhost:", 1)[1].split()[0])
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", ui_port)) != 0
 
 
 @pytest.mark.parametrize(

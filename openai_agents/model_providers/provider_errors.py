@@ -8,14 +8,15 @@ to do about it, so the workflow fails (or retries) with a message a person can a
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
+import json
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-import httpx
 import openai
 from agents import Model, ModelProvider, ModelResponse
 from agents.items import TResponseStreamEvent
@@ -175,30 +176,32 @@ def _status_code(error: Exception) -> int | None:
     return status if isinstance(status, int) else None
 
 
-def _response_headers(error: Exception) -> httpx.Headers:
+def _response_headers(error: Exception) -> dict[str, str]:
+    """The failed response's headers, with lower-case names.
+
+    Read by duck typing: openai 3.x carries `httpx2` responses, LiteLLM `httpx` ones.
+    """
     response = getattr(error, "response", None)
-    if isinstance(response, httpx.Response):
-        return response.headers
-    # LiteLLM keeps the provider's headers here when it builds its own response object.
-    litellm_headers = getattr(error, "litellm_response_headers", None)
-    return httpx.Headers(litellm_headers) if litellm_headers else httpx.Headers()
+    headers = getattr(response, "headers", None)
+    if headers is None:
+        # LiteLLM keeps the provider's headers here when it builds its own response.
+        headers = getattr(error, "litellm_response_headers", None)
+    if not headers:
+        return {}
+    return {str(name).lower(): str(value) for name, value in headers.items()}
 
 
-def _retry_after(headers: httpx.Headers) -> timedelta | None:
+def _retry_after(headers: dict[str, str]) -> timedelta | None:
     """The delay a provider asked for, from `retry-after-ms` or `retry-after`."""
     milliseconds = headers.get("retry-after-ms")
     if milliseconds is not None:
-        try:
+        with contextlib.suppress(ValueError):
             return timedelta(milliseconds=float(milliseconds))
-        except ValueError:
-            pass
     value = headers.get("retry-after")
     if value is None:
         return None
-    try:
+    with contextlib.suppress(ValueError):
         return timedelta(seconds=float(value))
-    except ValueError:
-        pass
     try:  # The HTTP-date form.
         moment = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -208,18 +211,28 @@ def _retry_after(headers: httpx.Headers) -> timedelta | None:
 
 def _provider_detail(error: Exception) -> str:
     """The provider's own error message, on one short line."""
-    text = None
-    body = getattr(error, "body", None)
-    if isinstance(body, dict):
-        nested = body.get("error")
-        if isinstance(nested, dict):
-            text = nested.get("message")
-        elif isinstance(nested, str):
-            text = nested
-        text = text or body.get("message")
-    if not isinstance(text, str) or not text:
-        text = getattr(error, "message", None) or str(error)
-    text = " ".join(str(text).split())
+    text = _message_in(getattr(error, "body", None)) or getattr(error, "message", None)
+    text = str(text or error)
+    # LiteLLM wraps the provider's JSON error body in text of its own:
+    # "litellm.NotFoundError: AnthropicException - {"type":"error","error":{...}}".
+    start = text.find("{")
+    if start != -1:
+        with contextlib.suppress(ValueError):
+            text = _message_in(json.loads(text[start:])) or text
+    text = " ".join(text.split())
     if len(text) > _MAX_DETAIL_CHARS:
         text = text[: _MAX_DETAIL_CHARS - 1] + "…"
     return text
+
+
+def _message_in(body: object) -> str | None:
+    """The message in an OpenAI- or Anthropic-style error body."""
+    if not isinstance(body, dict):
+        return None
+    nested = body.get("error")
+    if isinstance(nested, dict):
+        return _message_in(nested)
+    for key in ("message", "error"):
+        if isinstance(body.get(key), str):
+            return str(body[key])
+    return None

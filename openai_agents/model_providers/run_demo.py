@@ -9,6 +9,7 @@ scripts in two terminals instead (see README.md).
 from __future__ import annotations
 
 import argparse
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -81,15 +82,18 @@ SAMPLES = {
 
 
 @asynccontextmanager
-async def temporal(provider: ModelProvider, policy: ModelCallPolicy) -> AsyncIterator[Client]:
+async def temporal(
+    provider: ModelProvider, policy: ModelCallPolicy
+) -> AsyncIterator[tuple[Client, str | None]]:
+    """A client for the configured Temporal server, or for a fresh bundled dev server
+    (then with its Web UI address)."""
     plugins = [agents_plugin(provider, policy)]
     if temporal_address_configured():
-        yield await connect_to_temporal(plugins)
+        yield await connect_to_temporal(plugins), None
         return
     print("Starting the bundled Temporal dev server...")
     async with local_dev_server(plugins) as (client, ui_url):
-        print(f"Temporal Web UI: {ui_url} (it stops when the demo ends)")
-        yield client
+        yield client, ui_url
 
 
 async def demo(args: argparse.Namespace) -> int:
@@ -100,9 +104,19 @@ async def demo(args: argparse.Namespace) -> int:
     # check says exactly what to start or set.
     provider = await sample.create_provider(model, policy)
     try:
-        async with temporal(provider, policy) as client, build_worker(client, [sample.workflow]):
+        async with temporal(provider, policy) as (client, ui_url):
             workflow_id = args.workflow_id or unique_workflow_id(sample.workflow_id_prefix)
-            return await execute_and_report(client, sample.run, [args.prompt, model], workflow_id)
+            async with build_worker(client, [sample.workflow]):
+                exit_code = await execute_and_report(
+                    client, sample.run, [args.prompt, model], workflow_id
+                )
+            if ui_url:
+                history_url = f"{ui_url}/namespaces/{client.namespace}/workflows/{workflow_id}"
+                print(f"Temporal Web UI: {history_url}")
+                if args.keep_server:
+                    print("The dev server keeps running for the Web UI; press Ctrl-C to stop it.")
+                    await asyncio.Event().wait()
+            return exit_code
     finally:
         await provider.aclose()
 
@@ -118,8 +132,12 @@ def parse_args() -> argparse.Namespace:
         help="gpt-oss needs a local Ollama with gpt-oss:20b; litellm needs a provider key "
         "such as ANTHROPIC_API_KEY (default: %(default)s)",
     )
-    add_workflow_arguments(parser, default_model="")
-    parser.set_defaults(model=None)
+    add_workflow_arguments(parser, default_model=None)
+    parser.add_argument(
+        "--keep-server",
+        action="store_true",
+        help="keep the bundled dev server (and its Web UI) running until Ctrl-C",
+    )
     add_model_call_arguments(parser)
     add_verbose_argument(parser)
     return parser.parse_args()

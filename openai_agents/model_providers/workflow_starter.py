@@ -18,12 +18,15 @@ from openai_agents.model_providers.cli import (
 from openai_agents.model_providers.workflows import TASK_QUEUE
 
 
-def add_workflow_arguments(parser: argparse.ArgumentParser, default_model: str) -> None:
+def add_workflow_arguments(parser: argparse.ArgumentParser, default_model: str | None) -> None:
+    """--prompt, --model and --workflow-id; a None model means "the sample's default"."""
     parser.add_argument(
         "--prompt", default=DEFAULT_PROMPT, help="what to ask the agent (default: %(default)r)"
     )
     parser.add_argument(
-        "--model", default=default_model, help="model the agent asks for (default: %(default)s)"
+        "--model",
+        default=default_model,
+        help=f"model the agent asks for (default: {default_model or 'the sample default'})",
     )
     parser.add_argument(
         "--workflow-id",

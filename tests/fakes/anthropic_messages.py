@@ -7,7 +7,12 @@ import itertools
 from typing import Any
 
 from anthropic.types import Message, TextBlock, ToolUseBlock, Usage
-from anthropic.types.shared import ErrorResponse, NotFoundError
+from anthropic.types.shared import (
+    APIErrorObject,
+    AuthenticationError,
+    ErrorResponse,
+    NotFoundError,
+)
 
 from tests.fakes.http_server import FakeHTTPServer, RecordedRequest, Reply, Route, Script
 
@@ -69,10 +74,20 @@ def answer_quoting_tool_result() -> Route:
     return step
 
 
+def _error(status: int, error: Any) -> Route:
+    body = ErrorResponse(type="error", error=error, request_id="req_fake")
+    return lambda _request: Reply(status, body.model_dump(mode="json", exclude_none=True))
+
+
 def model_not_found(model: str) -> Route:
-    body = ErrorResponse(
-        type="error",
-        error=NotFoundError(type="not_found_error", message=f"model: {model}"),
-        request_id="req_fake",
+    return _error(404, NotFoundError(type="not_found_error", message=f"model: {model}"))
+
+
+def invalid_api_key() -> Route:
+    return _error(
+        401, AuthenticationError(type="authentication_error", message="invalid x-api-key")
     )
-    return lambda _request: Reply(404, body.model_dump(mode="json", exclude_none=True))
+
+
+def internal_error() -> Route:
+    return _error(500, APIErrorObject(type="api_error", message="Internal server error"))

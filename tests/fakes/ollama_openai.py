@@ -100,5 +100,15 @@ def answer_quoting_tool_result() -> Route:
     return step
 
 
+def hang(seconds: float) -> Route:
+    """A step in which the model takes `seconds` to think, then answers."""
+
+    def step(request: RecordedRequest) -> Reply:
+        time.sleep(seconds)
+        return _completion(request, ChatCompletionMessage(role="assistant", content="Late"), "stop")
+
+    return step
+
+
 def fail(status: int, message: str, headers: dict[str, str] | None = None) -> Route:
     return lambda _request: error(status, message, headers)

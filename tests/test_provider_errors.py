@@ -1,0 +1,105 @@
+"""How each kind of provider failure is classified for Temporal's retry policy.
+
+The errors are built as openai 3.x builds them, on `httpx2` responses."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx2
+import openai
+import pytest
+from temporalio.exceptions import ApplicationError
+
+from openai_agents.model_providers.ollama_openai_compat import describe_ollama
+from openai_agents.model_providers.provider_errors import translate_provider_error
+
+OLLAMA = describe_ollama("http://localhost:11434")
+REQUEST = httpx2.Request("POST", "http://localhost:11434/v1/chat/completions")
+
+
+def status_error(status: int, message: str = "boom", **headers: str) -> openai.APIStatusError:
+    response = httpx2.Response(status, headers=headers, request=REQUEST)
+    body = {"error": {"message": message, "type": "api_error"}}
+    error_class = {429: openai.RateLimitError, 500: openai.InternalServerError}.get(
+        status, openai.APIStatusError
+    )
+    return error_class(f"Error code: {status}", response=response, body=body)
+
+
+def translate(error: Exception) -> ApplicationError:
+    translated = translate_provider_error(error, "gpt-oss:20b", OLLAMA, 28.0)
+    assert translated is not None
+    return translated
+
+
+def test_rate_limit_is_retried_after_the_delay_the_provider_asks_for() -> None:
+    error = translate(status_error(429, "slow down", **{"retry-after": "7"}))
+    assert not error.non_retryable
+    assert error.type == "ProviderRateLimited"
+    assert error.next_retry_delay == timedelta(seconds=7)
+    assert error.message == (
+        "Ollama at http://localhost:11434 is rate-limiting requests (HTTP 429: slow down); "
+        "it asked to retry after 7s"
+    )
+
+
+def test_retry_after_ms_wins_over_retry_after() -> None:
+    error = translate(status_error(503, **{"retry-after-ms": "1500", "retry-after": "9"}))
+    assert error.next_retry_delay == timedelta(milliseconds=1500)
+
+
+def test_retry_after_as_an_http_date() -> None:
+    error = translate(status_error(429, **{"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}))
+    assert error.next_retry_delay == timedelta(0)  # Already past: retry at once.
+
+
+@pytest.mark.parametrize("status", [408, 409, 500, 502, 503])
+def test_transient_statuses_are_retryable(status: int) -> None:
+    error = translate(status_error(status, "try later"))
+    assert not error.non_retryable
+    assert error.type == "ProviderServerError"
+
+
+@pytest.mark.parametrize(
+    ("status", "error_type"),
+    [
+        (400, "ProviderRejectedRequest"),
+        (401, "ProviderAuthenticationFailed"),
+        (403, "ProviderAuthenticationFailed"),
+        (404, "ModelNotFound"),
+        (422, "ProviderRejectedRequest"),
+    ],
+)
+def test_caller_errors_are_not_retried(status: int, error_type: str) -> None:
+    error = translate(status_error(status))
+    assert error.non_retryable
+    assert error.type == error_type
+
+
+def test_the_provider_can_veto_or_demand_a_retry() -> None:
+    assert translate(status_error(500, **{"x-should-retry": "false"})).non_retryable
+    assert not translate(status_error(400, **{"x-should-retry": "true"})).non_retryable
+
+
+def test_a_timeout_is_retryable_and_says_how_long_was_waited() -> None:
+    error = translate(openai.APITimeoutError(request=REQUEST))
+    assert not error.non_retryable
+    assert error.type == "ModelCallTimeout"
+    assert "did not answer model 'gpt-oss:20b' within 28s" in error.message
+
+
+def test_an_unreachable_server_is_retryable() -> None:
+    error = translate(openai.APIConnectionError(request=REQUEST))
+    assert not error.non_retryable
+    assert error.message.startswith("cannot reach Ollama at http://localhost:11434")
+
+
+def test_long_provider_messages_are_cut_to_one_short_line() -> None:
+    error = translate(status_error(400, "line one\nline two " + "x" * 1000))
+    assert "\n" not in error.message
+    assert len(error.message) < 450
+
+
+def test_other_exceptions_pass_through_unchanged() -> None:
+    assert translate_provider_error(ValueError("bug"), "m", OLLAMA, 28.0) is None

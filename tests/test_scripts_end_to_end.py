@@ -116,7 +116,7 @@ def test_demo_starts_its_own_temporal_server_and_runs_gpt_oss() -> None:
         )
     assert completed.returncode == 0, completed.stderr
     assert WEATHER in printed_result(completed.stdout)
-    assert "Temporal Web UI: http://localhost:" in completed.stdout
+    assert "Workflow history in the Temporal Web UI: http://localhost:" in completed.stdout
 
 
 def test_demo_runs_the_litellm_sample_on_a_configured_server(dev_server_address: str) -> None:
@@ -154,7 +154,7 @@ def test_demo_shuts_everything_down_on_ctrl_c(tmp_path: Path) -> None:
     assert output.rstrip().endswith("Interrupted.")
     assert "Traceback" not in output
     # The demo's own Temporal dev server is gone with it.
-    ui_port = int(output.split("Temporal Web UI: http://localhost:", 1)[1].split()[0])
+    ui_port = int(output.split("watch the run at http://localhost:", 1)[1].split()[0])
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", ui_port)) != 0
 

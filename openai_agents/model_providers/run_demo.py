@@ -93,6 +93,7 @@ async def temporal(
         return
     print("Starting the bundled Temporal dev server...")
     async with local_dev_server(plugins) as (client, ui_url):
+        print(f"Temporal dev server is up; watch the run at {ui_url}")
         yield client, ui_url
 
 
@@ -112,7 +113,7 @@ async def demo(args: argparse.Namespace) -> int:
                 )
             if ui_url:
                 history_url = f"{ui_url}/namespaces/{client.namespace}/workflows/{workflow_id}"
-                print(f"Temporal Web UI: {history_url}")
+                print(f"Workflow history in the Temporal Web UI: {history_url}")
                 if args.keep_server:
                     print("The dev server keeps running for the Web UI; press Ctrl-C to stop it.")
                     await asyncio.Event().wait()

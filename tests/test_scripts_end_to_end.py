@@ -26,6 +26,24 @@ def fake_ollama(runs: int = 1) -> FakeOllamaOpenAI:
     return FakeOllamaOpenAI(steps * runs)
 
 
+def fake_anthropic() -> FakeAnthropic:
+    """An Anthropic API whose model calls the weather tool, then answers."""
+    return FakeAnthropic(
+        [
+            anthropic_messages.use_tool("get_weather", city="Tokyo"),
+            anthropic_messages.answer_quoting_tool_result(),
+        ]
+    )
+
+
+def litellm_environment(temporal_address: str, anthropic: FakeAnthropic) -> dict[str, str]:
+    return script_environment(
+        TEMPORAL_ADDRESS=temporal_address,
+        ANTHROPIC_API_KEY="sk-ant-test-key",
+        ANTHROPIC_BASE_URL=anthropic.url,
+    )
+
+
 def printed_result(stdout: str) -> str:
     """What follows `Result:` (a haiku spans several lines)."""
     assert "\nResult: " in stdout, f"no Result: line in\n{stdout}"
@@ -57,6 +75,7 @@ def test_gpt_oss_worker_and_workflow_scripts(dev_server_address: str, tmp_path: 
         worker_output = worker.output()
 
     assert second.returncode == 0, second.stderr
+    assert "Started workflow litellm-gpt-oss-workflow-id-" in first.stdout
     assert len(ollama.chat_requests) == 4
     # The workflow's debug log lines are visible in the worker's output.
     assert "Getting weather for Tokyo" in worker_output
@@ -67,16 +86,8 @@ def test_gpt_oss_worker_and_workflow_scripts(dev_server_address: str, tmp_path: 
 
 
 def test_litellm_worker_and_workflow_scripts(dev_server_address: str, tmp_path: Path) -> None:
-    steps = [
-        anthropic_messages.use_tool("get_weather", city="Tokyo"),
-        anthropic_messages.answer_quoting_tool_result(),
-    ]
-    with FakeAnthropic(steps) as anthropic:
-        environment = script_environment(
-            TEMPORAL_ADDRESS=dev_server_address,
-            ANTHROPIC_API_KEY="sk-ant-test-key",
-            ANTHROPIC_BASE_URL=anthropic.url,
-        )
+    with fake_anthropic() as anthropic:
+        environment = litellm_environment(dev_server_address, anthropic)
         with running_worker(
             "run_litellm_provider_worker.py", environment=environment, tmp_path=tmp_path
         ) as worker:
@@ -86,6 +97,7 @@ def test_litellm_worker_and_workflow_scripts(dev_server_address: str, tmp_path: 
     assert completed.returncode == 0, completed.stderr
     assert WEATHER in printed_result(completed.stdout)
     assert len(anthropic.message_requests) == 2
+    assert "Started workflow litellm-auto-workflow-id-" in completed.stdout
     assert "Provider List" not in worker_output
     assert TRACE_EXPORT_WARNING not in worker_output
 
@@ -120,16 +132,8 @@ def test_demo_starts_its_own_temporal_server_and_runs_gpt_oss() -> None:
 
 
 def test_demo_runs_the_litellm_sample_on_a_configured_server(dev_server_address: str) -> None:
-    steps = [
-        anthropic_messages.use_tool("get_weather", city="Tokyo"),
-        anthropic_messages.answer_quoting_tool_result(),
-    ]
-    with FakeAnthropic(steps) as anthropic:
-        environment = script_environment(
-            TEMPORAL_ADDRESS=dev_server_address,
-            ANTHROPIC_API_KEY="sk-ant-test-key",
-            ANTHROPIC_BASE_URL=anthropic.url,
-        )
+    with fake_anthropic() as anthropic:
+        environment = litellm_environment(dev_server_address, anthropic)
         completed = run_script("run_demo.py", "--sample", "litellm", environment=environment)
     assert completed.returncode == 0, completed.stderr
     assert WEATHER in printed_result(completed.stdout)

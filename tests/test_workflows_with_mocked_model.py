@@ -57,6 +57,18 @@ class RecordingProvider(ModelProvider):
         return Recording(lambda: next(self._responses))
 
 
+async def run_with_scripted_model(
+    env: WorkflowEnvironment, provider: RecordingProvider, workflow: Any, *args: str
+) -> str:
+    async with AgentEnvironment(
+        model_provider=provider, model_params=ModelCallPolicy().activity_parameters()
+    ) as agents:
+        result, _ = await run_on_worker(
+            agents.applied_on_client(env.client), workflow, workflow.run, args
+        )
+    return result
+
+
 SAMPLES = [
     pytest.param(
         LitellmAutoWorkflow,
@@ -78,15 +90,7 @@ async def test_agent_calls_the_weather_tool_and_the_model_sees_its_output(
             ResponseBuilders.output_message("Tokyo sun shines bright"),
         ]
     )
-    async with AgentEnvironment(
-        model_provider=provider, model_params=ModelCallPolicy().activity_parameters()
-    ) as agents:
-        result, _ = await run_on_worker(
-            agents.applied_on_client(env.client),
-            workflow,
-            workflow.run,
-            ["What's the weather in Tokyo?"],
-        )
+    result = await run_with_scripted_model(env, provider, workflow, "What's the weather in Tokyo?")
 
     assert result == "Tokyo sun shines bright"
     first, second = provider.calls
@@ -107,15 +111,9 @@ async def test_the_model_name_can_be_overridden_per_run(
     env: WorkflowEnvironment, workflow: Any, default_model: str, instructions: str
 ) -> None:
     provider = RecordingProvider([ResponseBuilders.output_message("Quiet haiku")])
-    async with AgentEnvironment(
-        model_provider=provider, model_params=ModelCallPolicy().activity_parameters()
-    ) as agents:
-        result, _ = await run_on_worker(
-            agents.applied_on_client(env.client),
-            workflow,
-            workflow.run,
-            ["Hello", "anthropic/claude-sonnet-4-5"],
-        )
+    result = await run_with_scripted_model(
+        env, provider, workflow, "Hello", "anthropic/claude-sonnet-4-5"
+    )
     assert result == "Quiet haiku"
     assert [call.model_name for call in provider.calls] == ["anthropic/claude-sonnet-4-5"]
 

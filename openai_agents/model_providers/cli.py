@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Coroutine
@@ -75,9 +77,8 @@ def prepare_worker_process(verbose: bool) -> None:
 def run_script(main: Callable[[], Coroutine[Any, Any, int]], *, verbose: bool) -> None:
     """Run a script's async main and turn known failures into one line and an exit code."""
     try:
-        exit_code: int = asyncio.run(main())
-    except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
+        exit_code = asyncio.run(_cancelled_by_signals(main()))
+    except KeyboardInterrupt:  # Before the event loop took over the signals.
         exit_code = EXIT_INTERRUPTED
     except ConfigurationError as error:
         if verbose:
@@ -85,6 +86,27 @@ def run_script(main: Callable[[], Coroutine[Any, Any, int]], *, verbose: bool) -
         print(f"error: {error}", file=sys.stderr)
         exit_code = EXIT_CONFIGURATION_ERROR
     _exit_skipping_teardown(exit_code)
+
+
+def call_on_stop_signals(callback: Callable[[], object]) -> None:
+    """Call `callback` on Ctrl-C (SIGINT) or SIGTERM, replacing earlier handlers."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        # Windows has no loop signal handlers; Ctrl-C raises KeyboardInterrupt there.
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, callback)
+
+
+async def _cancelled_by_signals(main: Coroutine[Any, Any, int]) -> int:
+    """Run `main`; Ctrl-C or SIGTERM cancels it, so its `async with` blocks shut down what
+    they started (worker, dev server). Python 3.11+ does this for Ctrl-C; 3.10 does not."""
+    task = asyncio.ensure_future(main)
+    call_on_stop_signals(task.cancel)
+    try:
+        return await task
+    except asyncio.CancelledError:
+        print("Interrupted.", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _exit_skipping_teardown(exit_code: int) -> NoReturn:

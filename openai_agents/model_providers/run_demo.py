@@ -37,6 +37,7 @@ from openai_agents.model_providers.workflow_starter import (
     execute_and_report,
     unique_workflow_id,
 )
+from openai_agents.model_providers.workflows import gpt_oss_workflow, litellm_auto_workflow
 from openai_agents.model_providers.workflows.gpt_oss_workflow import (
     DEFAULT_GPT_OSS_MODEL,
     GptOssWorkflow,
@@ -56,8 +57,7 @@ async def _litellm_provider(model: str, policy: ModelCallPolicy) -> ModelProvide
 
 @dataclass(frozen=True)
 class Sample:
-    workflow: type
-    run: Callable[..., Awaitable[str]]
+    workflow: type[GptOssWorkflow] | type[LitellmAutoWorkflow]
     default_model: str
     workflow_id_prefix: str
     create_provider: Callable[[str, ModelCallPolicy], Awaitable[ModelProvider]]
@@ -66,16 +66,14 @@ class Sample:
 SAMPLES = {
     "gpt-oss": Sample(
         GptOssWorkflow,
-        GptOssWorkflow.run,
         DEFAULT_GPT_OSS_MODEL,
-        "litellm-gpt-oss-workflow-id",
+        gpt_oss_workflow.WORKFLOW_ID_PREFIX,
         create_gpt_oss_provider,
     ),
     "litellm": Sample(
         LitellmAutoWorkflow,
-        LitellmAutoWorkflow.run,
         DEFAULT_LITELLM_MODEL,
-        "litellm-auto-workflow-id",
+        litellm_auto_workflow.WORKFLOW_ID_PREFIX,
         _litellm_provider,
     ),
 }
@@ -109,7 +107,7 @@ async def demo(args: argparse.Namespace) -> int:
             workflow_id = args.workflow_id or unique_workflow_id(sample.workflow_id_prefix)
             async with build_worker(client, [sample.workflow]):
                 exit_code = await execute_and_report(
-                    client, sample.run, [args.prompt, model], workflow_id
+                    client, sample.workflow.run, [args.prompt, model], workflow_id
                 )
             if ui_url:
                 history_url = f"{ui_url}/namespaces/{client.namespace}/workflows/{workflow_id}"

@@ -16,6 +16,7 @@ from openai_agents.model_providers.workflow_starter import (
 )
 from openai_agents.model_providers.workflows.gpt_oss_workflow import (
     DEFAULT_GPT_OSS_MODEL,
+    WORKFLOW_ID_PREFIX,
     GptOssWorkflow,
 )
 
@@ -26,7 +27,7 @@ async def start(args: argparse.Namespace) -> int:
         client,
         GptOssWorkflow.run,
         [args.prompt, args.model],
-        args.workflow_id or unique_workflow_id("litellm-gpt-oss-workflow-id"),
+        args.workflow_id or unique_workflow_id(WORKFLOW_ID_PREFIX),
     )
 
 

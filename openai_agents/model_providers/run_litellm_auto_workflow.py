@@ -16,6 +16,7 @@ from openai_agents.model_providers.workflow_starter import (
 )
 from openai_agents.model_providers.workflows.litellm_auto_workflow import (
     DEFAULT_LITELLM_MODEL,
+    WORKFLOW_ID_PREFIX,
     LitellmAutoWorkflow,
 )
 
@@ -26,7 +27,7 @@ async def start(args: argparse.Namespace) -> int:
         client,
         LitellmAutoWorkflow.run,
         [args.prompt, args.model],
-        args.workflow_id or unique_workflow_id("litellm-auto-workflow-id"),
+        args.workflow_id or unique_workflow_id(WORKFLOW_ID_PREFIX),
     )
 
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import signal
 from collections.abc import Sequence
 
 from agents import ModelProvider
@@ -13,6 +11,7 @@ from temporalio.client import Client
 from temporalio.openai_agents import OpenAIAgentsPlugin
 from temporalio.worker import Worker
 
+from openai_agents.model_providers.cli import call_on_stop_signals
 from openai_agents.model_providers.configuration import ModelCallPolicy
 from openai_agents.model_providers.temporal_client import connect_to_temporal
 from openai_agents.model_providers.workflows import TASK_QUEUE
@@ -36,8 +35,10 @@ async def serve_until_stopped(
     """Run a worker until SIGINT or SIGTERM, then shut it down gracefully."""
     try:
         client = await connect_to_temporal(plugins=[agents_plugin(provider, policy)])
+        # A graceful stop instead of the scripts' default (cancel and exit 130): Ctrl-C is
+        # how a worker is meant to be stopped.
         stop = asyncio.Event()
-        _stop_on_signals(stop)
+        call_on_stop_signals(stop.set)
         async with build_worker(client, workflows):
             logger.info(
                 "Worker serving %s on task queue %r (Temporal %s); Ctrl-C to stop",
@@ -50,11 +51,3 @@ async def serve_until_stopped(
     finally:
         await provider.aclose()
     return 0
-
-
-def _stop_on_signals(stop: asyncio.Event) -> None:
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        # Windows has no loop signal handlers; Ctrl-C still raises KeyboardInterrupt there.
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)

@@ -6,6 +6,8 @@ from temporalio import workflow
 from openai_agents.model_providers.workflows.weather import get_weather
 
 DEFAULT_GPT_OSS_MODEL = "gpt-oss:20b"
+# The specified id; starters add a random suffix so that runs never collide.
+WORKFLOW_ID_PREFIX = "litellm-gpt-oss-workflow-id"
 
 
 @workflow.defn

@@ -8,6 +8,8 @@ from openai_agents.model_providers.workflows.weather import get_weather
 # The specified model. Anthropic has since retired this id, so every entry point lets
 # you name another LiteLLM model string (e.g. `anthropic/claude-sonnet-4-5`).
 DEFAULT_LITELLM_MODEL = "anthropic/claude-3-5-sonnet-20240620"
+# The specified id; starters add a random suffix so that runs never collide.
+WORKFLOW_ID_PREFIX = "litellm-auto-workflow-id"
 
 
 @workflow.defn

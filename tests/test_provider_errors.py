@@ -9,10 +9,15 @@ from datetime import timedelta
 import httpx2
 import openai
 import pytest
+from agents import Model, ModelResponse, ModelSettings, ModelTracing
 from temporalio.exceptions import ApplicationError
+from temporalio.openai_agents.testing import TestModel, TestModelProvider
 
 from openai_agents.model_providers.ollama_openai_compat import describe_ollama
-from openai_agents.model_providers.provider_errors import translate_provider_error
+from openai_agents.model_providers.provider_errors import (
+    ActionableErrorsProvider,
+    translate_provider_error,
+)
 
 OLLAMA = describe_ollama("http://localhost:11434")
 REQUEST = httpx2.Request("POST", "http://localhost:11434/v1/chat/completions")
@@ -103,3 +108,42 @@ def test_long_provider_messages_are_cut_to_one_short_line() -> None:
 
 def test_other_exceptions_pass_through_unchanged() -> None:
     assert translate_provider_error(ValueError("bug"), "m", OLLAMA, 28.0) is None
+
+
+def _failing_model(error: Exception) -> Model:
+    def fail() -> ModelResponse:
+        raise error
+
+    provider = ActionableErrorsProvider(TestModelProvider(TestModel(fail)), lambda _: OLLAMA, 28.0)
+    return provider.get_model("gpt-oss:20b")
+
+
+async def _call(model: Model) -> ModelResponse:
+    return await model.get_response(
+        system_instructions=None,
+        input="hi",
+        model_settings=ModelSettings(),
+        tools=[],
+        output_schema=None,
+        handoffs=[],
+        tracing=ModelTracing.DISABLED,
+        previous_response_id=None,
+        conversation_id=None,
+        prompt=None,
+    )
+
+
+async def test_the_wrapper_raises_the_translation_caused_by_the_original() -> None:
+    original = openai.APIConnectionError(request=REQUEST)
+    with pytest.raises(ApplicationError) as raised:
+        await _call(_failing_model(original))
+    assert raised.value.type == "ProviderUnreachable"
+    assert raised.value.__cause__ is original
+
+
+async def test_the_wrapper_lets_unclassified_errors_through_untouched() -> None:
+    original = ValueError("a bug")
+    with pytest.raises(ValueError) as raised:
+        await _call(_failing_model(original))
+    assert raised.value is original
+    assert raised.value.__cause__ is None

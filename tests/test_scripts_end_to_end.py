@@ -121,6 +121,53 @@ def test_trace_export_check_detects_tracing_left_on(
     assert TRACE_EXPORT_WARNING in worker.output()
 
 
+def test_worker_flags_bound_the_attempts_per_model_call(
+    dev_server_address: str, tmp_path: Path
+) -> None:
+    with FakeOllamaOpenAI([ollama_openai.fail(500, "model runner crashed")] * 3) as ollama:
+        environment = script_environment(
+            TEMPORAL_ADDRESS=dev_server_address, OLLAMA_HOST=ollama.url
+        )
+        with running_worker(
+            "run_gpt_oss_worker.py",
+            "--max-attempts",
+            "2",
+            environment=environment,
+            tmp_path=tmp_path,
+        ):
+            completed = run_script("run_gpt_oss_workflow.py", environment=environment)
+
+    assert completed.returncode == 1
+    assert len(ollama.chat_requests) == 2
+    (line,) = completed.stderr.strip().splitlines()
+    assert line.endswith(
+        f"failed: Ollama at {ollama.url} failed with HTTP 500 (model runner crashed)"
+    )
+
+
+def test_worker_flags_bound_the_time_per_model_call(
+    dev_server_address: str, tmp_path: Path
+) -> None:
+    with FakeOllamaOpenAI([ollama_openai.hang(seconds=10)]) as ollama:
+        environment = script_environment(
+            TEMPORAL_ADDRESS=dev_server_address, OLLAMA_HOST=ollama.url
+        )
+        with running_worker(
+            "run_gpt_oss_worker.py",
+            *("--timeout", "2", "--max-attempts", "1"),
+            environment=environment,
+            tmp_path=tmp_path,
+        ):
+            completed = run_script("run_gpt_oss_workflow.py", environment=environment)
+
+    assert completed.returncode == 1
+    (line,) = completed.stderr.strip().splitlines()
+    assert line.endswith(
+        f"failed: Ollama at {ollama.url} did not answer model 'gpt-oss:20b' within 1.8s; "
+        "the model may be loading or overloaded (raise --timeout, or use a smaller model)"
+    )
+
+
 def test_demo_starts_its_own_temporal_server_and_runs_gpt_oss() -> None:
     with fake_ollama() as ollama:
         completed = run_script(

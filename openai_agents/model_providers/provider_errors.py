@@ -80,7 +80,10 @@ class ActionableErrorsModel(Model):
         try:
             return await self._inner.get_response(*args, **kwargs)
         except Exception as error:
-            raise self._translate(error) from error
+            translated = self._translate(error)
+            if translated is None:
+                raise
+            raise translated from error
 
     async def stream_response(
         self, *args: Any, **kwargs: Any
@@ -89,13 +92,15 @@ class ActionableErrorsModel(Model):
             async for event in self._inner.stream_response(*args, **kwargs):
                 yield event
         except Exception as error:
-            raise self._translate(error) from error
+            translated = self._translate(error)
+            if translated is None:
+                raise
+            raise translated from error
 
-    def _translate(self, error: Exception) -> Exception:
-        translated = translate_provider_error(
+    def _translate(self, error: Exception) -> ApplicationError | None:
+        return translate_provider_error(
             error, self._model_name, self._provider, self._request_timeout_seconds
         )
-        return translated if translated is not None else error
 
 
 def translate_provider_error(

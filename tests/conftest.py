@@ -24,6 +24,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from openai_agents.model_providers.dev_server import bundled_temporal_cli
+from tests.processes import DEVELOPER_VARIABLES
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -41,6 +42,13 @@ def _bundled_test_server() -> str | None:
 
 async def _start_local() -> WorkflowEnvironment:
     return await WorkflowEnvironment.start_local(dev_server_existing_path=bundled_temporal_cli())
+
+
+@pytest.fixture(autouse=True)
+def no_developer_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests talk only to the servers they start, whatever the developer's shell exports."""
+    for name in DEVELOPER_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture(scope="session")

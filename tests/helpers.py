@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
 from typing import Any
 
 from agents import ModelProvider
@@ -36,7 +37,12 @@ async def run_on_worker(
     workflow_id = f"test-{workflow.__name__}-{uuid.uuid4().hex[:8]}"
     async with build_worker(client, [workflow]):
         handle = await client.start_workflow(
-            workflow_run, args=args, id=workflow_id, task_queue=TASK_QUEUE
+            workflow_run,
+            args=args,
+            id=workflow_id,
+            task_queue=TASK_QUEUE,
+            # A workflow whose task keeps failing would otherwise wait forever.
+            execution_timeout=timedelta(minutes=2),
         )
         try:
             result: str = await handle.result()

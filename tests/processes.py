@@ -18,20 +18,27 @@ WORKER_READY = "Worker serving"
 STARTUP_TIMEOUT_SECONDS = 90.0
 SCRIPT_TIMEOUT_SECONDS = 180.0
 
-# Variables a developer's shell may carry that would change what the scripts do.
-_SCRUBBED = (
+# Variables a developer's shell may carry that would send the tests' requests elsewhere.
+DEVELOPER_VARIABLES = (
     "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
     "ANTHROPIC_API_KEY",
     "ANTHROPIC_BASE_URL",
     "ANTHROPIC_API_BASE",
     "OLLAMA_HOST",
     "OLLAMA_API_KEY",
-    "OPENAI_AGENTS_DISABLE_TRACING",
     "TEMPORAL_ADDRESS",
     "TEMPORAL_NAMESPACE",
     "TEMPORAL_API_KEY",
     "TEMPORAL_PROFILE",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
 )
+_SCRUBBED = (*DEVELOPER_VARIABLES, "OPENAI_AGENTS_DISABLE_TRACING")
 
 
 def script_environment(**overrides: str) -> dict[str, str]:

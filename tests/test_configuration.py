@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from openai_agents.model_providers.configuration import ConfigurationError, ModelCallPolicy
-from openai_agents.model_providers.ollama_openai_compat import ollama_host
+from openai_agents.model_providers.ollama_openai_compat import describe_ollama, ollama_host
 
 
 @pytest.mark.parametrize(
@@ -19,6 +19,7 @@ from openai_agents.model_providers.ollama_openai_compat import ollama_host
         ("http://gpu-box:11434/", "http://gpu-box:11434"),
         ("https://ollama.example.com", "https://ollama.example.com"),
         ("[::1]:11434", "http://[::1]:11434"),
+        (":11500", "http://127.0.0.1:11500"),
     ],
 )
 def test_ollama_host_accepts_what_ollama_accepts(value: str, expected: str) -> None:
@@ -42,10 +43,13 @@ def test_model_call_policy_defaults_are_the_specified_ones() -> None:
 
 
 def test_the_client_gives_up_before_the_activity_times_out() -> None:
-    assert ModelCallPolicy(timeout=timedelta(seconds=30)).request_timeout_seconds == 28.0
-    assert ModelCallPolicy(timeout=timedelta(seconds=3)).request_timeout_seconds == pytest.approx(
-        2.7
-    )
+    def client_timeout(seconds: float) -> float:
+        return ModelCallPolicy(timeout=timedelta(seconds=seconds)).request_timeout_seconds
+
+    assert client_timeout(30) == 28.0
+    assert client_timeout(10) == 9.0
+    assert client_timeout(4) == 3.0
+    assert client_timeout(1) == 0.5
 
 
 @pytest.mark.parametrize(("timeout", "attempts"), [(timedelta(0), 3), (timedelta(seconds=30), 0)])
@@ -54,3 +58,26 @@ def test_model_call_policy_rejects_unbounded_or_empty_settings(
 ) -> None:
     with pytest.raises(ConfigurationError):
         ModelCallPolicy(timeout=timeout, max_attempts=attempts)
+
+
+def test_credentials_in_ollama_host_stay_out_of_messages() -> None:
+    secret_host = {"OLLAMA_HOST": "https://alice:s3cret-token@ollama.internal:99999"}
+    with pytest.raises(ConfigurationError) as raised:
+        ollama_host(secret_host)
+    assert "s3cret-token" not in str(raised.value)
+    assert "ollama.internal" in str(raised.value)
+    location = describe_ollama("https://alice:s3cret-token@ollama.internal:443").location
+    assert location == "https://ollama.internal:443"
+
+
+def test_credentials_in_a_litellm_base_url_stay_out_of_messages(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from openai_agents.model_providers.litellm_backend import describe_litellm
+
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", "https://bob:hunter2@proxy.example.com/anthropic")
+    description = describe_litellm("anthropic/claude-sonnet-4-5")
+    assert description.location == "https://proxy.example.com/anthropic"
+    # LiteLLM prefers ANTHROPIC_API_BASE, so the message names the server it really used.
+    monkeypatch.setenv("ANTHROPIC_API_BASE", "https://other.example.com")
+    assert describe_litellm("anthropic/claude-sonnet-4-5").location == "https://other.example.com"

@@ -3,8 +3,10 @@ bounded number of times, and every failure ends in one actionable message."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
-from agents import ModelProvider
+from agents import Model, ModelProvider, ModelSettings, ModelTracing
 from temporalio.client import WorkflowFailureError
 from temporalio.exceptions import ActivityError, ApplicationError, RetryState
 from temporalio.testing import WorkflowEnvironment
@@ -117,17 +119,25 @@ async def test_a_server_that_stays_down_fails_after_the_bounded_attempts(
 RETIRED_MODEL = "anthropic/claude-3-5-sonnet-20240620"
 
 
-async def run_litellm(
-    env: WorkflowEnvironment, anthropic: FakeAnthropic, monkeypatch: pytest.MonkeyPatch
-) -> tuple[str, list[int]]:
-    """Run the LiteLLM workflow through the real worker provider against `anthropic`."""
+def litellm_provider(anthropic: FakeAnthropic, monkeypatch: pytest.MonkeyPatch) -> ModelProvider:
+    """The real LiteLLM worker provider, pointed at `anthropic`."""
     from openai_agents.model_providers.litellm_backend import create_litellm_provider
 
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-key")
     monkeypatch.setenv("ANTHROPIC_BASE_URL", anthropic.url)
-    client = client_with_provider(env, create_litellm_provider(RETIRED_MODEL, POLICY), POLICY)
+    return create_litellm_provider(RETIRED_MODEL, POLICY)
+
+
+async def run_litellm(
+    env: WorkflowEnvironment,
+    anthropic: FakeAnthropic,
+    monkeypatch: pytest.MonkeyPatch,
+    model: str = RETIRED_MODEL,
+) -> tuple[str, list[int]]:
+    """Run the LiteLLM workflow through the real worker provider against `anthropic`."""
+    client = client_with_provider(env, litellm_provider(anthropic, monkeypatch), POLICY)
     result, history = await run_on_worker(
-        client, LitellmAutoWorkflow, LitellmAutoWorkflow.run, [PROMPT]
+        client, LitellmAutoWorkflow, LitellmAutoWorkflow.run, [PROMPT, model]
     )
     return result, model_call_attempts(history)
 
@@ -185,3 +195,54 @@ async def test_litellm_server_errors_are_retried_by_temporal_alone(
     assert "The weather in Tokyo is sunny." in result
     assert attempts == [3, 1]
     assert len(anthropic.message_requests) == 4
+
+
+async def test_an_unroutable_litellm_model_name_fails_on_the_first_attempt(
+    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FakeAnthropic([]) as anthropic, pytest.raises(WorkflowFailureError) as failure:
+        await run_litellm(env, anthropic, monkeypatch, model="claude-without-a-provider")
+
+    activity_error, cause = activity_failure(failure.value)
+    assert activity_error.retry_state == RetryState.NON_RETRYABLE_FAILURE
+    assert cause.type == "ProviderRejectedRequest"
+    assert "LLM Provider NOT provided" in workflow_failure_message(failure.value)
+    assert anthropic.message_requests == []
+
+
+async def rate_limit_error(model: Model) -> ApplicationError:
+    """Call `model` once, outside any workflow, and return the error Temporal is handed."""
+    with pytest.raises(ApplicationError) as raised:
+        await model.get_response(
+            system_instructions=None,
+            input=PROMPT,
+            model_settings=ModelSettings(),
+            tools=[],
+            output_schema=None,
+            handoffs=[],
+            tracing=ModelTracing.DISABLED,
+            previous_response_id=None,
+            conversation_id=None,
+            prompt=None,
+        )
+    error = raised.value
+    assert error.type == "ProviderRateLimited" and not error.non_retryable
+    return error
+
+
+async def test_an_ollama_rate_limit_waits_as_long_as_asked() -> None:
+    limited = fail(429, "too many requests", {"retry-after": "7"})
+    with FakeOllamaOpenAI([limited]) as ollama:
+        provider = await start_gpt_oss_provider(ollama)
+        try:
+            error = await rate_limit_error(provider.get_model("gpt-oss:20b"))
+        finally:
+            await provider.aclose()
+    assert error.next_retry_delay == timedelta(seconds=7)
+
+
+async def test_a_litellm_rate_limit_waits_as_long_as_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    with FakeAnthropic([anthropic_messages.rate_limited(retry_after_seconds=7)]) as anthropic:
+        model = litellm_provider(anthropic, monkeypatch).get_model(RETIRED_MODEL)
+        error = await rate_limit_error(model)
+    assert error.next_retry_delay == timedelta(seconds=7)

@@ -3,7 +3,10 @@ Temporal dev server and local model servers."""
 
 from __future__ import annotations
 
+import re
 import socket
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -148,13 +151,13 @@ def test_worker_flags_bound_the_attempts_per_model_call(
 def test_worker_flags_bound_the_time_per_model_call(
     dev_server_address: str, tmp_path: Path
 ) -> None:
-    with FakeOllamaOpenAI([ollama_openai.hang(seconds=10)]) as ollama:
+    with FakeOllamaOpenAI([ollama_openai.hang(seconds=15)]) as ollama:
         environment = script_environment(
             TEMPORAL_ADDRESS=dev_server_address, OLLAMA_HOST=ollama.url
         )
         with running_worker(
             "run_gpt_oss_worker.py",
-            *("--timeout", "2", "--max-attempts", "1"),
+            *("--timeout", "4", "--max-attempts", "1"),
             environment=environment,
             tmp_path=tmp_path,
         ):
@@ -163,7 +166,7 @@ def test_worker_flags_bound_the_time_per_model_call(
     assert completed.returncode == 1
     (line,) = completed.stderr.strip().splitlines()
     assert line.endswith(
-        f"failed: Ollama at {ollama.url} did not answer model 'gpt-oss:20b' within 1.8s; "
+        f"failed: Ollama at {ollama.url} did not answer model 'gpt-oss:20b' within 3s; "
         "the model may be loading or overloaded (raise --timeout, or use a smaller model)"
     )
 
@@ -197,17 +200,27 @@ def test_demo_shuts_everything_down_on_ctrl_c(tmp_path: Path) -> None:
             ready_text="waiting for the result",
         ) as demo,
     ):
-        # Ctrl-C while the model is still thinking.
+        # Ctrl-C while the model is still thinking about its answer.
+        wait_until(lambda: len(ollama.chat_requests) == 1)
         exit_code = demo.interrupt()
         output = demo.output()
 
     assert exit_code == 130
     assert output.rstrip().endswith("Interrupted.")
     assert "Traceback" not in output
-    # The demo's own Temporal dev server is gone with it.
-    ui_port = int(output.split("watch the run at http://localhost:", 1)[1].split()[0])
-    with socket.socket() as probe:
-        assert probe.connect_ex(("127.0.0.1", ui_port)) != 0
+    # The demo's own Temporal dev server, its gRPC port and its Web UI, are gone with it.
+    announced = re.search(r"dev server is up at \S+:(\d+); watch the run at \S+:(\d+)", output)
+    assert announced, output
+    for port in map(int, announced.groups()):
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open"
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.1)
 
 
 @pytest.mark.parametrize(

@@ -40,11 +40,12 @@ class ModelCallPolicy:
 
     @property
     def request_timeout_seconds(self) -> float:
-        """The HTTP client's timeout: a little below the activity's start-to-close timeout,
-        so a slow model surfaces as the client's clear timeout error rather than as a
-        bare activity timeout."""
+        """The HTTP client's timeout: below the activity's start-to-close timeout, so a slow
+        model surfaces as the client's clear timeout error rather than as a bare activity
+        timeout. The margin (1 to 2 s) leaves time to report the failure."""
         seconds = self.timeout.total_seconds()
-        return seconds - min(2.0, seconds * 0.1)
+        margin = min(2.0, max(1.0, seconds * 0.1)) if seconds > 2 else seconds / 2
+        return seconds - margin
 
     def activity_parameters(self) -> ModelActivityParameters:
         return ModelActivityParameters(

@@ -27,6 +27,7 @@ from openai_agents.model_providers.configuration import (
 from openai_agents.model_providers.provider_errors import (
     ActionableErrorsProvider,
     ProviderDescription,
+    without_credentials,
 )
 
 # No "Provider List: …" / "Give Feedback" banners on every error; errors are reported
@@ -92,17 +93,17 @@ def check_litellm_credentials(model: str) -> None:
 
 def describe_litellm(model_name: str | None) -> ProviderDescription:
     model = model_name or get_default_model()
-    provider = litellm_provider_name(model)
+    try:
+        provider = litellm_provider_name(model)
+    except ConfigurationError:
+        provider = "litellm"  # LiteLLM itself will say what is wrong with the name.
     prefix = provider.upper()
-    location = (
-        os.environ.get(f"{prefix}_BASE_URL")
-        or os.environ.get(f"{prefix}_API_BASE")
-        or f"{provider}'s default endpoint"
-    )
+    # The order LiteLLM itself reads them in.
+    base_url = os.environ.get(f"{prefix}_API_BASE") or os.environ.get(f"{prefix}_BASE_URL")
     return ProviderDescription(
         name=f"{provider} (via LiteLLM)",
-        location=location,
-        start_hint=f"check your network, or {prefix}_BASE_URL if you set one",
+        location=without_credentials(base_url) if base_url else f"{provider}'s default endpoint",
+        start_hint=f"check your network, or {prefix}_API_BASE / {prefix}_BASE_URL if you set one",
         missing_model_hint=(
             "name a current model with --model (see https://docs.litellm.ai/docs/providers)"
         ),

@@ -17,6 +17,7 @@ from openai_agents.model_providers.configuration import ConfigurationError, Mode
 from openai_agents.model_providers.provider_errors import (
     ActionableErrorsProvider,
     ProviderDescription,
+    without_credentials,
 )
 
 DEFAULT_OLLAMA_HOST = "http://localhost:11434"
@@ -32,11 +33,13 @@ def ollama_host(environ: Mapping[str, str] = os.environ) -> str:
     raw = environ.get("OLLAMA_HOST", "").strip()
     if not raw:
         return DEFAULT_OLLAMA_HOST
+    if raw.startswith(":"):  # Ollama reads ":11500" as a port on the loopback address.
+        raw = f"127.0.0.1{raw}"
     with_scheme = raw if "://" in raw else f"http://{raw}"
     problem = _url_problem(with_scheme)
     if problem:
         raise ConfigurationError(
-            f"OLLAMA_HOST={raw!r} is not a valid Ollama URL ({problem}); "
+            f"OLLAMA_HOST={without_credentials(raw)!r} is not a valid Ollama URL ({problem}); "
             f"set it like {DEFAULT_OLLAMA_HOST} or unset it"
         )
     parts = urlsplit(with_scheme)
@@ -61,7 +64,7 @@ def _url_problem(url: str) -> str | None:
 def describe_ollama(host: str) -> ProviderDescription:
     return ProviderDescription(
         name="Ollama",
-        location=host,
+        location=without_credentials(host),
         start_hint="start it with `ollama serve`, or point OLLAMA_HOST at a running server",
         missing_model_hint="pull it with `ollama pull {model}`",
         credentials_hint="this Ollama server requires credentials; check its proxy settings",
@@ -77,7 +80,7 @@ class OllamaChatCompletionsProvider(ModelProvider):
     """
 
     def __init__(self, host: str, default_model: str, request_timeout_seconds: float) -> None:
-        self.host = host
+        self.description = describe_ollama(host)
         self._default_model = default_model
         self._client = AsyncOpenAI(
             base_url=f"{host}/v1",
@@ -97,18 +100,17 @@ class OllamaChatCompletionsProvider(ModelProvider):
             await self._client.models.retrieve(model)
         except openai.APIConnectionError as error:
             raise ConfigurationError(
-                f"cannot reach Ollama at {self.host}: start it with `ollama serve`, "
-                "or point OLLAMA_HOST at a running server"
+                f"cannot reach Ollama at {self.description.location}: {self.description.start_hint}"
             ) from error
         except openai.NotFoundError as error:
             raise ConfigurationError(
-                f"model '{model}' is not pulled on the Ollama server at {self.host}: "
-                f"run `ollama pull {model}`"
+                f"model '{model}' is not pulled on the Ollama server at "
+                f"{self.description.location}: run `ollama pull {model}`"
             ) from error
         except openai.APIStatusError as error:
             raise ConfigurationError(
-                f"Ollama at {self.host} answered HTTP {error.status_code} when asked for "
-                f"model '{model}'; check that OLLAMA_HOST points at an Ollama server"
+                f"Ollama at {self.description.location} answered HTTP {error.status_code} when "
+                f"asked for model '{model}'; check that OLLAMA_HOST points at an Ollama server"
             ) from error
 
     async def aclose(self) -> None:
@@ -130,7 +132,5 @@ async def create_gpt_oss_provider(default_model: str, policy: ModelCallPolicy) -
         await provider.aclose()
         raise
     return ActionableErrorsProvider(
-        provider,
-        lambda _model_name: describe_ollama(provider.host),
-        policy.request_timeout_seconds,
+        provider, lambda _model_name: provider.description, policy.request_timeout_seconds
     )

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import openai
 from agents import Model, ModelProvider, ModelResponse
@@ -25,12 +26,21 @@ from temporalio.exceptions import ApplicationError
 _MAX_DETAIL_CHARS = 300
 
 
+def without_credentials(url: str) -> str:
+    """`url` with any `user:password@` removed, for messages, logs and workflow history."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
 @dataclass(frozen=True)
 class ProviderDescription:
     """What a person needs to hear about one model backend when it fails."""
 
     name: str
     location: str
+    """Where it is, without credentials: this text lands in workflow history."""
     start_hint: str
     missing_model_hint: str
     """May contain `{model}`."""
@@ -53,8 +63,8 @@ class ActionableErrorsProvider(ModelProvider):
     def get_model(self, model_name: str | None) -> Model:
         return ActionableErrorsModel(
             self._inner.get_model(model_name),
-            model_name=model_name or "(provider default)",
-            provider=self._describe(model_name),
+            model_name=model_name,
+            describe=self._describe,
             request_timeout_seconds=self._request_timeout_seconds,
         )
 
@@ -67,13 +77,13 @@ class ActionableErrorsModel(Model):
         self,
         inner: Model,
         *,
-        model_name: str,
-        provider: ProviderDescription,
+        model_name: str | None,
+        describe: Callable[[str | None], ProviderDescription],
         request_timeout_seconds: float,
     ) -> None:
         self._inner = inner
         self._model_name = model_name
-        self._provider = provider
+        self._describe = describe
         self._request_timeout_seconds = request_timeout_seconds
 
     async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
@@ -98,8 +108,13 @@ class ActionableErrorsModel(Model):
             raise translated from error
 
     def _translate(self, error: Exception) -> ApplicationError | None:
+        # Described only on failure: the happy path pays nothing, and a model name the
+        # description cannot make sense of fails like any other call would.
         return translate_provider_error(
-            error, self._model_name, self._provider, self._request_timeout_seconds
+            error,
+            self._model_name or "(provider default)",
+            self._describe(self._model_name),
+            self._request_timeout_seconds,
         )
 
 
@@ -186,14 +201,17 @@ def _response_headers(error: Exception) -> dict[str, str]:
 
     Read by duck typing: openai 3.x carries `httpx2` responses, LiteLLM `httpx` ones.
     """
+    merged: dict[str, str] = {}
+    # LiteLLM puts a stand-in response with no headers on `response` and keeps the
+    # provider's real ones in `litellm_response_headers`; read both.
     response = getattr(error, "response", None)
-    headers = getattr(response, "headers", None)
-    if headers is None:
-        # LiteLLM keeps the provider's headers here when it builds its own response.
-        headers = getattr(error, "litellm_response_headers", None)
-    if not headers:
-        return {}
-    return {str(name).lower(): str(value) for name, value in headers.items()}
+    for headers in (
+        getattr(response, "headers", None),
+        getattr(error, "litellm_response_headers", None),
+    ):
+        if headers:
+            merged.update({str(name).lower(): str(value) for name, value in headers.items()})
+    return merged
 
 
 def _retry_after(headers: dict[str, str]) -> timedelta | None:

@@ -91,7 +91,8 @@ async def temporal(
         return
     print("Starting the bundled Temporal dev server...")
     async with local_dev_server(plugins) as (client, ui_url):
-        print(f"Temporal dev server is up; watch the run at {ui_url}")
+        address = client.service_client.config.target_host
+        print(f"Temporal dev server is up at {address}; watch the run at {ui_url}")
         yield client, ui_url
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from temporalio.client import Client, Plugin
 from temporalio.envconfig import ClientConfig
+from temporalio.service import RPCError
 
 from openai_agents.model_providers.configuration import ConfigurationError
 
@@ -32,10 +33,18 @@ def temporal_address_configured() -> bool:
 
 async def connect_to_temporal(plugins: Sequence[Plugin] = ()) -> Client:
     config = temporal_connect_config()
+    address = config["target_host"]
     try:
         return await Client.connect(**config, plugins=plugins)
-    except RuntimeError as error:
+    except (RuntimeError, RPCError) as error:
+        if "Connection refused" in str(error):
+            raise ConfigurationError(
+                f"cannot reach Temporal at {address}: start a dev server with "
+                "`uv run temporal server start-dev`, or set TEMPORAL_ADDRESS"
+            ) from error
+        # TLS, API key or namespace trouble: the server's own words say which.
+        reason = " ".join(str(error).split())[:300]
         raise ConfigurationError(
-            f"cannot reach Temporal at {config['target_host']}: start a dev server with "
-            "`uv run temporal server start-dev`, or set TEMPORAL_ADDRESS"
+            f"cannot connect to Temporal at {address} ({reason}): check TEMPORAL_ADDRESS, "
+            "TEMPORAL_NAMESPACE, TEMPORAL_API_KEY and the TLS settings"
         ) from error

@@ -12,6 +12,7 @@ from anthropic.types.shared import (
     AuthenticationError,
     ErrorResponse,
     NotFoundError,
+    RateLimitError,
 )
 
 from tests.fakes.http_server import FakeHTTPServer, RecordedRequest, Reply, Route, Script
@@ -74,9 +75,10 @@ def answer_quoting_tool_result() -> Route:
     return step
 
 
-def _error(status: int, error: Any) -> Route:
+def _error(status: int, error: Any, headers: dict[str, str] | None = None) -> Route:
     body = ErrorResponse(type="error", error=error, request_id="req_fake")
-    return lambda _request: Reply(status, body.model_dump(mode="json", exclude_none=True))
+    dumped = body.model_dump(mode="json", exclude_none=True)
+    return lambda _request: Reply(status, dumped, headers or {})
 
 
 def model_not_found(model: str) -> Route:
@@ -86,6 +88,16 @@ def model_not_found(model: str) -> Route:
 def invalid_api_key() -> Route:
     return _error(
         401, AuthenticationError(type="authentication_error", message="invalid x-api-key")
+    )
+
+
+def rate_limited(retry_after_seconds: int) -> Route:
+    return _error(
+        429,
+        RateLimitError(
+            type="rate_limit_error", message="Number of requests has exceeded your rate limit"
+        ),
+        {"retry-after": str(retry_after_seconds)},
     )
 
 

@@ -210,7 +210,7 @@ async def test_an_unroutable_litellm_model_name_fails_on_the_first_attempt(
     assert anthropic.message_requests == []
 
 
-async def rate_limit_error(model: Model) -> ApplicationError:
+async def error_from_one_call(model: Model) -> ApplicationError:
     """Call `model` once, outside any workflow, and return the error Temporal is handed."""
     with pytest.raises(ApplicationError) as raised:
         await model.get_response(
@@ -225,9 +225,7 @@ async def rate_limit_error(model: Model) -> ApplicationError:
             conversation_id=None,
             prompt=None,
         )
-    error = raised.value
-    assert error.type == "ProviderRateLimited" and not error.non_retryable
-    return error
+    return raised.value
 
 
 async def test_an_ollama_rate_limit_waits_as_long_as_asked() -> None:
@@ -235,14 +233,33 @@ async def test_an_ollama_rate_limit_waits_as_long_as_asked() -> None:
     with FakeOllamaOpenAI([limited]) as ollama:
         provider = await start_gpt_oss_provider(ollama)
         try:
-            error = await rate_limit_error(provider.get_model("gpt-oss:20b"))
+            error = await error_from_one_call(provider.get_model("gpt-oss:20b"))
         finally:
             await provider.aclose()
+    assert error.type == "ProviderRateLimited" and not error.non_retryable
     assert error.next_retry_delay == timedelta(seconds=7)
 
 
 async def test_a_litellm_rate_limit_waits_as_long_as_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     with FakeAnthropic([anthropic_messages.rate_limited(retry_after_seconds=7)]) as anthropic:
         model = litellm_provider(anthropic, monkeypatch).get_model(RETIRED_MODEL)
-        error = await rate_limit_error(model)
+        error = await error_from_one_call(model)
+    assert error.type == "ProviderRateLimited" and not error.non_retryable
     assert error.next_retry_delay == timedelta(seconds=7)
+
+
+async def test_a_litellm_call_gives_up_at_the_workers_timeout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The worker's timeout reaches LiteLLM: without it, this call would wait for the answer."""
+    from openai_agents.model_providers.litellm_backend import create_litellm_provider
+
+    with FakeAnthropic([anthropic_messages.hang(seconds=10)]) as anthropic:
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-key")
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", anthropic.url)
+        policy = ModelCallPolicy(timeout=timedelta(seconds=3))
+        provider = create_litellm_provider(RETIRED_MODEL, policy)
+        error = await error_from_one_call(provider.get_model(RETIRED_MODEL))
+
+    assert error.type == "ModelCallTimeout" and not error.non_retryable
+    assert "did not answer model 'anthropic/claude-3-5-sonnet-20240620' within 2s" in error.message

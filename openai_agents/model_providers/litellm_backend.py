@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import AsyncIterator
 from typing import Any
 
 # LiteLLM fetches its model cost map from the network at import time unless told to use
@@ -15,9 +16,20 @@ from typing import Any
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 import litellm
-from agents import Model, ModelProvider, ModelResponse, ModelSettings
+from agents import (
+    AgentOutputSchemaBase,
+    Handoff,
+    Model,
+    ModelProvider,
+    ModelResponse,
+    ModelSettings,
+    ModelTracing,
+    Tool,
+    TResponseInputItem,
+)
 from agents.extensions.models.litellm_model import LitellmModel
 from agents.extensions.models.litellm_provider import LitellmProvider
+from agents.items import TResponseStreamEvent
 from agents.models import get_default_model
 
 from openai_agents.model_providers.configuration import (
@@ -39,7 +51,11 @@ for _name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy"):
 
 class BoundedLitellmModel(LitellmModel):
     """A `LitellmModel` whose calls give up a little before the activity times out and
-    never retry inside LiteLLM, so Temporal's retry policy is the only retry layer."""
+    never retry inside LiteLLM, so Temporal's retry policy is the only retry layer.
+
+    The bounds travel as LiteLLM call arguments (`ModelSettings.extra_args`) added here, in
+    the activity, so they never reach the workflow's history.
+    """
 
     def __init__(self, model: str, request_timeout_seconds: float) -> None:
         super().__init__(model=model)
@@ -47,15 +63,58 @@ class BoundedLitellmModel(LitellmModel):
             extra_args={"timeout": request_timeout_seconds, "num_retries": 0}
         )
 
-    async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
-        # The Agents SDK and the Temporal model activity pass every argument by keyword.
-        kwargs["model_settings"] = kwargs["model_settings"].resolve(self._bounds)
-        return await super().get_response(*args, **kwargs)
+    async def get_response(
+        self,
+        system_instructions: str | None,
+        input: str | list[TResponseInputItem],
+        model_settings: ModelSettings,
+        tools: list[Tool],
+        output_schema: AgentOutputSchemaBase | None,
+        handoffs: list[Handoff],
+        tracing: ModelTracing,
+        previous_response_id: str | None = None,
+        conversation_id: str | None = None,
+        prompt: Any | None = None,
+    ) -> ModelResponse:
+        return await super().get_response(
+            system_instructions,
+            input,
+            model_settings.resolve(self._bounds),
+            tools,
+            output_schema,
+            handoffs,
+            tracing,
+            previous_response_id=previous_response_id,
+            conversation_id=conversation_id,
+            prompt=prompt,
+        )
 
-    def stream_response(self, *args: Any, **kwargs: Any) -> Any:
-        kwargs["model_settings"] = kwargs["model_settings"].resolve(self._bounds)
-        stream: Any = super().stream_response(*args, **kwargs)
-        return stream
+    async def stream_response(
+        self,
+        system_instructions: str | None,
+        input: str | list[TResponseInputItem],
+        model_settings: ModelSettings,
+        tools: list[Tool],
+        output_schema: AgentOutputSchemaBase | None,
+        handoffs: list[Handoff],
+        tracing: ModelTracing,
+        previous_response_id: str | None = None,
+        conversation_id: str | None = None,
+        prompt: Any | None = None,
+    ) -> AsyncIterator[TResponseStreamEvent]:
+        async for event in super().stream_response(
+            system_instructions,
+            input,
+            model_settings.resolve(self._bounds),
+            tools,
+            output_schema,
+            handoffs,
+            tracing,
+            previous_response_id=previous_response_id,
+            conversation_id=conversation_id,
+            prompt=prompt,
+        ):
+            yield event
 
 
 class BoundedLitellmProvider(LitellmProvider):

@@ -4,6 +4,7 @@ ANTHROPIC_BASE_URL points here. Bodies are built from the `anthropic` SDK's own 
 from __future__ import annotations
 
 import itertools
+import time
 from typing import Any
 
 from anthropic.types import Message, TextBlock, ToolUseBlock, Usage
@@ -47,6 +48,16 @@ def use_tool(name: str, **arguments: Any) -> Route:
     def step(request: RecordedRequest) -> Reply:
         block = ToolUseBlock(id=f"toolu_{next(_ids)}", type="tool_use", name=name, input=arguments)
         return _message(request, [block], "tool_use")
+
+    return step
+
+
+def hang(seconds: float) -> Route:
+    """A step in which the model takes `seconds` to think, then answers."""
+
+    def step(request: RecordedRequest) -> Reply:
+        time.sleep(seconds)
+        return _message(request, [TextBlock(type="text", text="Late")], "end_turn")
 
     return step
 

@@ -82,7 +82,7 @@ async def test_litellm_provider_over_anthropics_messages_api(
         monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-key")
         monkeypatch.setenv("ANTHROPIC_BASE_URL", anthropic.url)
         provider = create_litellm_provider("anthropic/claude-3-5-sonnet-20240620", POLICY)
-        result, _ = await run_on_worker(
+        result, history = await run_on_worker(
             client_with_provider(env, provider, POLICY),
             LitellmAutoWorkflow,
             LitellmAutoWorkflow.run,
@@ -98,3 +98,8 @@ async def test_litellm_provider_over_anthropics_messages_api(
     assert [tool["name"] for tool in first.body["tools"]] == ["get_weather"]
     assert anthropic_messages.tool_results(second.body) == [WEATHER]
     assert WEATHER in result
+    # The key went to the provider but not into the workflow's history, which does hold
+    # the conversation (payloads are stored verbatim in the serialized events).
+    recorded = b"".join(event.SerializeToString() for event in history.events)
+    assert WEATHER.encode() in recorded
+    assert b"sk-ant-test-key" not in recorded

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from tests.fakes.ollama_openai import FakeOllamaOpenAI
@@ -81,6 +84,18 @@ def test_scripts_with_temporal_unreachable() -> None:
         )
 
 
+def test_workflow_script_with_a_namespace_that_does_not_exist(dev_server_address: str) -> None:
+    assert_one_line_error(
+        "run_gpt_oss_workflow.py",
+        "--workflow-id",
+        "wf-in-a-missing-namespace",
+        expected="Temporal refused to start workflow wf-in-a-missing-namespace: Namespace "
+        "no-such-namespace is not found. (check TEMPORAL_NAMESPACE and the API key's permissions)",
+        TEMPORAL_ADDRESS=dev_server_address,
+        TEMPORAL_NAMESPACE="no-such-namespace",
+    )
+
+
 def test_demo_without_a_model_backend_says_what_to_start() -> None:
     address = closed_port_address()
     assert_one_line_error(
@@ -97,3 +112,19 @@ def test_verbose_shows_the_traceback() -> None:
     )
     assert completed.returncode == 2
     assert "Traceback (most recent call last)" in completed.stderr
+
+
+def test_an_unforeseen_error_is_one_line_too() -> None:
+    code = (
+        "from openai_agents.model_providers.cli import run_script\n"
+        "async def main() -> int:\n"
+        "    raise ValueError('disk on fire\\nsecond line')\n"
+        "run_script(main, verbose=False)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert completed.returncode == 1
+    assert completed.stderr.strip().splitlines() == [
+        "error: unexpected ValueError: disk on fire second line (--verbose shows the traceback)"
+    ]

@@ -26,6 +26,7 @@ from openai_agents.model_providers.configuration import (
 )
 
 EXIT_WORKFLOW_FAILED = 1
+EXIT_UNEXPECTED_ERROR = 1
 EXIT_CONFIGURATION_ERROR = 2
 EXIT_INTERRUPTED = 130
 
@@ -85,6 +86,15 @@ def run_script(main: Callable[[], Coroutine[Any, Any, int]], *, verbose: bool) -
             traceback.print_exc()
         print(f"error: {error}", file=sys.stderr)
         exit_code = EXIT_CONFIGURATION_ERROR
+    except Exception as error:  # A bug or an unforeseen failure: still one line by default.
+        if verbose:
+            traceback.print_exc()
+        detail = " ".join(str(error).split())
+        print(
+            f"error: unexpected {type(error).__name__}: {detail} (--verbose shows the traceback)",
+            file=sys.stderr,
+        )
+        exit_code = EXIT_UNEXPECTED_ERROR
     _exit_skipping_teardown(exit_code)
 
 

@@ -9,12 +9,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from temporalio.client import Client, WorkflowFailureError
+from temporalio.service import RPCError
 
 from openai_agents.model_providers.cli import (
     DEFAULT_PROMPT,
     EXIT_WORKFLOW_FAILED,
     workflow_failure_message,
 )
+from openai_agents.model_providers.configuration import ConfigurationError
 from openai_agents.model_providers.workflows import TASK_QUEUE
 
 
@@ -47,11 +49,18 @@ async def execute_and_report(
     workflow_id: str,
 ) -> int:
     """Execute the workflow, print `Result: …` or one line saying why it failed."""
-    print(f"Started workflow {workflow_id} on task queue {TASK_QUEUE}; waiting for the result...")
     try:
-        result = await client.execute_workflow(
+        handle = await client.start_workflow(
             workflow_run, args=args, id=workflow_id, task_queue=TASK_QUEUE
         )
+    except RPCError as error:  # E.g. a namespace that does not exist.
+        raise ConfigurationError(
+            f"Temporal refused to start workflow {workflow_id}: {error.message} "
+            "(check TEMPORAL_NAMESPACE and the API key's permissions)"
+        ) from error
+    print(f"Started workflow {workflow_id} on task queue {TASK_QUEUE}; waiting for the result...")
+    try:
+        result = await handle.result()
     except WorkflowFailureError as error:
         print(f"Workflow {workflow_id} failed: {workflow_failure_message(error)}", file=sys.stderr)
         return EXIT_WORKFLOW_FAILED

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
-from agents import ModelProvider
+from agents import Model, ModelProvider, ModelResponse, ModelSettings, ModelTracing
 from temporalio.client import Client, WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 
@@ -58,3 +58,21 @@ def model_call_attempts(history: WorkflowHistory) -> list[int]:
         for event in history.events
         if event.HasField("activity_task_started_event_attributes")
     ]
+
+
+async def call_model_once(
+    model: Model, prompt: str = "What's the weather in Tokyo?"
+) -> ModelResponse:
+    """One model call as the Temporal model activity makes it, outside any workflow."""
+    return await model.get_response(
+        system_instructions=None,
+        input=prompt,
+        model_settings=ModelSettings(),
+        tools=[],
+        output_schema=None,
+        handoffs=[],
+        tracing=ModelTracing.DISABLED,
+        previous_response_id=None,
+        conversation_id=None,
+        prompt=None,
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from agents import Model, ModelProvider, ModelSettings, ModelTracing
+from agents import Model, ModelProvider
 from temporalio.client import WorkflowFailureError
 from temporalio.exceptions import ActivityError, ApplicationError, RetryState
 from temporalio.testing import WorkflowEnvironment
@@ -25,7 +25,12 @@ from tests.fakes.ollama_openai import (
     call_tool,
     fail,
 )
-from tests.helpers import client_with_provider, model_call_attempts, run_on_worker
+from tests.helpers import (
+    call_model_once,
+    client_with_provider,
+    model_call_attempts,
+    run_on_worker,
+)
 
 POLICY = ModelCallPolicy(max_attempts=3)
 PROMPT = "What's the weather in Tokyo?"
@@ -213,18 +218,7 @@ async def test_an_unroutable_litellm_model_name_fails_on_the_first_attempt(
 async def error_from_one_call(model: Model) -> ApplicationError:
     """Call `model` once, outside any workflow, and return the error Temporal is handed."""
     with pytest.raises(ApplicationError) as raised:
-        await model.get_response(
-            system_instructions=None,
-            input=PROMPT,
-            model_settings=ModelSettings(),
-            tools=[],
-            output_schema=None,
-            handoffs=[],
-            tracing=ModelTracing.DISABLED,
-            previous_response_id=None,
-            conversation_id=None,
-            prompt=None,
-        )
+        await call_model_once(model)
     return raised.value
 
 

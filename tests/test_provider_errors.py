@@ -9,7 +9,7 @@ from datetime import timedelta
 import httpx2
 import openai
 import pytest
-from agents import Model, ModelResponse, ModelSettings, ModelTracing
+from agents import Model, ModelResponse
 from temporalio.exceptions import ApplicationError
 from temporalio.openai_agents.testing import TestModel, TestModelProvider
 
@@ -18,6 +18,7 @@ from openai_agents.model_providers.provider_errors import (
     ActionableErrorsProvider,
     translate_provider_error,
 )
+from tests.helpers import call_model_once
 
 OLLAMA = describe_ollama("http://localhost:11434")
 REQUEST = httpx2.Request("POST", "http://localhost:11434/v1/chat/completions")
@@ -118,25 +119,10 @@ def _failing_model(error: Exception) -> Model:
     return provider.get_model("gpt-oss:20b")
 
 
-async def _call(model: Model) -> ModelResponse:
-    return await model.get_response(
-        system_instructions=None,
-        input="hi",
-        model_settings=ModelSettings(),
-        tools=[],
-        output_schema=None,
-        handoffs=[],
-        tracing=ModelTracing.DISABLED,
-        previous_response_id=None,
-        conversation_id=None,
-        prompt=None,
-    )
-
-
 async def test_the_wrapper_raises_the_translation_caused_by_the_original() -> None:
     original = openai.APIConnectionError(request=REQUEST)
     with pytest.raises(ApplicationError) as raised:
-        await _call(_failing_model(original))
+        await call_model_once(_failing_model(original))
     assert raised.value.type == "ProviderUnreachable"
     assert raised.value.__cause__ is original
 
@@ -144,6 +130,6 @@ async def test_the_wrapper_raises_the_translation_caused_by_the_original() -> No
 async def test_the_wrapper_lets_unclassified_errors_through_untouched() -> None:
     original = ValueError("a bug")
     with pytest.raises(ValueError) as raised:
-        await _call(_failing_model(original))
+        await call_model_once(_failing_model(original))
     assert raised.value is original
     assert raised.value.__cause__ is None

@@ -24,7 +24,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from openai_agents.model_providers.dev_server import bundled_temporal_cli
-from tests.processes import DEVELOPER_VARIABLES
+from tests.processes import is_developer_setting
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -47,8 +47,9 @@ async def _start_local() -> WorkflowEnvironment:
 @pytest.fixture(autouse=True)
 def no_developer_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests talk only to the servers they start, whatever the developer's shell exports."""
-    for name in DEVELOPER_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
+    for name in list(os.environ):
+        if is_developer_setting(name):
+            monkeypatch.delenv(name)
 
 
 @pytest.fixture(scope="session")

@@ -35,12 +35,15 @@ async def run_on_worker(
     Raises the workflow's failure (`WorkflowFailureError`) like `execute_workflow`.
     """
     workflow_id = f"test-{workflow.__name__}-{uuid.uuid4().hex[:8]}"
-    async with build_worker(client, [workflow]):
+    # A queue of its own: no other worker on the same server (a sample worker, or one left
+    # by an earlier failed test) can take this run's tasks.
+    task_queue = f"{TASK_QUEUE}-{workflow_id}"
+    async with build_worker(client, [workflow], task_queue):
         handle = await client.start_workflow(
             workflow_run,
             args=args,
             id=workflow_id,
-            task_queue=TASK_QUEUE,
+            task_queue=task_queue,
             # A workflow whose task keeps failing would otherwise wait forever.
             execution_timeout=timedelta(minutes=2),
         )

@@ -18,8 +18,9 @@ WORKER_READY = "Worker serving"
 STARTUP_TIMEOUT_SECONDS = 90.0
 SCRIPT_TIMEOUT_SECONDS = 180.0
 
-# Variables a developer's shell may carry that would send the tests' requests elsewhere.
-DEVELOPER_VARIABLES = (
+# Variables a developer's shell may carry that would send the tests' requests elsewhere
+# (besides every TEMPORAL_* variable, which envconfig reads).
+_DEVELOPER_VARIABLES = (
     "OPENAI_API_KEY",
     "OPENAI_BASE_URL",
     "ANTHROPIC_API_KEY",
@@ -27,10 +28,6 @@ DEVELOPER_VARIABLES = (
     "ANTHROPIC_API_BASE",
     "OLLAMA_HOST",
     "OLLAMA_API_KEY",
-    "TEMPORAL_ADDRESS",
-    "TEMPORAL_NAMESPACE",
-    "TEMPORAL_API_KEY",
-    "TEMPORAL_PROFILE",
     "HTTP_PROXY",
     "HTTPS_PROXY",
     "ALL_PROXY",
@@ -38,11 +35,20 @@ DEVELOPER_VARIABLES = (
     "https_proxy",
     "all_proxy",
 )
-_SCRUBBED = (*DEVELOPER_VARIABLES, "OPENAI_AGENTS_DISABLE_TRACING")
+# The test process sets these for itself; the scripts must set them on their own.
+_SET_BY_THE_TESTS = ("OPENAI_AGENTS_DISABLE_TRACING", "LITELLM_LOCAL_MODEL_COST_MAP")
+
+
+def is_developer_setting(name: str) -> bool:
+    return name in _DEVELOPER_VARIABLES or name.startswith("TEMPORAL_")
 
 
 def script_environment(**overrides: str) -> dict[str, str]:
-    environment = {k: v for k, v in os.environ.items() if k not in _SCRUBBED}
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not is_developer_setting(name) and name not in _SET_BY_THE_TESTS
+    }
     environment["PYTHONUNBUFFERED"] = "1"
     # No user config profile: the scripts must default to what the test sets.
     environment["TEMPORAL_CONFIG_FILE"] = str(Path(tempfile.gettempdir()) / "no-temporal.toml")

@@ -60,12 +60,18 @@ def test_model_call_policy_rejects_unbounded_or_empty_settings(
         ModelCallPolicy(timeout=timeout, max_attempts=attempts)
 
 
-def test_credentials_in_ollama_host_stay_out_of_messages() -> None:
-    secret_host = {"OLLAMA_HOST": "https://alice:s3cret-token@ollama.internal:99999"}
+@pytest.mark.parametrize(
+    "value",
+    ["https://alice:s3cret-token@ollama.internal:99999", "alice:s3cret-token@ollama.internal:x"],
+)
+def test_credentials_in_ollama_host_stay_out_of_messages(value: str) -> None:
     with pytest.raises(ConfigurationError) as raised:
-        ollama_host(secret_host)
+        ollama_host({"OLLAMA_HOST": value})
     assert "s3cret-token" not in str(raised.value)
     assert "ollama.internal" in str(raised.value)
+
+
+def test_the_described_ollama_location_has_no_credentials() -> None:
     location = describe_ollama("https://alice:s3cret-token@ollama.internal:443").location
     assert location == "https://ollama.internal:443"
 
@@ -75,7 +81,9 @@ def test_credentials_in_a_litellm_base_url_stay_out_of_messages(
 ) -> None:
     from openai_agents.model_providers.litellm_backend import describe_litellm
 
-    monkeypatch.setenv("ANTHROPIC_BASE_URL", "https://bob:hunter2@proxy.example.com/anthropic")
+    monkeypatch.setenv(
+        "ANTHROPIC_BASE_URL", "https://bob:hunter2@proxy.example.com/anthropic?key=token-in-query"
+    )
     description = describe_litellm("anthropic/claude-sonnet-4-5")
     assert description.location == "https://proxy.example.com/anthropic"
     # LiteLLM prefers ANTHROPIC_API_BASE, so the message names the server it really used.

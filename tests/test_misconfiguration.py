@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import uuid
 
 import pytest
+from temporalio.client import Client
 
 from tests.fakes.ollama_openai import FakeOllamaOpenAI
 from tests.processes import run_script, script_environment
@@ -84,16 +86,49 @@ def test_scripts_with_temporal_unreachable() -> None:
         )
 
 
-def test_workflow_script_with_a_namespace_that_does_not_exist(dev_server_address: str) -> None:
+def test_scripts_with_a_namespace_that_does_not_exist(dev_server_address: str) -> None:
+    expected = (
+        f"Temporal at {dev_server_address} has no usable namespace 'no-such-namespace' "
+        "(Namespace no-such-namespace is not found.): check TEMPORAL_NAMESPACE and the API "
+        "key's permissions"
+    )
+    environment = {
+        "TEMPORAL_ADDRESS": dev_server_address,
+        "TEMPORAL_NAMESPACE": "no-such-namespace",
+    }
+    assert_one_line_error("run_gpt_oss_workflow.py", expected=expected, **environment)
+    with FakeOllamaOpenAI([]) as ollama:
+        assert_one_line_error(
+            "run_gpt_oss_worker.py", expected=expected, OLLAMA_HOST=ollama.url, **environment
+        )
+
+
+def test_scripts_with_a_temporal_profile_that_does_not_exist() -> None:
     assert_one_line_error(
         "run_gpt_oss_workflow.py",
-        "--workflow-id",
-        "wf-in-a-missing-namespace",
-        expected="Temporal refused to start workflow wf-in-a-missing-namespace: Namespace "
-        "no-such-namespace is not found. (check TEMPORAL_NAMESPACE and the API key's permissions)",
-        TEMPORAL_ADDRESS=dev_server_address,
-        TEMPORAL_NAMESPACE="no-such-namespace",
+        expected="cannot load the Temporal connection settings (Profile 'nope' not found): "
+        "check TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE and the TEMPORAL_TLS_* paths",
+        TEMPORAL_PROFILE="nope",
     )
+
+
+async def test_workflow_script_with_the_id_of_a_running_workflow(dev_server_address: str) -> None:
+    client = await Client.connect(dev_server_address)
+    # Open, and it stays open: no worker serves this task queue.
+    handle = await client.start_workflow(
+        "GptOssWorkflow", "hi", id=f"busy-{uuid.uuid4().hex[:8]}", task_queue="nobody-polls-this"
+    )
+    try:
+        assert_one_line_error(
+            "run_gpt_oss_workflow.py",
+            "--workflow-id",
+            handle.id,
+            expected=f"workflow {handle.id} is already running: choose another --workflow-id, "
+            "or leave it out for a fresh one",
+            TEMPORAL_ADDRESS=dev_server_address,
+        )
+    finally:
+        await handle.terminate()
 
 
 def test_demo_without_a_model_backend_says_what_to_start() -> None:

@@ -257,3 +257,18 @@ async def test_a_litellm_call_gives_up_at_the_workers_timeout(
 
     assert error.type == "ModelCallTimeout" and not error.non_retryable
     assert "did not answer model 'anthropic/claude-3-5-sonnet-20240620' within 2s" in error.message
+
+
+async def test_an_unreachable_litellm_provider_is_reported_as_unreachable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """LiteLLM calls a refused connection an HTTP 500; the message still says what to check."""
+    with FakeAnthropic([]) as anthropic:
+        provider = litellm_provider(anthropic, monkeypatch)
+    error = await error_from_one_call(provider.get_model(RETIRED_MODEL))
+
+    assert error.type == "ProviderUnreachable" and not error.non_retryable
+    assert error.message == (
+        f"cannot reach anthropic (via LiteLLM) at {anthropic.url}: check your network, "
+        "or ANTHROPIC_API_BASE / ANTHROPIC_BASE_URL if you set one"
+    )

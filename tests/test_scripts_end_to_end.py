@@ -151,13 +151,15 @@ def test_worker_flags_bound_the_attempts_per_model_call(
 def test_worker_flags_bound_the_time_per_model_call(
     dev_server_address: str, tmp_path: Path
 ) -> None:
-    with FakeOllamaOpenAI([ollama_openai.hang(seconds=15)]) as ollama:
+    with FakeOllamaOpenAI([ollama_openai.hang(seconds=25)]) as ollama:
         environment = script_environment(
             TEMPORAL_ADDRESS=dev_server_address, OLLAMA_HOST=ollama.url
         )
         with running_worker(
             "run_gpt_oss_worker.py",
-            *("--timeout", "4", "--max-attempts", "1"),
+            # 10 s leaves the client's 9 s timeout a full second before the activity's,
+            # time enough to report the failure even on a busy machine.
+            *("--timeout", "10", "--max-attempts", "1"),
             environment=environment,
             tmp_path=tmp_path,
         ):
@@ -166,7 +168,7 @@ def test_worker_flags_bound_the_time_per_model_call(
     assert completed.returncode == 1
     (line,) = completed.stderr.strip().splitlines()
     assert line.endswith(
-        f"failed: Ollama at {ollama.url} did not answer model 'gpt-oss:20b' within 3s; "
+        f"failed: Ollama at {ollama.url} did not answer model 'gpt-oss:20b' within 9s; "
         "the model may be loading or overloaded (raise --timeout, or use a smaller model)"
     )
 

@@ -12,6 +12,7 @@ import pytest
 from agents import Model, ModelProvider, ModelResponse
 from temporalio.openai_agents.testing import AgentEnvironment, ResponseBuilders, TestModel
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Replayer
 
 from openai_agents.model_providers.configuration import ModelCallPolicy
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
@@ -60,12 +61,15 @@ class RecordingProvider(ModelProvider):
 async def run_with_scripted_model(
     env: WorkflowEnvironment, provider: RecordingProvider, workflow: Any, *args: str
 ) -> str:
+    """Run the workflow, then replay its history: the workflow code is deterministic."""
     async with AgentEnvironment(
         model_provider=provider, model_params=ModelCallPolicy().activity_parameters()
     ) as agents:
-        result, _ = await run_on_worker(
+        result, history = await run_on_worker(
             agents.applied_on_client(env.client), workflow, workflow.run, args
         )
+        replayer = Replayer(workflows=[workflow], plugins=[agents.openai_agents_plugin])
+        await replayer.replay_workflow(history)
     return result
 
 

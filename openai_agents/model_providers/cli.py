@@ -66,7 +66,11 @@ def prepare_worker_process(verbose: bool) -> None:
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    for noisy in ("httpx", "httpx2", "httpcore", "openai", "openai.agents"):
+    # The HTTP clients log every request's full URL, which may carry credentials
+    # (`https://user:token@host`): keep them quiet even with --verbose.
+    for http_client in ("httpx", "httpx2", "httpcore", "httpcore2"):
+        logging.getLogger(http_client).setLevel(logging.WARNING)
+    for noisy in ("openai", "openai.agents"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
     # The Agents SDK exports traces to OpenAI by default, which needs an OpenAI key these
     # samples don't have. `set_tracing_disabled()` would be undone: the Temporal plugin

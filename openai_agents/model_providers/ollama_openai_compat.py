@@ -38,8 +38,9 @@ def ollama_host(environ: Mapping[str, str] = os.environ) -> str:
     with_scheme = raw if "://" in raw else f"http://{raw}"
     problem = _url_problem(with_scheme)
     if problem:
+        shown = without_credentials(with_scheme) if "@" in raw else raw
         raise ConfigurationError(
-            f"OLLAMA_HOST={without_credentials(raw)!r} is not a valid Ollama URL ({problem}); "
+            f"OLLAMA_HOST={shown!r} is not a valid Ollama URL ({problem}); "
             f"set it like {DEFAULT_OLLAMA_HOST} or unset it"
         )
     parts = urlsplit(with_scheme)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import email.utils
 import json
+import socket
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -27,11 +28,11 @@ _MAX_DETAIL_CHARS = 300
 
 
 def without_credentials(url: str) -> str:
-    """`url` with any `user:password@` removed, for messages, logs and workflow history."""
+    """`url` without `user:password@`, query or fragment (where tokens hide), for messages,
+    logs and workflow history."""
     parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit(parts._replace(netloc=host, query="", fragment=""))
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def translate_provider_error(
             "(raise --timeout, or use a smaller model)",
             type="ModelCallTimeout",
         )
-    if isinstance(error, openai.APIConnectionError):
+    if isinstance(error, openai.APIConnectionError) or _caused_by_connection_failure(error):
         return ApplicationError(
             f"cannot reach {where}: {provider.start_hint}", type="ProviderUnreachable"
         )
@@ -186,6 +187,22 @@ def translate_provider_error(
         type="ProviderRejectedRequest",
         non_retryable=True,
     )
+
+
+def _caused_by_connection_failure(error: BaseException) -> bool:
+    """Whether a refused connection or failed name lookup lies under `error`.
+
+    LiteLLM reports a provider it cannot connect to as an HTTP 500 `InternalServerError`;
+    the socket error is still there in its chain of causes.
+    """
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, (ConnectionError, socket.gaierror)):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def _status_code(error: Exception) -> int | None:

@@ -24,9 +24,9 @@ def agents_plugin(provider: ModelProvider, policy: ModelCallPolicy) -> OpenAIAge
     return OpenAIAgentsPlugin(model_params=policy.activity_parameters(), model_provider=provider)
 
 
-def build_worker(client: Client, workflows: Sequence[type]) -> Worker:
+def build_worker(client: Client, workflows: Sequence[type], task_queue: str = TASK_QUEUE) -> Worker:
     # The plugin on `client` adds the model activities and the Agents SDK's data converter.
-    return Worker(client, task_queue=TASK_QUEUE, workflows=workflows)
+    return Worker(client, task_queue=task_queue, workflows=workflows)
 
 
 async def serve_until_stopped(

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from temporalio.client import Client, WorkflowFailureError
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from openai_agents.model_providers.cli import (
@@ -53,10 +54,14 @@ async def execute_and_report(
         handle = await client.start_workflow(
             workflow_run, args=args, id=workflow_id, task_queue=TASK_QUEUE
         )
-    except RPCError as error:  # E.g. a namespace that does not exist.
+    except WorkflowAlreadyStartedError as error:
         raise ConfigurationError(
-            f"Temporal refused to start workflow {workflow_id}: {error.message} "
-            "(check TEMPORAL_NAMESPACE and the API key's permissions)"
+            f"workflow {workflow_id} is already running: choose another --workflow-id, "
+            "or leave it out for a fresh one"
+        ) from error
+    except RPCError as error:
+        raise ConfigurationError(
+            f"Temporal refused to start workflow {workflow_id}: {error.message}"
         ) from error
     print(f"Started workflow {workflow_id} on task queue {TASK_QUEUE}; waiting for the result...")
     try:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from openai_agents.model_providers.dev_server import free_local_port
 from tests.fakes import anthropic_messages, ollama_openai
 from tests.fakes.anthropic_messages import FakeAnthropic
 from tests.fakes.ollama_openai import FakeOllamaOpenAI
@@ -54,10 +55,8 @@ def printed_result(stdout: str) -> str:
 
 
 def closed_port_address() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        host, port = sock.getsockname()
-    return f"{host}:{port}"
+    """An address where nothing listens."""
+    return f"127.0.0.1:{free_local_port()}"
 
 
 def test_gpt_oss_worker_and_workflow_scripts(dev_server_address: str, tmp_path: Path) -> None:

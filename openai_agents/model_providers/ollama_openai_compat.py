@@ -100,9 +100,7 @@ class OllamaChatCompletionsProvider(ModelProvider):
         try:
             await self._client.models.retrieve(model)
         except openai.APIConnectionError as error:
-            raise ConfigurationError(
-                f"cannot reach Ollama at {self.description.location}: {self.description.start_hint}"
-            ) from error
+            raise ConfigurationError(self.description.unreachable()) from error
         except openai.NotFoundError as error:
             raise ConfigurationError(
                 f"model '{model}' is not pulled on the Ollama server at "

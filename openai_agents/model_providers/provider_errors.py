@@ -47,6 +47,9 @@ class ProviderDescription:
     """May contain `{model}`."""
     credentials_hint: str
 
+    def unreachable(self) -> str:
+        return f"cannot reach {self.name} at {self.location}: {self.start_hint}"
+
 
 class ActionableErrorsProvider(ModelProvider):
     """Wraps a model provider so that its models fail with actionable Temporal errors."""
@@ -139,9 +142,7 @@ def translate_provider_error(
             type="ModelCallTimeout",
         )
     if isinstance(error, openai.APIConnectionError) or _caused_by_connection_failure(error):
-        return ApplicationError(
-            f"cannot reach {where}: {provider.start_hint}", type="ProviderUnreachable"
-        )
+        return ApplicationError(provider.unreachable(), type="ProviderUnreachable")
 
     status = _status_code(error)
     if status is None:

@@ -5,71 +5,13 @@ Worker-side only: this module builds HTTP clients, which workflow code must neve
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-from urllib.parse import urlsplit
-
 import openai
 from agents import Model, ModelProvider, OpenAIChatCompletionsModel
 from openai import AsyncOpenAI
 
 from openai_agents.model_providers.configuration import ConfigurationError, ModelCallPolicy
-from openai_agents.model_providers.provider_errors import (
-    ActionableErrorsProvider,
-    ProviderDescription,
-    without_credentials,
-)
-
-DEFAULT_OLLAMA_HOST = "http://localhost:11434"
-_DEFAULT_OLLAMA_PORT = 11434
-
-
-def ollama_host(environ: Mapping[str, str] = os.environ) -> str:
-    """The Ollama server's base URL from `OLLAMA_HOST`, as Ollama itself reads it.
-
-    Like the `ollama` CLI and client, a bare `host` or `host:port` means plain HTTP on
-    port 11434 by default. Anything that is not an HTTP(S) URL is a configuration error.
-    """
-    raw = environ.get("OLLAMA_HOST", "").strip()
-    if not raw:
-        return DEFAULT_OLLAMA_HOST
-    if raw.startswith(":"):  # Ollama reads ":11500" as a port on the loopback address.
-        raw = f"127.0.0.1{raw}"
-    with_scheme = raw if "://" in raw else f"http://{raw}"
-    problem = _url_problem(with_scheme)
-    if problem:
-        shown = without_credentials(with_scheme) if "@" in raw else raw
-        raise ConfigurationError(
-            f"OLLAMA_HOST={shown!r} is not a valid Ollama URL ({problem}); "
-            f"set it like {DEFAULT_OLLAMA_HOST} or unset it"
-        )
-    parts = urlsplit(with_scheme)
-    if parts.port is None and "://" not in raw:
-        parts = parts._replace(netloc=f"{parts.netloc}:{_DEFAULT_OLLAMA_PORT}")
-    return parts._replace(path=parts.path.rstrip("/"), query="", fragment="").geturl()
-
-
-def _url_problem(url: str) -> str | None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        return f"scheme must be http or https, not {parts.scheme!r}"
-    if not parts.hostname or any(c.isspace() for c in url):
-        return "no host name"
-    try:
-        parts.port  # noqa: B018 - urllib validates the port lazily, on access.
-    except ValueError:
-        return "the port is not a number from 0 to 65535"
-    return None
-
-
-def describe_ollama(host: str) -> ProviderDescription:
-    return ProviderDescription(
-        name="Ollama",
-        location=without_credentials(host),
-        start_hint="start it with `ollama serve`, or point OLLAMA_HOST at a running server",
-        missing_model_hint="pull it with `ollama pull {model}`",
-        credentials_hint="this Ollama server requires credentials; check its proxy settings",
-    )
+from openai_agents.model_providers.provider_errors import ActionableErrorsProvider
+from openai_agents.model_providers.providers.ollama_hosts import describe_ollama, ollama_host
 
 
 class OllamaChatCompletionsProvider(ModelProvider):

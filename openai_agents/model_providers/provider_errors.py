@@ -13,12 +13,13 @@ import email.utils
 import json
 import socket
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import httpx
 import openai
 from agents import Model, ModelProvider, ModelResponse
 from agents.items import TResponseStreamEvent
@@ -91,35 +92,43 @@ class ActionableErrorsModel(Model):
         self._request_timeout_seconds = request_timeout_seconds
 
     async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
-        try:
+        with self._actionable_errors():
             return await self._inner.get_response(*args, **kwargs)
-        except Exception as error:
-            translated = self._translate(error)
-            if translated is None:
-                raise
-            raise translated from error
 
     async def stream_response(
         self, *args: Any, **kwargs: Any
     ) -> AsyncIterator[TResponseStreamEvent]:
-        try:
+        with self._actionable_errors():
             async for event in self._inner.stream_response(*args, **kwargs):
                 yield event
-        except Exception as error:
-            translated = self._translate(error)
-            if translated is None:
-                raise
-            raise translated from error
 
-    def _translate(self, error: Exception) -> ApplicationError | None:
+    def _actionable_errors(self) -> contextlib.AbstractContextManager[None]:
         # Described only on failure: the happy path pays nothing, and a model name the
         # description cannot make sense of fails like any other call would.
-        return translate_provider_error(
-            error,
+        return raising_actionable_errors(
             self._model_name or "(provider default)",
-            self._describe(self._model_name),
+            lambda: self._describe(self._model_name),
             self._request_timeout_seconds,
         )
+
+
+@contextlib.contextmanager
+def raising_actionable_errors(
+    model_name: str,
+    describe: Callable[[], ProviderDescription],
+    request_timeout_seconds: float,
+) -> Iterator[None]:
+    """Re-raise provider failures inside the block as `translate_provider_error` classifies
+    them; anything it does not recognise passes through unchanged."""
+    try:
+        yield
+    except Exception as error:
+        translated = translate_provider_error(
+            error, model_name, describe(), request_timeout_seconds
+        )
+        if translated is None:
+            raise
+        raise translated from error
 
 
 def translate_provider_error(
@@ -134,7 +143,8 @@ def translate_provider_error(
     """
     where = f"{provider.name} at {provider.location}"
     # A timeout is a kind of connection error in openai (and LiteLLM), so test it first.
-    if isinstance(error, openai.APITimeoutError):
+    # The `ollama` client lets httpx's own timeout through.
+    if isinstance(error, (openai.APITimeoutError, httpx.TimeoutException)):
         return ApplicationError(
             f"{where} did not answer model '{model_name}' within "
             f"{request_timeout_seconds:g}s; the model may be loading or overloaded "
@@ -143,10 +153,23 @@ def translate_provider_error(
         )
     if isinstance(error, openai.APIConnectionError) or _caused_by_connection_failure(error):
         return ApplicationError(provider.unreachable(), type="ProviderUnreachable")
+    if isinstance(error, httpx.TransportError):  # Connected, then the connection broke.
+        return ApplicationError(
+            f"the connection to {where} broke during the reply to model '{model_name}' "
+            f"({type(error).__name__}); the call is retried",
+            type="ProviderConnectionLost",
+        )
 
     status = _status_code(error)
     if status is None:
         return None
+    if status < 100:
+        # The `ollama` client reports an error sent inside a streamed reply with no
+        # HTTP status (-1): the server failed after it had started to answer.
+        return ApplicationError(
+            f"{where} failed mid-reply for model '{model_name}' ({_provider_detail(error)})",
+            type="ProviderServerError",
+        )
     detail = _provider_detail(error)
     headers = _response_headers(error)
     retry_after = _retry_after(headers)
@@ -221,8 +244,10 @@ def _response_headers(error: Exception) -> dict[str, str]:
     """
     merged: dict[str, str] = {}
     # LiteLLM puts a stand-in response with no headers on `response` and keeps the
-    # provider's real ones in `litellm_response_headers`; read both.
-    response = getattr(error, "response", None)
+    # provider's real ones in `litellm_response_headers`; read both. The `ollama` client
+    # raises its `ResponseError` `from None`, which still keeps the httpx error (and its
+    # response) as `__context__`.
+    response = getattr(error, "response", None) or getattr(error.__context__, "response", None)
     for headers in (
         getattr(response, "headers", None),
         getattr(error, "litellm_response_headers", None),
@@ -252,7 +277,13 @@ def _retry_after(headers: dict[str, str]) -> timedelta | None:
 
 def _provider_detail(error: Exception) -> str:
     """The provider's own error message, on one short line."""
-    text = _message_in(getattr(error, "body", None)) or getattr(error, "message", None)
+    # `ollama.ResponseError` keeps the server's message in `.error`.
+    ollama_message = getattr(error, "error", None)
+    text = (
+        _message_in(getattr(error, "body", None))
+        or getattr(error, "message", None)
+        or (ollama_message if isinstance(ollama_message, str) else None)
+    )
     text = str(text or error)
     # LiteLLM wraps the provider's JSON error body in text of its own:
     # "litellm.NotFoundError: AnthropicException - {"type":"error","error":{...}}".

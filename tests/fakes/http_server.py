@@ -6,6 +6,7 @@ import contextlib
 import json
 import socket
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -30,7 +31,21 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-Route = Callable[[RecordedRequest], Reply]
+@dataclass(frozen=True)
+class StreamedReply:
+    """A 200 reply sent chunk by chunk (chunked transfer encoding), `delay` seconds apart.
+
+    With `break_after` set, the server drops the connection after that many chunks,
+    as a server that crashes mid-reply does.
+    """
+
+    chunks: list[bytes]
+    content_type: str = "application/x-ndjson"
+    delay: float = 0.0
+    break_after: int | None = None
+
+
+Route = Callable[[RecordedRequest], Reply | StreamedReply]
 
 
 class FakeHTTPServer:
@@ -42,6 +57,9 @@ class FakeHTTPServer:
     def __init__(self, routes: dict[tuple[str, str], Route], port: int = 0) -> None:
         self.routes = routes
         self.requests: list[RecordedRequest] = []
+        self.finished_streams = 0
+        self.abandoned_streams = 0
+        """Streams the client stopped reading (it closed the connection) before their end."""
         self._lock = threading.Lock()
         self._connections: set[socket.socket] = set()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
@@ -76,7 +94,7 @@ class FakeHTTPServer:
                 with contextlib.suppress(OSError):
                     connection.shutdown(socket.SHUT_RDWR)
 
-    def _dispatch(self, request: RecordedRequest) -> Reply:
+    def _dispatch(self, request: RecordedRequest) -> Reply | StreamedReply:
         with self._lock:
             self.requests.append(request)
         for (method, prefix), route in self.routes.items():
@@ -106,6 +124,9 @@ class FakeHTTPServer:
                     body,
                 )
                 reply = fake._dispatch(request)
+                if isinstance(reply, StreamedReply):
+                    self._stream(reply)
+                    return
                 payload = (
                     reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
                 )
@@ -116,6 +137,30 @@ class FakeHTTPServer:
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(payload)
+
+            def _stream(self, reply: StreamedReply) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", reply.content_type)
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                try:
+                    for sent, chunk in enumerate(reply.chunks):
+                        if reply.break_after is not None and sent == reply.break_after:
+                            self.close_connection = True
+                            self.connection.shutdown(socket.SHUT_RDWR)
+                            return
+                        self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                        self.wfile.flush()
+                        time.sleep(reply.delay)
+                    self.wfile.write(b"0\r\n\r\n")
+                    self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    with fake._lock:
+                        fake.abandoned_streams += 1
+                    self.close_connection = True
+                    return
+                with fake._lock:
+                    fake.finished_streams += 1
 
             do_GET = do_POST = _handle
 
@@ -132,7 +177,7 @@ class Script:
         self._steps = list(steps)
         self._lock = threading.Lock()
 
-    def __call__(self, request: RecordedRequest) -> Reply:
+    def __call__(self, request: RecordedRequest) -> Reply | StreamedReply:
         with self._lock:
             step = self._steps.pop(0) if self._steps else None
         if step is None:

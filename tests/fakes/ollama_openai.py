@@ -17,7 +17,14 @@ from openai.types.chat.chat_completion_message_function_tool_call import (
 )
 from openai.types.completion_usage import CompletionUsage
 
-from tests.fakes.http_server import FakeHTTPServer, RecordedRequest, Reply, Route, Script
+from tests.fakes.http_server import (
+    FakeHTTPServer,
+    RecordedRequest,
+    Reply,
+    Route,
+    Script,
+    StreamedReply,
+)
 
 _call_ids = itertools.count(1)
 
@@ -44,7 +51,7 @@ class FakeOllamaOpenAI(FakeHTTPServer):
             200, Model(id=name, created=0, object="model", owned_by="library").model_dump()
         )
 
-    def _chat(self, request: RecordedRequest) -> Reply:
+    def _chat(self, request: RecordedRequest) -> Reply | StreamedReply:
         if request.body["model"] not in self.pulled:
             return model_not_found(request.body["model"])
         return self._script(request)

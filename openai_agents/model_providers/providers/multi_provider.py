@@ -1,0 +1,201 @@
+"""`MultiModelProvider`: one provider that routes each model name by its prefix.
+
+    ollama/gpt-oss:20b              -> OllamaModelProvider ("gpt-oss:20b"; `-cloud` names
+                                       go to Ollama Cloud)
+    litellm/anthropic/claude-...    -> LiteLLM ("anthropic/claude-...")
+    openai/gpt-4.1                  -> OpenAI ("gpt-4.1")
+    gpt-4.1 (no prefix)             -> the default prefix's provider (OpenAI unless set)
+
+The name splits at its first `/`; the rest passes through untouched, so
+`ollama/hf.co/org/model:Q4` reaches Ollama as `hf.co/org/model:Q4`. Providers in
+`provider_map` win over the built-ins. Built-ins are created on first use: a worker that
+never routes to LiteLLM never imports it.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from agents import Model, ModelProvider, OpenAIProvider, UserError
+from agents.models.multi_provider import MultiProviderMap
+from openai import AsyncOpenAI
+from temporalio.exceptions import ApplicationError
+
+from openai_agents.model_providers.provider_errors import (
+    ActionableErrorsProvider,
+    ProviderDescription,
+    without_credentials,
+)
+from openai_agents.model_providers.providers.ollama_model import DEFAULT_REQUEST_TIMEOUT_SECONDS
+from openai_agents.model_providers.providers.ollama_provider import OllamaModelProvider
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+BUILT_IN_PREFIXES = ("ollama", "openai", "litellm")
+
+
+class MultiModelProviderMap(MultiProviderMap):
+    """Prefix -> ModelProvider; the Agents SDK's map, made forgiving as in `timestep`."""
+
+    def set_mapping(self, mapping: Mapping[str, ModelProvider]) -> None:
+        # A copy: later changes to the caller's dict must not reroute a running worker.
+        self._mapping = dict(mapping)
+
+    def remove_provider(self, prefix: str) -> None:
+        self._mapping.pop(prefix, None)
+
+
+def split_model_name(model_name: str) -> tuple[str | None, str]:
+    """("ollama", "gpt-oss:20b") for "ollama/gpt-oss:20b"; (None, name) without a prefix."""
+    prefix, slash, rest = model_name.partition("/")
+    return (prefix, rest) if slash else (None, model_name)
+
+
+def unknown_prefix_message(model_name: str, known_prefixes: list[str]) -> str:
+    prefix, _rest = split_model_name(model_name)
+    known = ", ".join(f"{p}/" for p in known_prefixes)
+    return (
+        f"unknown model prefix '{prefix}/' in '{model_name}': use one of {known} "
+        f"(a LiteLLM model string goes after litellm/, e.g. litellm/{model_name})"
+    )
+
+
+class MultiModelProvider(ModelProvider):
+    """Routes model names to providers by prefix (see the module docstring).
+
+    The first seven arguments are `timestep`'s, so its examples work unchanged. The
+    keyword-only ones are additions:
+
+    Args:
+        default_prefix: where names without a prefix go ("openai", as in timestep).
+        ollama_api_key, ollama_base_url: for the built-in Ollama provider; by default
+            OLLAMA_API_KEY and OLLAMA_HOST.
+        request_timeout_seconds: each model call's timeout, for every built-in provider,
+            with the clients' own retries off so Temporal's retry policy is the only one.
+            Keep it under the model activity's start-to-close timeout.
+    """
+
+    def __init__(
+        self,
+        provider_map: MultiModelProviderMap | MultiProviderMap | None = None,
+        openai_api_key: str | None = None,
+        openai_base_url: str | None = None,
+        openai_client: AsyncOpenAI | None = None,
+        openai_organization: str | None = None,
+        openai_project: str | None = None,
+        openai_use_responses: bool | None = None,
+        *,
+        default_prefix: str = "openai",
+        ollama_api_key: str | None = None,
+        ollama_base_url: str | None = None,
+        request_timeout_seconds: float = DEFAULT_REQUEST_TIMEOUT_SECONDS,
+    ) -> None:
+        self.provider_map = provider_map
+        self._openai_api_key = openai_api_key
+        self._openai_base_url = openai_base_url
+        self._openai_client = openai_client
+        self._openai_organization = openai_organization
+        self._openai_project = openai_project
+        self._openai_use_responses = openai_use_responses
+        self._ollama_api_key = ollama_api_key
+        self._ollama_base_url = ollama_base_url
+        self._request_timeout_seconds = request_timeout_seconds
+        self._built_in: dict[str, ModelProvider] = {}
+        self.default_prefix = default_prefix
+        if default_prefix not in self.known_prefixes():
+            known = ", ".join(self.known_prefixes())
+            raise UserError(f"default_prefix {default_prefix!r} is not one of: {known}")
+
+    def known_prefixes(self) -> list[str]:
+        mapped = list(self.provider_map.get_mapping()) if self.provider_map else []
+        return [*mapped, *(p for p in BUILT_IN_PREFIXES if p not in mapped)]
+
+    def get_model(self, model_name: str | None) -> Model:
+        if model_name is None:
+            return self._provider(self.default_prefix, model_name).get_model(None)
+        prefix, rest = split_model_name(model_name)
+        if prefix is None:
+            return self._provider(self.default_prefix, model_name).get_model(model_name)
+        return self._provider(prefix, model_name).get_model(rest)
+
+    def _provider(self, prefix: str, model_name: str | None) -> ModelProvider:
+        mapped = self.provider_map.get_provider(prefix) if self.provider_map else None
+        if mapped is not None:
+            return mapped
+        if prefix not in BUILT_IN_PREFIXES:
+            # Raised inside the model activity: non-retryable, as no retry can fix a name.
+            raise ApplicationError(
+                unknown_prefix_message(model_name or prefix, self.known_prefixes()),
+                type="UnknownModelPrefix",
+                non_retryable=True,
+            )
+        if prefix not in self._built_in:
+            self._built_in[prefix] = self._create_built_in(prefix, model_name)
+        return self._built_in[prefix]
+
+    def _create_built_in(self, prefix: str, model_name: str | None) -> ModelProvider:
+        timeout = self._request_timeout_seconds
+        if prefix == "ollama":
+            return OllamaModelProvider(
+                api_key=self._ollama_api_key,
+                base_url=self._ollama_base_url,
+                request_timeout_seconds=timeout,
+            )
+        if prefix == "litellm":
+            # Imported on first use: LiteLLM takes seconds and ~200 MB to import.
+            from openai_agents.model_providers.litellm_backend import (
+                BoundedLitellmProvider,
+                describe_litellm,
+            )
+
+            return ActionableErrorsProvider(
+                BoundedLitellmProvider(timeout), describe_litellm, timeout
+            )
+        return self._create_openai(model_name)
+
+    def _create_openai(self, model_name: str | None) -> ModelProvider:
+        client = self._openai_client
+        if client is None:
+            api_key = self._openai_api_key or os.environ.get("OPENAI_API_KEY")
+            if not api_key:
+                raise ApplicationError(
+                    f"model '{model_name}' routes to OpenAI, which needs OPENAI_API_KEY: "
+                    "export it before starting the worker, or name a model with another "
+                    f"prefix ({', '.join(f'{p}/' for p in self.known_prefixes())})",
+                    type="ProviderAuthenticationFailed",
+                    non_retryable=True,
+                )
+            client = AsyncOpenAI(
+                api_key=api_key,
+                base_url=self._openai_base_url or os.environ.get("OPENAI_BASE_URL"),
+                organization=self._openai_organization,
+                project=self._openai_project,
+                max_retries=0,
+                timeout=self._request_timeout_seconds,
+            )
+        description = _describe_openai(str(client.base_url))
+        return ActionableErrorsProvider(
+            OpenAIProvider(openai_client=client, use_responses=self._openai_use_responses),
+            lambda _model_name: description,
+            self._request_timeout_seconds,
+        )
+
+    async def aclose(self) -> None:
+        providers = [*self._built_in.values()]
+        if self.provider_map is not None:
+            providers += self.provider_map.get_mapping().values()
+        self._built_in = {}
+        for provider in {id(p): p for p in providers}.values():
+            await provider.aclose()
+
+
+def _describe_openai(base_url: str) -> ProviderDescription:
+    return ProviderDescription(
+        name="OpenAI",
+        location=without_credentials(base_url.rstrip("/")),
+        start_hint="check your network, or OPENAI_BASE_URL if you set one",
+        missing_model_hint="name a model your key can use, e.g. --model openai/gpt-4.1",
+        credentials_hint="check OPENAI_API_KEY",
+    )

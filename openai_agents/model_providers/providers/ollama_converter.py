@@ -1,0 +1,411 @@
+"""Conversions between the Agents SDK's types and Ollama's native `/api/chat` types.
+
+No I/O here: `ollama_model.py` does the transport. Request side: SDK input items, tools,
+handoffs and `ModelSettings` become an `OllamaChatRequest`. Reply side: an Ollama
+message becomes the SDK's typed output items and `Usage`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import ollama
+from agents import (
+    AgentOutputSchemaBase,
+    FunctionTool,
+    Handoff,
+    ModelSettings,
+    Tool,
+    TResponseInputItem,
+    Usage,
+    UserError,
+)
+from agents.items import TResponseOutputItem
+from agents.models.chatcmpl_converter import Converter
+from agents.models.fake_id import FAKE_RESPONSES_ID
+from openai.types.chat import ChatCompletionToolParam
+from openai.types.responses import (
+    ResponseFunctionToolCall,
+    ResponseOutputMessage,
+    ResponseOutputText,
+    ResponseReasoningItem,
+)
+from openai.types.responses.response_reasoning_item import Content
+from openai.types.responses.response_usage import InputTokensDetails, OutputTokensDetails
+from temporalio.exceptions import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+OLLAMA_REQUEST_ARGS = frozenset({"keep_alive"})
+"""`ModelSettings.extra_args` keys that are `chat()` arguments; every other key is an
+Ollama model option (num_ctx, seed, stop, top_k, …)."""
+
+_GPT_OSS_THINK_LEVELS = {"minimal": "low", "low": "low", "medium": "medium", "high": "high"}
+
+
+@dataclass
+class OllamaChatRequest:
+    """Everything `ollama.AsyncClient.chat` is called with, except the model and `stream`."""
+
+    messages: list[ollama.Message]
+    tools: list[ollama.Tool] = field(default_factory=list)
+    think: bool | str | None = None
+    format: str | dict[str, Any] | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    keep_alive: float | str | None = None
+
+
+def build_chat_request(
+    model: str,
+    system_instructions: str | None,
+    input: str | list[TResponseInputItem],
+    model_settings: ModelSettings,
+    tools: list[Tool],
+    output_schema: AgentOutputSchemaBase | None,
+    handoffs: list[Handoff],
+) -> OllamaChatRequest:
+    messages = [ollama.Message(role="system", content=system_instructions)]
+    messages = messages if system_instructions else []
+    messages.extend(items_to_messages(input))
+    ollama_tools = [tool_to_ollama(tool) for tool in tools]
+    ollama_tools += [_as_ollama_tool(Converter.convert_handoff_tool(h)) for h in handoffs]
+    if model_settings.tool_choice == "none":
+        # Ollama has no tool_choice; a model that is shown no tools cannot call one.
+        ollama_tools = []
+    elif model_settings.tool_choice not in (None, "auto"):
+        logger.warning(
+            "Ollama cannot force a tool call; ignoring tool_choice=%r", model_settings.tool_choice
+        )
+    extra_args = dict(model_settings.extra_args or {})
+    return OllamaChatRequest(
+        messages=messages,
+        tools=ollama_tools,
+        think=_think(model, model_settings),
+        format=(
+            output_schema.json_schema()
+            if output_schema is not None and not output_schema.is_plain_text()
+            else None
+        ),
+        options=_options(model_settings, extra_args),
+        keep_alive=extra_args.get("keep_alive"),
+    )
+
+
+def _options(settings: ModelSettings, extra_args: Mapping[str, Any]) -> dict[str, Any]:
+    options = {
+        "temperature": settings.temperature,
+        "top_p": settings.top_p,
+        "num_predict": settings.max_tokens,
+        "frequency_penalty": settings.frequency_penalty,
+        "presence_penalty": settings.presence_penalty,
+    }
+    options.update({k: v for k, v in extra_args.items() if k not in OLLAMA_REQUEST_ARGS})
+    return {name: value for name, value in options.items() if value is not None}
+
+
+def _think(model: str, settings: ModelSettings) -> bool | str | None:
+    """`reasoning.effort` as Ollama's `think`: levels for gpt-oss, on/off for others.
+
+    Without an effort the model's own default applies.
+    """
+    effort = settings.reasoning.effort if settings.reasoning else None
+    if effort is None:
+        return None
+    if effort == "none":
+        return False
+    if "gpt-oss" in model:
+        return _GPT_OSS_THINK_LEVELS.get(effort, "high")
+    return True
+
+
+# --- Input items -> Ollama messages ------------------------------------------------------
+
+
+def items_to_messages(input: str | Iterable[TResponseInputItem]) -> list[ollama.Message]:
+    """The conversation as Ollama messages.
+
+    - developer messages become system messages (Ollama has no developer role);
+    - consecutive function calls join one assistant message, as the model produced them;
+    - a function call output becomes a `tool` message named after its call's tool;
+    - a reasoning item is sent back as `thinking` on the assistant message that follows it,
+      because gpt-oss's chat template expects its chain of thought alongside the tool
+      calls it led to. Reasoning with no assistant message after it is dropped.
+    """
+    if isinstance(input, str):
+        return [ollama.Message(role="user", content=input)]
+    messages: list[ollama.Message] = []
+    tool_names: dict[str, str] = {}
+    assistant: ollama.Message | None = None
+    pending_thinking: str | None = None
+
+    def open_assistant() -> ollama.Message:
+        nonlocal assistant, pending_thinking
+        if assistant is None:
+            assistant = ollama.Message(role="assistant", content="", thinking=pending_thinking)
+            messages.append(assistant)
+            pending_thinking = None
+        return assistant
+
+    def close_assistant() -> None:
+        nonlocal assistant, pending_thinking
+        assistant, pending_thinking = None, None
+
+    for raw_item in input:
+        item = _as_dict(raw_item)
+        kind = item.get("type", "message")
+        if kind == "message" and item.get("role") == "assistant":
+            # A new assistant message; reasoning just before it belongs to it.
+            assistant = None
+            open_assistant().content = _text_of(item.get("content"))
+        elif kind == "message":
+            close_assistant()
+            messages.append(_input_message(item))
+        elif kind == "function_call":
+            tool_names[item["call_id"]] = item["name"]
+            message = open_assistant()
+            message.tool_calls = [
+                *(message.tool_calls or []),
+                ollama.Message.ToolCall(
+                    function=ollama.Message.ToolCall.Function(
+                        name=item["name"], arguments=_arguments(item.get("arguments"))
+                    )
+                ),
+            ]
+        elif kind == "function_call_output":
+            close_assistant()
+            text, images = _text_and_images(item.get("output"))
+            messages.append(
+                ollama.Message(
+                    role="tool",
+                    content=text,
+                    images=images or None,
+                    tool_name=tool_names.get(item["call_id"]),
+                )
+            )
+        elif kind == "reasoning":
+            close_assistant()
+            pending_thinking = _reasoning_text(item) or None
+        else:
+            raise UserError(
+                f"Ollama cannot take a {kind!r} input item: it supports messages, function "
+                "calls and their outputs; remove hosted tools from the agent, or use an "
+                "OpenAI Responses model for them"
+            )
+    return messages
+
+
+def _as_dict(item: Any) -> dict[str, Any]:
+    if isinstance(item, dict):
+        return item
+    if hasattr(item, "model_dump"):  # A typed item instead of its dict form.
+        return dict(item.model_dump(exclude_unset=True))
+    raise UserError(f"Ollama cannot take an input item of type {type(item).__name__}")
+
+
+def _input_message(item: Mapping[str, Any]) -> ollama.Message:
+    role = item.get("role")
+    if role not in ("user", "system", "developer"):
+        raise UserError(f"Ollama cannot take a message with role {role!r}")
+    text, images = _text_and_images(item.get("content"))
+    if images and role != "user":
+        raise UserError(f"Ollama takes images only in user messages, not {role} messages")
+    return ollama.Message(
+        role="system" if role == "developer" else str(role),
+        content=text,
+        images=images or None,
+    )
+
+
+def _text_and_images(content: Any) -> tuple[str, list[ollama.Image]]:
+    """Text and image parts; anything else (files, audio) is a clear error."""
+    if content is None:
+        return "", []
+    if isinstance(content, str):
+        return content, []
+    texts: list[str] = []
+    images: list[ollama.Image] = []
+    for part in content:
+        part = _as_dict(part)
+        kind = part.get("type")
+        if kind in ("input_text", "output_text", "text"):
+            texts.append(str(part.get("text", "")))
+        elif kind == "refusal":
+            texts.append(str(part.get("refusal", "")))
+        elif kind == "input_image":
+            images.append(_image(part))
+        else:
+            raise UserError(f"Ollama cannot take {kind!r} content; send text or images")
+    return "\n".join(texts), images
+
+
+def _text_of(content: Any) -> str:
+    text, _images = _text_and_images(content)
+    return text
+
+
+def _image(part: Mapping[str, Any]) -> ollama.Image:
+    """An `input_image` as raw bytes, which the client base64-encodes itself.
+
+    Bytes rather than the base64 string: the client reads a string that names an
+    existing file as a path to that file.
+    """
+    url = part.get("image_url")
+    if not isinstance(url, str) or not url:
+        raise UserError(
+            "Ollama needs image data: give input_image an image_url with a data URL "
+            "(data:image/png;base64,...) instead of a file_id"
+        )
+    if url.startswith(("http://", "https://")):
+        raise UserError(
+            "Ollama cannot fetch images by URL: send the image as a data URL "
+            "(data:image/png;base64,...) instead"
+        )
+    encoded = url.partition(",")[2] if url.startswith("data:") else url
+    try:
+        return ollama.Image(value=base64.b64decode(encoded, validate=True))
+    except (binascii.Error, ValueError) as error:
+        raise UserError("an input_image is neither a base64 data URL nor base64 data") from error
+
+
+def _arguments(raw: Any) -> dict[str, Any]:
+    """Tool-call arguments as the dict Ollama expects (the SDK keeps a JSON string)."""
+    if isinstance(raw, dict):
+        return raw
+    if not raw:
+        return {}
+    try:
+        parsed = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise UserError(f"tool-call arguments are not JSON: {raw[:80]!r}") from error
+    if not isinstance(parsed, dict):
+        raise UserError(f"tool-call arguments are not a JSON object: {raw[:80]!r}")
+    return parsed
+
+
+def _reasoning_text(item: Mapping[str, Any]) -> str:
+    parts = list(item.get("content") or []) or list(item.get("summary") or [])
+    return "\n".join(str(_as_dict(part).get("text", "")) for part in parts)
+
+
+# --- Tools -------------------------------------------------------------------------------
+
+
+def tool_to_ollama(tool: Tool) -> ollama.Tool:
+    if not isinstance(tool, FunctionTool):
+        raise UserError(
+            f"Ollama supports only function tools, not {type(tool).__name__}: remove it "
+            "from the agent, or use an OpenAI Responses model for hosted tools"
+        )
+    return _as_ollama_tool(Converter.tool_to_openai(tool))
+
+
+def _as_ollama_tool(tool: ChatCompletionToolParam) -> ollama.Tool:
+    """A Chat Completions tool definition as an `ollama.Tool`.
+
+    Ollama's tool schema describes each property by type, items, description and enum
+    only. The one common shape it would lose, an optional argument's
+    `anyOf: [{type: X}, {type: null}]`, is rewritten as `type: [X, "null"]`.
+    """
+    function: dict[str, Any] = dict(tool["function"])
+    parameters: dict[str, Any] = dict(function.get("parameters") or {})
+    properties = parameters.get("properties") or {}
+    parameters["properties"] = {name: _simple_types(p) for name, p in properties.items()}
+    function["parameters"] = parameters
+    return ollama.Tool.model_validate({"type": "function", "function": function})
+
+
+def _simple_types(schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    branches = schema.get("anyOf")
+    if not isinstance(branches, list) or not all(
+        isinstance(b, dict) and isinstance(b.get("type"), str) and set(b) <= {"type"}
+        for b in branches
+    ):
+        return schema
+    rewritten = {k: v for k, v in schema.items() if k != "anyOf"}
+    rewritten["type"] = [b["type"] for b in branches]
+    return rewritten
+
+
+# --- Ollama reply -> SDK output ----------------------------------------------------------
+
+
+def new_call_id() -> str:
+    """A tool-call id for the SDK, which needs one unique per run; Ollama sends none."""
+    return f"call_{uuid.uuid4().hex[:24]}"
+
+
+def reasoning_item(thinking: str) -> ResponseReasoningItem:
+    return ResponseReasoningItem(
+        id=FAKE_RESPONSES_ID,
+        summary=[],
+        content=[Content(text=thinking, type="reasoning_text")],
+        type="reasoning",
+    )
+
+
+def message_item(text: str) -> ResponseOutputMessage:
+    return ResponseOutputMessage(
+        id=FAKE_RESPONSES_ID,
+        content=[ResponseOutputText(text=text, annotations=[], type="output_text", logprobs=[])],
+        role="assistant",
+        status="completed",
+        type="message",
+    )
+
+
+def function_call_item(call: ollama.Message.ToolCall) -> ResponseFunctionToolCall:
+    return ResponseFunctionToolCall(
+        id=FAKE_RESPONSES_ID,
+        call_id=new_call_id(),
+        name=call.function.name,
+        arguments=json.dumps(dict(call.function.arguments)),
+        type="function_call",
+        status="completed",
+    )
+
+
+def output_items(message: ollama.Message) -> list[TResponseOutputItem]:
+    """Thinking, text and every tool call of a reply, in that order; all kept."""
+    items: list[TResponseOutputItem] = []
+    if message.thinking:
+        items.append(reasoning_item(message.thinking))
+    if message.content:
+        items.append(message_item(message.content))
+    items.extend(function_call_item(call) for call in message.tool_calls or [])
+    return items
+
+
+def usage_of(reply: ollama.ChatResponse) -> Usage:
+    """Token counts of one call; Ollama sends them with the final (`done`) reply."""
+    input_tokens = reply.prompt_eval_count or 0
+    output_tokens = reply.eval_count or 0
+    return Usage(
+        requests=1,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        total_tokens=input_tokens + output_tokens,
+        input_tokens_details=InputTokensDetails(cached_tokens=0, cache_write_tokens=0),
+        output_tokens_details=OutputTokensDetails(reasoning_tokens=0),
+    )
+
+
+def raise_if_truncated(reply: ollama.ChatResponse, model: str) -> None:
+    """A reply cut off at the token limit is not an answer: fail, and say how to fix it.
+
+    Not retryable: the same request would stop at the same limit.
+    """
+    if reply.done_reason == "length":
+        raise ApplicationError(
+            f"Ollama model '{model}' stopped at its token limit before finishing its reply "
+            "(done_reason=length): raise max_tokens in the agent's ModelSettings, or the "
+            "context size with extra_args={'num_ctx': ...}",
+            type="ModelOutputTruncated",
+            non_retryable=True,
+        )

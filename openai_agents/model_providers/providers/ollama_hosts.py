@@ -1,0 +1,94 @@
+"""Where Ollama models are served: the local server (`OLLAMA_HOST`) or Ollama Cloud.
+
+Shared by both Ollama backends, the OpenAI-compatible `/v1` one and the native one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from openai_agents.model_providers.configuration import ConfigurationError
+from openai_agents.model_providers.provider_errors import (
+    ProviderDescription,
+    without_credentials,
+)
+
+DEFAULT_OLLAMA_HOST = "http://localhost:11434"
+_DEFAULT_OLLAMA_PORT = 11434
+
+OLLAMA_CLOUD_HOST = "https://ollama.com"
+CLOUD_MODEL_SUFFIX = "-cloud"
+"""A local Ollama offloads models named `…-cloud` to Ollama Cloud; the cloud's own API
+names the same model without the suffix."""
+
+
+def ollama_host(environ: Mapping[str, str] = os.environ) -> str:
+    """The Ollama server's base URL from `OLLAMA_HOST`, as Ollama itself reads it.
+
+    Like the `ollama` CLI and client, a bare `host` or `host:port` means plain HTTP on
+    port 11434 by default. Anything that is not an HTTP(S) URL is a configuration error.
+    """
+    raw = environ.get("OLLAMA_HOST", "").strip()
+    if not raw:
+        return DEFAULT_OLLAMA_HOST
+    return normalized_ollama_url(raw, "OLLAMA_HOST")
+
+
+def normalized_ollama_url(raw: str, setting: str) -> str:
+    """`raw` as a base URL without a trailing slash; a ConfigurationError naming `setting`
+    when it is not one."""
+    if raw.startswith(":"):  # Ollama reads ":11500" as a port on the loopback address.
+        raw = f"127.0.0.1{raw}"
+    with_scheme = raw if "://" in raw else f"http://{raw}"
+    problem = _url_problem(with_scheme)
+    if problem:
+        shown = without_credentials(with_scheme) if "@" in raw else raw
+        raise ConfigurationError(
+            f"{setting}={shown!r} is not a valid Ollama URL ({problem}); "
+            f"set it like {DEFAULT_OLLAMA_HOST} or unset it"
+        )
+    parts = urlsplit(with_scheme)
+    if parts.port is None and "://" not in raw:
+        parts = parts._replace(netloc=f"{parts.netloc}:{_DEFAULT_OLLAMA_PORT}")
+    return parts._replace(path=parts.path.rstrip("/"), query="", fragment="").geturl()
+
+
+def _url_problem(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return f"scheme must be http or https, not {parts.scheme!r}"
+    if not parts.hostname or any(c.isspace() for c in url):
+        return "no host name"
+    try:
+        parts.port  # noqa: B018 - urllib validates the port lazily, on access.
+    except ValueError:
+        return "the port is not a number from 0 to 65535"
+    return None
+
+
+def is_cloud_model(model: str) -> bool:
+    return model.endswith(CLOUD_MODEL_SUFFIX)
+
+
+def describe_ollama(host: str) -> ProviderDescription:
+    return ProviderDescription(
+        name="Ollama",
+        location=without_credentials(host),
+        start_hint="start it with `ollama serve`, or point OLLAMA_HOST at a running server",
+        missing_model_hint="pull it with `ollama pull {model}`",
+        credentials_hint="this Ollama server requires credentials; check its proxy settings",
+    )
+
+
+def describe_ollama_cloud(host: str = OLLAMA_CLOUD_HOST) -> ProviderDescription:
+    return ProviderDescription(
+        name="Ollama Cloud",
+        location=without_credentials(host),
+        start_hint="check your network connection",
+        missing_model_hint="check the name against https://ollama.com/search?c=cloud",
+        credentials_hint=(
+            "check OLLAMA_API_KEY (create a key at https://ollama.com/settings/keys)"
+        ),
+    )

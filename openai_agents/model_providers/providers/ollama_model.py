@@ -1,0 +1,148 @@
+"""`OllamaModel`: an Agents SDK `Model` on Ollama's native `/api/chat`, via `ollama.AsyncClient`.
+
+Worker-side only. Conversions live in `ollama_converter.py` and `ollama_stream.py`;
+this module does the calls and turns their failures into Temporal errors that say
+whether to retry and what to do (the Temporal plugin maps only OpenAI's errors).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import Any, cast
+
+import ollama
+from agents import (
+    AgentOutputSchemaBase,
+    Handoff,
+    Model,
+    ModelResponse,
+    ModelSettings,
+    ModelTracing,
+    Tool,
+    TResponseInputItem,
+)
+from agents.items import TResponseStreamEvent
+
+from openai_agents.model_providers.configuration import ModelCallPolicy
+from openai_agents.model_providers.provider_errors import (
+    ProviderDescription,
+    raising_actionable_errors,
+)
+from openai_agents.model_providers.providers.ollama_converter import (
+    OllamaChatRequest,
+    build_chat_request,
+    output_items,
+    raise_if_truncated,
+    usage_of,
+)
+from openai_agents.model_providers.providers.ollama_hosts import describe_ollama
+from openai_agents.model_providers.providers.ollama_stream import stream_events
+
+DEFAULT_REQUEST_TIMEOUT_SECONDS = ModelCallPolicy().request_timeout_seconds
+
+
+class OllamaModel(Model):
+    """One Ollama model, served through the given client.
+
+    `description` names the server in error messages; by default it is read from the
+    client. `request_timeout_seconds` is the client's timeout, quoted when it expires.
+    """
+
+    def __init__(
+        self,
+        model: str,
+        ollama_client: ollama.AsyncClient,
+        *,
+        description: ProviderDescription | None = None,
+        request_timeout_seconds: float = DEFAULT_REQUEST_TIMEOUT_SECONDS,
+    ) -> None:
+        self.model = model
+        self.client = ollama_client
+        self.description = description or describe_ollama(_base_url_of(ollama_client))
+        self._request_timeout_seconds = request_timeout_seconds
+
+    async def get_response(
+        self,
+        system_instructions: str | None,
+        input: str | list[TResponseInputItem],
+        model_settings: ModelSettings,
+        tools: list[Tool],
+        output_schema: AgentOutputSchemaBase | None,
+        handoffs: list[Handoff],
+        tracing: ModelTracing,
+        previous_response_id: str | None = None,
+        conversation_id: str | None = None,
+        prompt: Any | None = None,
+    ) -> ModelResponse:
+        request = build_chat_request(
+            self.model,
+            system_instructions,
+            input,
+            model_settings,
+            tools,
+            output_schema,
+            handoffs,
+        )
+        with self._actionable_errors():
+            reply = await self.client.chat(self.model, stream=False, **_chat_arguments(request))
+        raise_if_truncated(reply, self.model)
+        return ModelResponse(
+            output=output_items(reply.message), usage=usage_of(reply), response_id=None
+        )
+
+    async def stream_response(
+        self,
+        system_instructions: str | None,
+        input: str | list[TResponseInputItem],
+        model_settings: ModelSettings,
+        tools: list[Tool],
+        output_schema: AgentOutputSchemaBase | None,
+        handoffs: list[Handoff],
+        tracing: ModelTracing,
+        previous_response_id: str | None = None,
+        conversation_id: str | None = None,
+        prompt: Any | None = None,
+    ) -> AsyncIterator[TResponseStreamEvent]:
+        request = build_chat_request(
+            self.model,
+            system_instructions,
+            input,
+            model_settings,
+            tools,
+            output_schema,
+            handoffs,
+        )
+        with self._actionable_errors():
+            # The client types its stream as an iterator; it is an async generator.
+            chunks = cast(
+                AsyncGenerator[ollama.ChatResponse, None],
+                await self.client.chat(self.model, stream=True, **_chat_arguments(request)),
+            )
+            # `aclosing`: when the consumer stops early, the HTTP stream is closed now,
+            # not whenever the garbage collector finalises the client's generator.
+            async with contextlib.aclosing(chunks):
+                async for event in stream_events(chunks, self.model):
+                    yield event
+
+    def _actionable_errors(self) -> contextlib.AbstractContextManager[None]:
+        return raising_actionable_errors(
+            self.model, lambda: self.description, self._request_timeout_seconds
+        )
+
+
+def _chat_arguments(request: OllamaChatRequest) -> dict[str, Any]:
+    return {
+        "messages": request.messages,
+        "tools": request.tools or None,
+        "think": request.think,
+        "format": request.format,
+        "options": request.options or None,
+        "keep_alive": request.keep_alive,
+    }
+
+
+def _base_url_of(client: ollama.AsyncClient) -> str:
+    # The client has no public accessor for its host; its httpx client knows it.
+    httpx_client = getattr(client, "_client", None)
+    return str(getattr(httpx_client, "base_url", "the configured Ollama host")).rstrip("/")

@@ -1,0 +1,168 @@
+"""`OllamaModelProvider`: local and Ollama Cloud models from one provider.
+
+Worker-side only. The host is chosen per model name: `…-cloud` models go to Ollama Cloud
+with the API key, every other model to the local server. Each host has one shared
+client, reused across calls and turns, and the cloud key is sent to the cloud only.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator
+
+import httpx
+import ollama
+from agents import Model, ModelProvider, UserError
+from temporalio.exceptions import ApplicationError
+
+from openai_agents.model_providers.configuration import ConfigurationError
+from openai_agents.model_providers.provider_errors import ProviderDescription
+from openai_agents.model_providers.providers.ollama_hosts import (
+    CLOUD_MODEL_SUFFIX,
+    OLLAMA_CLOUD_HOST,
+    describe_ollama,
+    describe_ollama_cloud,
+    is_cloud_model,
+    normalized_ollama_url,
+    ollama_host,
+)
+from openai_agents.model_providers.providers.ollama_model import (
+    DEFAULT_REQUEST_TIMEOUT_SECONDS,
+    OllamaModel,
+)
+
+DEFAULT_OLLAMA_MODEL = "gpt-oss:20b"
+
+
+class _WithoutCredentials(httpx.Auth):
+    """Removes the Authorization header the `ollama` client adds from OLLAMA_API_KEY.
+
+    The client sends that key to whichever host it talks to; a local server needs no
+    key and must never receive the cloud one.
+    """
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers.pop("Authorization", None)
+        yield request
+
+
+class OllamaModelProvider(ModelProvider):
+    """Serves Ollama models by name, locally or from Ollama Cloud.
+
+    Args:
+        api_key: Ollama Cloud API key; defaults to OLLAMA_API_KEY. Sent only to the cloud.
+        base_url: the local Ollama server; defaults to OLLAMA_HOST, else localhost:11434.
+            Pointing it at https://ollama.com sends every model to the cloud.
+        ollama_client: a client to use for every model instead (then give neither of
+            the above: the client already has its host and headers).
+        cloud_base_url: where `…-cloud` models go (tests point it at a fake server).
+        request_timeout_seconds: each call's timeout; keep it under the Temporal model
+            activity's start-to-close timeout so a slow model fails with a clear error.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        ollama_client: ollama.AsyncClient | None = None,
+        *,
+        cloud_base_url: str = OLLAMA_CLOUD_HOST,
+        request_timeout_seconds: float = DEFAULT_REQUEST_TIMEOUT_SECONDS,
+    ) -> None:
+        if ollama_client is not None and (api_key is not None or base_url is not None):
+            raise UserError(
+                "OllamaModelProvider takes either ollama_client or api_key/base_url, not "
+                "both: configure the host and key on the client you pass"
+            )
+        self._given_client = ollama_client
+        self._api_key = api_key or os.environ.get("OLLAMA_API_KEY") or None
+        self._cloud_host = normalized_ollama_url(cloud_base_url, "cloud_base_url")
+        self._local_host = (
+            ollama_host() if base_url is None else normalized_ollama_url(base_url, "base_url")
+        )
+        self._request_timeout_seconds = request_timeout_seconds
+        self._clients: dict[str, ollama.AsyncClient] = {}
+
+    def get_model(self, model_name: str | None) -> Model:
+        model = model_name or DEFAULT_OLLAMA_MODEL
+        if self._given_client is not None:
+            return OllamaModel(
+                model, self._given_client, request_timeout_seconds=self._request_timeout_seconds
+            )
+        host, model_id, description = self._route(model)
+        return OllamaModel(
+            model_id,
+            self._client_for(host),
+            description=description,
+            request_timeout_seconds=self._request_timeout_seconds,
+        )
+
+    def host_for(self, model_name: str) -> str:
+        """The base URL that serves `model_name`."""
+        return self._route(model_name)[0]
+
+    def _route(self, model: str) -> tuple[str, str, ProviderDescription]:
+        """Host, the model's name on that host, and how to describe the host."""
+        if is_cloud_model(model) or self._local_host == self._cloud_host:
+            # Ollama Cloud's own API names its models without the local `-cloud` suffix.
+            return self._cloud_host, model.removesuffix(CLOUD_MODEL_SUFFIX), self._cloud()
+        return self._local_host, model, describe_ollama(self._local_host)
+
+    def _cloud(self) -> ProviderDescription:
+        if not self._api_key:
+            # Raised inside the model activity: non-retryable, as no retry can fix it.
+            raise ApplicationError(
+                "Ollama Cloud models (names ending in -cloud) need an API key: create one at "
+                "https://ollama.com/settings/keys and export OLLAMA_API_KEY before starting "
+                "the worker",
+                type="ProviderAuthenticationFailed",
+                non_retryable=True,
+            )
+        return describe_ollama_cloud(self._cloud_host)
+
+    def _client_for(self, host: str) -> ollama.AsyncClient:
+        client = self._clients.get(host)
+        if client is None:
+            if host == self._cloud_host:
+                client = ollama.AsyncClient(
+                    host,
+                    headers={"Authorization": f"Bearer {self._api_key}"},
+                    timeout=self._request_timeout_seconds,
+                )
+            else:
+                client = ollama.AsyncClient(
+                    host, auth=_WithoutCredentials(), timeout=self._request_timeout_seconds
+                )
+            self._clients[host] = client
+        return client
+
+    async def check_model_available(self, model_name: str) -> None:
+        """Fail fast, at worker start, when the model's host is down, rejects the key or
+        does not have the model. Raises ConfigurationError."""
+        model = self.get_model(model_name)
+        assert isinstance(model, OllamaModel)
+        try:
+            await model.client.show(model.model)
+        except ConnectionError as error:
+            raise ConfigurationError(model.description.unreachable()) from error
+        except ollama.ResponseError as error:
+            where = f"{model.description.name} at {model.description.location}"
+            if error.status_code == 404:
+                hint = model.description.missing_model_hint.format(model=model.model)
+                raise ConfigurationError(f"{where} has no model '{model.model}': {hint}") from error
+            if error.status_code in (401, 403):
+                raise ConfigurationError(
+                    f"{where} rejected the credentials: {model.description.credentials_hint}"
+                ) from error
+            raise ConfigurationError(
+                f"{where} answered HTTP {error.status_code} when asked for model "
+                f"'{model.model}'; check that it is an Ollama server"
+            ) from error
+        except ApplicationError as error:  # A cloud model without a key.
+            raise ConfigurationError(error.message) from error
+
+    async def aclose(self) -> None:
+        """Close the clients this provider created (a given client stays the caller's)."""
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.close()  # type: ignore[no-untyped-call]

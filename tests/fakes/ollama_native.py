@@ -1,0 +1,202 @@
+"""Ollama's native API (`/api/chat`, `/api/show`), as `ollama.AsyncClient` sees it.
+
+Bodies are built from the `ollama` library's own types. A step describes one whole
+reply; the fake sends it as one JSON body, or, when the request asks to stream, as
+NDJSON chunks the way Ollama does: thinking and text in pieces, each tool call whole in
+its own chunk, and the token counts on the final `done` chunk.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import ollama
+
+from tests.fakes.http_server import (
+    FakeHTTPServer,
+    RecordedRequest,
+    Reply,
+    Route,
+    Script,
+    StreamedReply,
+)
+
+PROMPT_TOKENS = 42
+REPLY_TOKENS = 7
+
+
+class FakeOllama(FakeHTTPServer):
+    """Serves the `pulled` models; any other model gets Ollama's 404, as a real server does."""
+
+    def __init__(self, steps: list[Route], pulled: tuple[str, ...] = ("gpt-oss:20b",)) -> None:
+        self.pulled = pulled
+        self._script = Script(steps)
+        super().__init__({("POST", "/api/chat"): self._chat, ("POST", "/api/show"): self._show})
+
+    @property
+    def chat_requests(self) -> list[dict[str, Any]]:
+        return [r.body for r in self.requests_to("/api/chat")]
+
+    def _show(self, request: RecordedRequest) -> Reply | StreamedReply:
+        if request.body["model"] not in self.pulled:
+            return model_not_found(request.body["model"])
+        show = ollama.ShowResponse(model_info={}, capabilities=["completion", "tools"])
+        return Reply(200, show.model_dump(mode="json", by_alias=True, exclude_none=True))
+
+    def _chat(self, request: RecordedRequest) -> Reply | StreamedReply:
+        if request.body["model"] not in self.pulled:
+            return model_not_found(request.body["model"])
+        return self._script(request)
+
+
+def error(status: int, message: str, headers: dict[str, str] | None = None) -> Reply:
+    return Reply(status, {"error": message}, headers or {})
+
+
+def model_not_found(model: str) -> Reply:
+    return error(404, f'model "{model}" not found, try pulling it first')
+
+
+@dataclass
+class ReplyPlan:
+    """One model reply, before it is sent whole or streamed."""
+
+    content: str = ""
+    thinking: str = ""
+    tool_calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    done_reason: str = "stop"
+
+    def whole(self, model: str) -> ollama.ChatResponse:
+        return _chat_response(
+            model,
+            ollama.Message(
+                role="assistant",
+                content=self.content,
+                thinking=self.thinking or None,
+                tool_calls=[_tool_call(name, args) for name, args in self.tool_calls] or None,
+            ),
+            done=True,
+            done_reason=self.done_reason,
+        )
+
+    def chunks(self, model: str) -> list[ollama.ChatResponse]:
+        parts = [
+            ollama.Message(role="assistant", content="", thinking=t) for t in _pieces(self.thinking)
+        ]
+        parts += [ollama.Message(role="assistant", content=c) for c in _pieces(self.content)]
+        parts += [
+            ollama.Message(role="assistant", content="", tool_calls=[_tool_call(name, args)])
+            for name, args in self.tool_calls
+        ]
+        chunks = [_chat_response(model, message, done=False) for message in parts]
+        final = ollama.Message(role="assistant", content="")
+        chunks.append(_chat_response(model, final, done=True, done_reason=self.done_reason))
+        return chunks
+
+
+def _pieces(text: str) -> list[str]:
+    """`text` split into the few-character pieces a model streams."""
+    return [text[i : i + 4] for i in range(0, len(text), 4)]
+
+
+def _tool_call(name: str, arguments: dict[str, Any]) -> ollama.Message.ToolCall:
+    return ollama.Message.ToolCall(
+        function=ollama.Message.ToolCall.Function(name=name, arguments=arguments)
+    )
+
+
+def _chat_response(
+    model: str, message: ollama.Message, *, done: bool, done_reason: str | None = None
+) -> ollama.ChatResponse:
+    counts: dict[str, Any] = (
+        {"prompt_eval_count": PROMPT_TOKENS, "eval_count": REPLY_TOKENS} if done else {}
+    )
+    return ollama.ChatResponse(
+        model=model,
+        created_at="2026-11-21T00:00:00Z",
+        message=message,
+        done=done,
+        done_reason=done_reason,
+        **counts,
+    )
+
+
+def _ndjson(responses: list[ollama.ChatResponse]) -> list[bytes]:
+    return [(r.model_dump_json(exclude_none=True) + "\n").encode() for r in responses]
+
+
+def replying(plan: Callable[[RecordedRequest], ReplyPlan], delay: float = 0.0) -> Route:
+    """A step that answers with `plan(request)`, streamed if the request asked for it."""
+
+    def step(request: RecordedRequest) -> Reply | StreamedReply:
+        model = request.body["model"]
+        if request.body.get("stream"):
+            return StreamedReply(_ndjson(plan(request).chunks(model)), delay=delay)
+        time.sleep(delay)
+        return Reply(200, plan(request).whole(model).model_dump(mode="json", exclude_none=True))
+
+    return step
+
+
+def answer(content: str = "", thinking: str = "", done_reason: str = "stop") -> Route:
+    return replying(lambda _request: ReplyPlan(content, thinking, done_reason=done_reason))
+
+
+def call_tools(*calls: tuple[str, dict[str, Any]], content: str = "", thinking: str = "") -> Route:
+    """A step in which the model calls the tools (in parallel if several)."""
+    return replying(lambda _request: ReplyPlan(content, thinking, list(calls)))
+
+
+def call_tool(name: str, **arguments: Any) -> Route:
+    return call_tools((name, arguments))
+
+
+def answer_quoting_tool_result() -> Route:
+    """A step in which the model answers with the last tool result it was sent, so a test
+    can see the tool's real output travel through the model into the workflow result."""
+
+    def plan(request: RecordedRequest) -> ReplyPlan:
+        results = [m["content"] for m in request.body["messages"] if m["role"] == "tool"]
+        seen = results[-1] if results else "(no tool result reached the model)"
+        return ReplyPlan(f"Skies over the town\n{seen}\nso the haiku ends")
+
+    return replying(plan)
+
+
+def hang(seconds: float) -> Route:
+    """A step in which the model takes `seconds` before its answer."""
+    return replying(lambda _request: ReplyPlan("Late"), delay=seconds)
+
+
+def fail(status: int, message: str, headers: dict[str, str] | None = None) -> Route:
+    return lambda _request: error(status, message, headers)
+
+
+def error_mid_stream(message: str) -> Route:
+    """A streamed reply that starts, then reports an error in the stream, as Ollama does
+    when a model runner crashes after answering has begun."""
+
+    def step(request: RecordedRequest) -> StreamedReply:
+        first = ReplyPlan("Skies").chunks(request.body["model"])[0]
+        return StreamedReply([*_ndjson([first]), (json.dumps({"error": message}) + "\n").encode()])
+
+    return step
+
+
+def break_mid_stream() -> Route:
+    """A streamed reply whose connection drops after the first chunk."""
+
+    def step(request: RecordedRequest) -> StreamedReply:
+        chunks = _ndjson(ReplyPlan("Skies over the town").chunks(request.body["model"]))
+        return StreamedReply(chunks, break_after=1)
+
+    return step
+
+
+def slow_stream(pieces: int, delay: float) -> Route:
+    """A long streamed answer, `delay` seconds between chunks."""
+    return replying(lambda _request: ReplyPlan("word" * pieces), delay=delay)

@@ -27,6 +27,14 @@ from openai_agents.model_providers.cli import (
 from openai_agents.model_providers.configuration import ModelCallPolicy
 from openai_agents.model_providers.dev_server import local_dev_server
 from openai_agents.model_providers.ollama_openai_compat import create_gpt_oss_provider
+from openai_agents.model_providers.providers.multi_provider import (
+    BUILT_IN_PREFIXES,
+    split_model_name,
+)
+from openai_agents.model_providers.router_backend import (
+    check_router_model_ready,
+    create_router_provider,
+)
 from openai_agents.model_providers.temporal_client import (
     connect_to_temporal,
     temporal_address_configured,
@@ -37,7 +45,11 @@ from openai_agents.model_providers.workflow_starter import (
     execute_and_report,
     unique_workflow_id,
 )
-from openai_agents.model_providers.workflows import gpt_oss_workflow, litellm_auto_workflow
+from openai_agents.model_providers.workflows import (
+    gpt_oss_workflow,
+    litellm_auto_workflow,
+    multi_provider_workflow,
+)
 from openai_agents.model_providers.workflows.gpt_oss_workflow import (
     DEFAULT_GPT_OSS_MODEL,
     GptOssWorkflow,
@@ -45,6 +57,10 @@ from openai_agents.model_providers.workflows.gpt_oss_workflow import (
 from openai_agents.model_providers.workflows.litellm_auto_workflow import (
     DEFAULT_LITELLM_MODEL,
     LitellmAutoWorkflow,
+)
+from openai_agents.model_providers.workflows.multi_provider_workflow import (
+    DEFAULT_ROUTER_MODEL,
+    MultiProviderWorkflow,
 )
 
 
@@ -55,9 +71,14 @@ async def _litellm_provider(model: str, policy: ModelCallPolicy) -> ModelProvide
     return create_litellm_provider(model, policy)
 
 
+async def _router_provider(model: str, policy: ModelCallPolicy) -> ModelProvider:
+    await check_router_model_ready(model)
+    return create_router_provider(policy)
+
+
 @dataclass(frozen=True)
 class Sample:
-    workflow: type[GptOssWorkflow] | type[LitellmAutoWorkflow]
+    workflow: type[GptOssWorkflow] | type[LitellmAutoWorkflow] | type[MultiProviderWorkflow]
     default_model: str
     workflow_id_prefix: str
     create_provider: Callable[[str, ModelCallPolicy], Awaitable[ModelProvider]]
@@ -76,7 +97,22 @@ SAMPLES = {
         litellm_auto_workflow.WORKFLOW_ID_PREFIX,
         _litellm_provider,
     ),
+    "multi-provider": Sample(
+        MultiProviderWorkflow,
+        DEFAULT_ROUTER_MODEL,
+        multi_provider_workflow.WORKFLOW_ID_PREFIX,
+        _router_provider,
+    ),
 }
+
+
+def provider_factory(
+    sample: Sample, model: str
+) -> Callable[[str, ModelCallPolicy], Awaitable[ModelProvider]]:
+    """The sample's own backend, or the prefix router for a router name such as
+    `ollama/gpt-oss:20b` or `litellm/anthropic/...`, whichever sample runs it."""
+    prefix, _rest = split_model_name(model)
+    return _router_provider if prefix in BUILT_IN_PREFIXES else sample.create_provider
 
 
 @asynccontextmanager
@@ -102,7 +138,7 @@ async def demo(args: argparse.Namespace) -> int:
     policy = model_call_policy(args)
     # Check the model backend first: it is the likeliest thing to be missing, and the
     # check says exactly what to start or set.
-    provider = await sample.create_provider(model, policy)
+    provider = await provider_factory(sample, model)(model, policy)
     try:
         async with temporal(provider, policy) as (client, ui_url):
             workflow_id = args.workflow_id or unique_workflow_id(sample.workflow_id_prefix)
@@ -130,7 +166,9 @@ def parse_args() -> argparse.Namespace:
         choices=sorted(SAMPLES),
         default="gpt-oss",
         help="gpt-oss needs a local Ollama with gpt-oss:20b; litellm needs a provider key "
-        "such as ANTHROPIC_API_KEY (default: %(default)s)",
+        "such as ANTHROPIC_API_KEY; multi-provider runs the router sample. A router model "
+        "name (--model ollama/..., litellm/..., openai/...) runs any sample through the "
+        "prefix router (default: %(default)s)",
     )
     add_workflow_arguments(parser, default_model=None)
     parser.add_argument(

@@ -1,13 +1,17 @@
 """Worker for the GPT-OSS sample: serves `gpt-oss:20b` from a local Ollama server.
 
-Ollama speaks the OpenAI Chat Completions API under /v1, so the Agents SDK's own
-`OpenAIChatCompletionsModel` talks to it through an `AsyncOpenAI` client.
+Two ways to talk to Ollama (see the README for the trade-offs):
+  --api openai-compatible  Ollama's OpenAI Chat Completions API under /v1, through the
+                           Agents SDK's own `OpenAIChatCompletionsModel` (the default)
+  --api native             Ollama's own /api/chat, through this repo's `OllamaModelProvider`
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+
+from agents import ModelProvider
 
 from openai_agents.model_providers.cli import (
     add_model_call_arguments,
@@ -16,7 +20,9 @@ from openai_agents.model_providers.cli import (
     prepare_worker_process,
     run_script,
 )
+from openai_agents.model_providers.configuration import ConfigurationError, ModelCallPolicy
 from openai_agents.model_providers.ollama_openai_compat import create_gpt_oss_provider
+from openai_agents.model_providers.providers import OllamaModelProvider
 from openai_agents.model_providers.worker import serve_until_stopped
 from openai_agents.model_providers.workflows.gpt_oss_workflow import (
     DEFAULT_GPT_OSS_MODEL,
@@ -36,14 +42,33 @@ def parse_args() -> argparse.Namespace:
         default=DEFAULT_GPT_OSS_MODEL,
         help="model checked at start and served when an agent names none (default: %(default)s)",
     )
+    parser.add_argument(
+        "--api",
+        choices=("openai-compatible", "native"),
+        default="openai-compatible",
+        help="which Ollama API the model calls use (default: %(default)s)",
+    )
     add_model_call_arguments(parser)
     add_verbose_argument(parser)
     return parser.parse_args()
 
 
+async def create_native_provider(model: str, policy: ModelCallPolicy) -> ModelProvider:
+    provider = OllamaModelProvider(request_timeout_seconds=policy.request_timeout_seconds)
+    try:
+        await provider.check_model_available(model)
+    except ConfigurationError:
+        await provider.aclose()
+        raise
+    return provider
+
+
 async def serve(args: argparse.Namespace) -> int:
     policy = model_call_policy(args)
-    provider = await create_gpt_oss_provider(args.model, policy)
+    if args.api == "native":
+        provider = await create_native_provider(args.model, policy)
+    else:
+        provider = await create_gpt_oss_provider(args.model, policy)
     return await serve_until_stopped(provider, policy, [GptOssWorkflow])
 
 

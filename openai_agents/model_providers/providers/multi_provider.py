@@ -39,6 +39,9 @@ BUILT_IN_PREFIXES = ("ollama", "openai", "litellm")
 class MultiModelProviderMap(MultiProviderMap):
     """Prefix -> ModelProvider; the Agents SDK's map, made forgiving as in `timestep`."""
 
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+
     def set_mapping(self, mapping: Mapping[str, ModelProvider]) -> None:
         # A copy: later changes to the caller's dict must not reroute a running worker.
         self._mapping = dict(mapping)

@@ -3,7 +3,10 @@ from __future__ import annotations
 from agents import Agent, Runner
 from temporalio import workflow
 
-from openai_agents.model_providers.workflows.weather import get_weather
+from openai_agents.model_providers.workflows.weather import (
+    WEATHER_HAIKU_INSTRUCTIONS,
+    get_weather,
+)
 
 DEFAULT_GPT_OSS_MODEL = "gpt-oss:20b"
 # The specified id; starters add a random suffix so that runs never collide.
@@ -23,10 +26,7 @@ class GptOssWorkflow:
         workflow.logger.debug(f"Running the GPT-OSS agent on {model}")
         agent = Agent(
             name="Assistant",
-            instructions=(
-                "You only respond in haikus. When asked about the weather always use "
-                "the tool to get the current weather."
-            ),
+            instructions=WEATHER_HAIKU_INSTRUCTIONS,
             model=model,
             tools=[get_weather],
         )

@@ -1,7 +1,12 @@
-"""The function tool that both sample agents call."""
+"""The weather function tool every sample agent calls, and the instructions that use it."""
 
 from agents import function_tool
 from temporalio import workflow
+
+WEATHER_HAIKU_INSTRUCTIONS = (
+    "You only respond in haikus. When asked about the weather always use "
+    "the tool to get the current weather."
+)
 
 
 # `async def` is deliberate. Since openai-agents 0.22 a *synchronous* function tool runs

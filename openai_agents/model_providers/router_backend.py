@@ -1,0 +1,60 @@
+"""The router sample's backend: `MultiModelProvider`, plus start-up checks for a model.
+
+Worker-side only.
+"""
+
+from __future__ import annotations
+
+import os
+
+from openai_agents.model_providers.configuration import ConfigurationError, ModelCallPolicy
+from openai_agents.model_providers.providers import MultiModelProvider, OllamaModelProvider
+from openai_agents.model_providers.providers.multi_provider import (
+    BUILT_IN_PREFIXES,
+    split_model_name,
+    unknown_prefix_message,
+)
+
+
+def check_router_model_name(model: str) -> None:
+    """Reject, before anything starts, a name the router cannot route."""
+    prefix, rest = split_model_name(model)
+    if prefix is not None and prefix not in BUILT_IN_PREFIXES:
+        raise ConfigurationError(unknown_prefix_message(model, list(BUILT_IN_PREFIXES)))
+    if prefix is not None and not rest:
+        raise ConfigurationError(
+            f"--model {model!r} names no model after '{prefix}/': use {prefix}/<model>, "
+            "e.g. ollama/gpt-oss:20b"
+        )
+
+
+def create_router_provider(
+    policy: ModelCallPolicy, default_prefix: str = "ollama"
+) -> MultiModelProvider:
+    """The provider a router worker hands to the Temporal plugin."""
+    return MultiModelProvider(
+        default_prefix=default_prefix,
+        request_timeout_seconds=policy.request_timeout_seconds,
+    )
+
+
+async def check_router_model_ready(model: str, default_prefix: str = "ollama") -> None:
+    """Fail fast, at worker start, when the backend `model` routes to cannot serve it."""
+    check_router_model_name(model)
+    prefix, rest = split_model_name(model)
+    prefix = prefix or default_prefix
+    if prefix == "ollama":
+        ollama = OllamaModelProvider()
+        try:
+            await ollama.check_model_available(rest)
+        finally:
+            await ollama.aclose()
+    elif prefix == "litellm":
+        from openai_agents.model_providers.litellm_backend import check_litellm_credentials
+
+        check_litellm_credentials(rest)
+    elif not os.environ.get("OPENAI_API_KEY"):
+        raise ConfigurationError(
+            f"{model} routes to OpenAI, which needs OPENAI_API_KEY: export it before "
+            "starting the worker, or choose an ollama/ or litellm/ model"
+        )

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from agents import Agent, Runner
+from temporalio import workflow
+
+from openai_agents.model_providers.workflows.weather import (
+    WEATHER_HAIKU_INSTRUCTIONS,
+    get_weather,
+)
+
+DEFAULT_ROUTER_MODEL = "ollama/gpt-oss:20b"
+WORKFLOW_ID_PREFIX = "multi-provider-workflow-id"
+
+
+@workflow.defn
+class MultiProviderWorkflow:
+    """The weather-haiku agent on whichever model the run names, through a prefix router.
+
+    `model` is a router name: `ollama/gpt-oss:20b`, `litellm/anthropic/claude-...` or
+    `openai/gpt-4.1`. The worker's `MultiModelProvider` picks the backend inside the
+    model activity; the workflow itself never knows which one answered.
+    """
+
+    @workflow.run
+    async def run(self, prompt: str, model: str = DEFAULT_ROUTER_MODEL) -> str:
+        agent = Agent(
+            name="Assistant",
+            instructions=WEATHER_HAIKU_INSTRUCTIONS,
+            model=model,
+            tools=[get_weather],
+        )
+        result = await Runner.run(agent, prompt)
+        return str(result.final_output)

@@ -1,0 +1,542 @@
+"""`OllamaModel` against a fake Ollama speaking the native `/api/chat` wire format, through
+the real `ollama.AsyncClient`: what is sent, what comes back, streamed and not."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from agents import (
+    Agent,
+    AgentOutputSchema,
+    Handoff,
+    ModelResponse,
+    ModelSettings,
+    ModelTracing,
+    Tool,
+    TResponseInputItem,
+    UserError,
+    WebSearchTool,
+    handoff,
+)
+from agents.items import TResponseStreamEvent
+from openai.types.responses import (
+    ResponseCompletedEvent,
+    ResponseFunctionToolCall,
+    ResponseOutputMessage,
+    ResponseReasoningItem,
+)
+from openai.types.shared import Reasoning
+from pydantic import BaseModel
+from temporalio.exceptions import ApplicationError
+
+from openai_agents.model_providers.dev_server import free_local_port
+from openai_agents.model_providers.providers import OllamaModel, OllamaModelProvider
+from openai_agents.model_providers.workflows.weather import get_weather
+from tests.fakes import ollama_native
+from tests.fakes.http_server import Route
+from tests.fakes.ollama_native import PROMPT_TOKENS, REPLY_TOKENS, FakeOllama
+
+MODEL = "gpt-oss:20b"
+PNG = b"\x89PNG\r\n\x1a\nfake image bytes"
+
+
+async def respond(
+    model: OllamaModel,
+    input: str | list[TResponseInputItem] = "What's the weather in Tokyo?",
+    *,
+    settings: ModelSettings | None = None,
+    tools: list[Tool] | None = None,
+    output_schema: AgentOutputSchema | None = None,
+    handoffs: list[Handoff] | None = None,
+    system: str | None = "You only respond in haikus.",
+) -> ModelResponse:
+    return await model.get_response(
+        system_instructions=system,
+        input=input,
+        model_settings=settings or ModelSettings(),
+        tools=[get_weather] if tools is None else tools,
+        output_schema=output_schema,
+        handoffs=handoffs or [],
+        tracing=ModelTracing.DISABLED,
+        previous_response_id=None,
+        conversation_id=None,
+        prompt=None,
+    )
+
+
+def stream(
+    model: OllamaModel, input: str | list[TResponseInputItem] = "Weather in Tokyo?"
+) -> AsyncIterator[TResponseStreamEvent]:
+    return model.stream_response(
+        system_instructions="You only respond in haikus.",
+        input=input,
+        model_settings=ModelSettings(),
+        tools=[get_weather],
+        output_schema=None,
+        handoffs=[],
+        tracing=ModelTracing.DISABLED,
+        previous_response_id=None,
+        conversation_id=None,
+        prompt=None,
+    )
+
+
+async def stream_all(model: OllamaModel) -> list[TResponseStreamEvent]:
+    return [event async for event in stream(model)]
+
+
+@pytest.fixture
+async def closing_providers() -> AsyncIterator[list[OllamaModelProvider]]:
+    providers: list[OllamaModelProvider] = []
+    yield providers
+    for provider in providers:
+        await provider.aclose()
+
+
+Serve = Callable[..., tuple[FakeOllama, OllamaModel]]
+
+
+@pytest.fixture
+def serve(closing_providers: list[OllamaModelProvider]) -> Iterator[Serve]:
+    """`serve(*steps)` -> (fake, model): a fake Ollama running `steps`, and a model on it."""
+    fakes: list[FakeOllama] = []
+
+    def start(*steps: Route, request_timeout_seconds: float = 5) -> tuple[FakeOllama, OllamaModel]:
+        fake = FakeOllama(list(steps)).__enter__()
+        fakes.append(fake)
+        provider = OllamaModelProvider(
+            base_url=fake.url, request_timeout_seconds=request_timeout_seconds
+        )
+        closing_providers.append(provider)
+        model = provider.get_model(MODEL)
+        assert isinstance(model, OllamaModel)
+        return fake, model
+
+    yield start
+    for fake in fakes:
+        fake.__exit__(None, None, None)
+
+
+def text_of(response: ModelResponse) -> str:
+    messages = [item for item in response.output if isinstance(item, ResponseOutputMessage)]
+    return "".join(part.text for m in messages for part in m.content if part.type == "output_text")
+
+
+def calls_in(output: list[Any]) -> list[ResponseFunctionToolCall]:
+    return [item for item in output if isinstance(item, ResponseFunctionToolCall)]
+
+
+# --- Requests ----------------------------------------------------------------------------
+
+
+async def test_sends_instructions_prompt_and_tools_as_ollama_expects(serve: Serve) -> None:
+    fake, model = serve(ollama_native.answer("Sunny skies"))
+
+    await respond(model)
+
+    [request] = fake.chat_requests
+    assert request["model"] == MODEL
+    assert request["stream"] is False
+    assert request["messages"] == [
+        {"role": "system", "content": "You only respond in haikus."},
+        {"role": "user", "content": "What's the weather in Tokyo?"},
+    ]
+    [tool] = request["tools"]
+    assert tool["function"]["name"] == "get_weather"
+    assert tool["function"]["parameters"]["properties"]["city"]["type"] == "string"
+    assert tool["function"]["parameters"]["required"] == ["city"]
+
+
+async def test_a_later_turn_sends_tool_calls_results_and_thinking_back(serve: Serve) -> None:
+    fake, model = serve(ollama_native.answer("Done"))
+    turn_two: list[TResponseInputItem] = [
+        {"role": "developer", "content": "Be brief."},
+        {"role": "user", "content": "Weather in Tokyo and Paris?"},
+        {"type": "reasoning", "id": "r1", "summary": [],
+         "content": [{"type": "reasoning_text", "text": "I need two lookups."}]},
+        {"type": "function_call", "call_id": "c1", "name": "get_weather",
+         "arguments": '{"city": "Tokyo"}'},
+        {"type": "function_call", "call_id": "c2", "name": "get_weather",
+         "arguments": '{"city": "Paris"}'},
+        {"type": "function_call_output", "call_id": "c1", "output": "Tokyo: sunny"},
+        {"type": "function_call_output", "call_id": "c2", "output": "Paris: rain"},
+    ]  # fmt: skip
+
+    await respond(model, turn_two)
+
+    assert fake.chat_requests[0]["messages"][1:] == [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "Weather in Tokyo and Paris?"},
+        {
+            "role": "assistant",
+            "thinking": "I need two lookups.",
+            "tool_calls": [
+                {"function": {"name": "get_weather", "arguments": {"city": "Tokyo"}}},
+                {"function": {"name": "get_weather", "arguments": {"city": "Paris"}}},
+            ],
+        },
+        {"role": "tool", "content": "Tokyo: sunny", "tool_name": "get_weather"},
+        {"role": "tool", "content": "Paris: rain", "tool_name": "get_weather"},
+    ]
+
+
+async def test_the_sdks_own_output_items_round_trip_as_the_next_turns_input(serve: Serve) -> None:
+    fake, model = serve(
+        ollama_native.call_tools(("get_weather", {"city": "Tokyo"}), content="Checking.",
+                                 thinking="Look it up."),
+        ollama_native.answer("Done"),
+    )  # fmt: skip
+    first = await respond(model)
+    call = calls_in(first.output)[0]
+    turn_two = [
+        {"role": "user", "content": "Weather?"},
+        *first.to_input_items(),
+        {"type": "function_call_output", "call_id": call.call_id, "output": "sunny"},
+    ]
+
+    await respond(model, turn_two)  # type: ignore[arg-type]
+
+    assert fake.chat_requests[1]["messages"][2:] == [
+        {
+            "role": "assistant",
+            "content": "Checking.",
+            "thinking": "Look it up.",
+            "tool_calls": [{"function": {"name": "get_weather", "arguments": {"city": "Tokyo"}}}],
+        },
+        {"role": "tool", "content": "sunny", "tool_name": "get_weather"},
+    ]
+
+
+@pytest.mark.parametrize(
+    "image_url",
+    [f"data:image/png;base64,{base64.b64encode(PNG).decode()}", base64.b64encode(PNG).decode()],
+    ids=["data-url", "bare-base64"],
+)
+async def test_images_are_sent_as_base64_image_data(serve: Serve, image_url: str) -> None:
+    fake, model = serve(ollama_native.answer("A cat"))
+    message: TResponseInputItem = {
+        "role": "user",
+        "content": [
+            {"type": "input_text", "text": "What is this?"},
+            {"type": "input_image", "image_url": image_url, "detail": "auto"},
+        ],
+    }
+
+    await respond(model, [message], tools=[])
+
+    [request] = fake.chat_requests
+    user = request["messages"][-1]
+    assert user["content"] == "What is this?"
+    assert [base64.b64decode(image) for image in user["images"]] == [PNG]
+
+
+async def test_an_image_by_web_url_is_a_clear_error(serve: Serve) -> None:
+    fake, model = serve()
+    message: TResponseInputItem = {
+        "role": "user",
+        "content": [{"type": "input_image", "image_url": "https://example.com/cat.png",
+                     "detail": "auto"}],
+    }  # fmt: skip
+
+    with pytest.raises(UserError, match=r"cannot fetch images by URL.*data URL"):
+        await respond(model, [message])
+    assert fake.chat_requests == []
+
+
+async def test_settings_become_ollama_options_think_and_keep_alive(serve: Serve) -> None:
+    fake, model = serve(ollama_native.answer("ok"))
+    settings = ModelSettings(
+        temperature=0.2,
+        top_p=0.9,
+        max_tokens=256,
+        reasoning=Reasoning(effort="high"),
+        extra_args={"num_ctx": 8192, "seed": 7, "stop": ["\n\n"], "top_k": 20, "keep_alive": "10m"},
+    )
+
+    await respond(model, settings=settings)
+
+    [request] = fake.chat_requests
+    assert request["options"] == {
+        "temperature": 0.2,
+        "top_p": 0.9,
+        "num_predict": 256,
+        "num_ctx": 8192,
+        "seed": 7,
+        "stop": ["\n\n"],
+        "top_k": 20,
+    }
+    assert request["think"] == "high"
+    assert request["keep_alive"] == "10m"
+
+
+async def test_reasoning_effort_switches_thinking_on_for_other_models(serve: Serve) -> None:
+    fake, _model = serve(ollama_native.answer("ok"), ollama_native.answer("ok"))
+    fake.pulled = ("qwen3:8b",)
+    provider = OllamaModelProvider(base_url=fake.url)
+    qwen = provider.get_model("qwen3:8b")
+    assert isinstance(qwen, OllamaModel)
+
+    await respond(qwen, settings=ModelSettings(reasoning=Reasoning(effort="low")))
+    await respond(qwen, settings=ModelSettings(reasoning=Reasoning(effort="none")))
+    await provider.aclose()
+
+    assert [r["think"] for r in fake.chat_requests] == [True, False]
+
+
+async def test_tool_choice_none_sends_no_tools(serve: Serve) -> None:
+    fake, model = serve(ollama_native.answer("ok"))
+
+    await respond(model, settings=ModelSettings(tool_choice="none"))
+
+    assert not fake.chat_requests[0].get("tools")
+
+
+async def test_handoffs_become_tools(serve: Serve) -> None:
+    fake, model = serve(ollama_native.answer("ok"))
+    expert = Agent(name="Weather expert", instructions="Answer weather questions.")
+
+    await respond(model, handoffs=[handoff(expert)])
+
+    names = [tool["function"]["name"] for tool in fake.chat_requests[0]["tools"]]
+    assert names == ["get_weather", "transfer_to_weather_expert"]
+
+
+async def test_a_hosted_tool_is_rejected_not_dropped(serve: Serve) -> None:
+    fake, model = serve()
+
+    with pytest.raises(UserError, match="only function tools, not WebSearchTool"):
+        await respond(model, tools=[get_weather, WebSearchTool()])
+    assert fake.chat_requests == []
+
+
+class Forecast(BaseModel):
+    city: str
+    summary: str
+
+
+async def test_structured_output_sends_the_json_schema_as_format(serve: Serve) -> None:
+    answer = Forecast(city="Tokyo", summary="sunny").model_dump_json()
+    fake, model = serve(ollama_native.answer(answer))
+    schema = AgentOutputSchema(Forecast)
+
+    response = await respond(model, output_schema=schema, tools=[])
+
+    assert fake.chat_requests[0]["format"] == schema.json_schema()
+    assert schema.validate_json(text_of(response)) == Forecast(city="Tokyo", summary="sunny")
+
+
+# --- Replies -----------------------------------------------------------------------------
+
+
+async def test_a_text_reply_becomes_a_typed_message_with_usage(serve: Serve) -> None:
+    _fake, model = serve(ollama_native.answer("Sun on Tokyo's roofs"))
+
+    response = await respond(model)
+
+    [message] = response.output
+    assert isinstance(message, ResponseOutputMessage)
+    assert text_of(response) == "Sun on Tokyo's roofs"
+    assert response.usage.requests == 1
+    assert response.usage.input_tokens == PROMPT_TOKENS
+    assert response.usage.output_tokens == REPLY_TOKENS
+    assert response.usage.total_tokens == PROMPT_TOKENS + REPLY_TOKENS
+
+
+async def test_thinking_text_and_parallel_tool_calls_are_all_kept(serve: Serve) -> None:
+    _fake, model = serve(
+        ollama_native.call_tools(
+            ("get_weather", {"city": "Tokyo"}),
+            ("get_weather", {"city": "Paris"}),
+            content="Let me check both.",
+            thinking="Two cities, two lookups.",
+        )
+    )
+
+    response = await respond(model)
+
+    reasoning, message, *calls = response.output
+    assert isinstance(reasoning, ResponseReasoningItem)
+    assert reasoning.content and reasoning.content[0].text == "Two cities, two lookups."
+    assert isinstance(message, ResponseOutputMessage)
+    assert text_of(response) == "Let me check both."
+    assert [(c.name, json.loads(c.arguments)) for c in calls_in(calls)] == [
+        ("get_weather", {"city": "Tokyo"}),
+        ("get_weather", {"city": "Paris"}),
+    ]
+    call_ids = [c.call_id for c in calls_in(calls)]
+    assert all(call_ids) and len(set(call_ids)) == 2
+
+
+async def test_a_reply_cut_off_at_the_token_limit_is_reported(serve: Serve) -> None:
+    _fake, model = serve(ollama_native.answer("Sun on", done_reason="length"))
+
+    with pytest.raises(ApplicationError) as raised:
+        await respond(model)
+
+    assert raised.value.type == "ModelOutputTruncated"
+    assert raised.value.non_retryable
+    assert "done_reason=length" in raised.value.message
+    assert "max_tokens" in raised.value.message
+
+
+# --- Streaming ---------------------------------------------------------------------------
+
+
+async def test_streaming_emits_a_responses_event_sequence(serve: Serve) -> None:
+    fake, model = serve(
+        ollama_native.call_tools(
+            ("get_weather", {"city": "Tokyo"}),
+            ("get_weather", {"city": "Paris"}),
+            content="Checking both cities.",
+            thinking="Two lookups needed.",
+        )
+    )
+
+    events = await stream_all(model)
+
+    assert fake.chat_requests[0]["stream"] is True
+    types = [event.type for event in events]
+    assert types[0] == "response.created"
+    assert types[-1] == "response.completed"
+    assert types[1:3] == ["response.output_item.added", "response.reasoning_text.delta"]
+    assert "response.output_text.delta" in types
+    assert types.count("response.function_call_arguments.delta") == 2
+    assert types.count("response.output_item.added") == types.count("response.output_item.done")
+    assert [event.sequence_number for event in events] == list(range(len(events)))
+    text = "".join(e.delta for e in events if e.type == "response.output_text.delta")
+    assert text == "Checking both cities."
+    thinking = "".join(e.delta for e in events if e.type == "response.reasoning_text.delta")
+    assert thinking == "Two lookups needed."
+
+    completed = events[-1]
+    assert isinstance(completed, ResponseCompletedEvent)
+    assert completed.response.model == MODEL
+    reasoning, message, *calls = completed.response.output
+    assert isinstance(reasoning, ResponseReasoningItem)
+    assert isinstance(message, ResponseOutputMessage)
+    assert [json.loads(c.arguments)["city"] for c in calls_in(calls)] == ["Tokyo", "Paris"]
+    usage = completed.response.usage
+    assert usage is not None
+    assert (usage.input_tokens, usage.output_tokens) == (PROMPT_TOKENS, REPLY_TOKENS)
+
+
+async def test_a_streamed_reply_cut_off_at_the_token_limit_is_reported(serve: Serve) -> None:
+    _fake, model = serve(ollama_native.answer("Sun on Tokyo", done_reason="length"))
+
+    with pytest.raises(ApplicationError, match="done_reason=length") as raised:
+        await stream_all(model)
+    assert raised.value.non_retryable
+
+
+async def test_stopping_a_stream_early_closes_the_http_stream(serve: Serve) -> None:
+    fake, model = serve(ollama_native.slow_stream(pieces=200, delay=0.05))
+
+    events = stream(model)
+    async for event in events:
+        if event.type == "response.output_text.delta":
+            break
+    await events.aclose()  # type: ignore[attr-defined]
+
+    for _ in range(100):  # The server notices on its next write.
+        if fake.abandoned_streams:
+            break
+        await asyncio.sleep(0.1)
+    assert (fake.abandoned_streams, fake.finished_streams) == (1, 0)
+
+
+# --- Errors ------------------------------------------------------------------------------
+
+
+async def test_ollama_not_running_is_retryable_and_says_to_start_it() -> None:
+    host = f"http://127.0.0.1:{free_local_port()}"
+    provider = OllamaModelProvider(base_url=host)
+    model = provider.get_model(MODEL)
+    assert isinstance(model, OllamaModel)
+
+    with pytest.raises(ApplicationError) as raised:
+        await respond(model)
+    await provider.aclose()
+
+    assert raised.value.type == "ProviderUnreachable"
+    assert not raised.value.non_retryable
+    assert host in raised.value.message
+    assert "ollama serve" in raised.value.message
+
+
+async def test_a_model_that_is_not_pulled_is_final_and_says_to_pull_it(serve: Serve) -> None:
+    fake, _model = serve()
+    fake.pulled = ()
+    provider = OllamaModelProvider(base_url=fake.url)
+    model = provider.get_model("llama3.2:1b")
+    assert isinstance(model, OllamaModel)
+
+    with pytest.raises(ApplicationError) as raised:
+        await respond(model)
+    await provider.aclose()
+
+    assert raised.value.type == "ModelNotFound"
+    assert raised.value.non_retryable
+    assert "ollama pull llama3.2:1b" in raised.value.message
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["whole", "streamed"])
+async def test_a_rate_limit_is_retryable_after_the_requested_delay(
+    serve: Serve, streamed: bool
+) -> None:
+    _fake, model = serve(ollama_native.fail(429, "too many requests", {"Retry-After": "7"}))
+
+    with pytest.raises(ApplicationError) as raised:
+        await (stream_all(model) if streamed else respond(model))
+
+    assert raised.value.type == "ProviderRateLimited"
+    assert not raised.value.non_retryable
+    assert raised.value.next_retry_delay == timedelta(seconds=7)
+
+
+async def test_a_server_error_is_retryable(serve: Serve) -> None:
+    _fake, model = serve(ollama_native.fail(500, "llama runner process has terminated"))
+
+    with pytest.raises(ApplicationError) as raised:
+        await respond(model)
+
+    assert raised.value.type == "ProviderServerError"
+    assert not raised.value.non_retryable
+    assert "llama runner process has terminated" in raised.value.message
+
+
+async def test_an_error_inside_the_stream_is_retryable(serve: Serve) -> None:
+    _fake, model = serve(ollama_native.error_mid_stream("model runner crashed"))
+
+    with pytest.raises(ApplicationError) as raised:
+        await stream_all(model)
+
+    assert raised.value.type == "ProviderServerError"
+    assert not raised.value.non_retryable
+    assert "model runner crashed" in raised.value.message
+
+
+async def test_a_dropped_stream_is_retryable(serve: Serve) -> None:
+    _fake, model = serve(ollama_native.break_mid_stream())
+
+    with pytest.raises(ApplicationError) as raised:
+        await stream_all(model)
+
+    assert raised.value.type == "ProviderConnectionLost"
+    assert not raised.value.non_retryable
+
+
+async def test_a_slow_model_times_out_on_the_clients_timeout(serve: Serve) -> None:
+    _fake, model = serve(ollama_native.hang(3), request_timeout_seconds=0.5)
+
+    with pytest.raises(ApplicationError) as raised:
+        await respond(model)
+
+    assert raised.value.type == "ModelCallTimeout"
+    assert not raised.value.non_retryable
+    assert "within 0.5s" in raised.value.message

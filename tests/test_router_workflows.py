@@ -1,0 +1,126 @@
+"""The router sample's workflow, and the GPT-OSS sample on the native Ollama provider,
+through Temporal workflows, with the real `ollama` client over HTTP to a fake Ollama."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from temporalio.client import WorkflowFailureError
+from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.testing import WorkflowEnvironment
+
+from openai_agents.model_providers.configuration import ModelCallPolicy
+from openai_agents.model_providers.providers import MultiModelProvider, OllamaModelProvider
+from openai_agents.model_providers.router_backend import create_router_provider
+from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
+from openai_agents.model_providers.workflows.multi_provider_workflow import (
+    MultiProviderWorkflow,
+)
+from tests.fakes import ollama_native
+from tests.fakes.ollama_native import FakeOllama
+from tests.helpers import client_with_provider, model_call_attempts, run_on_worker
+
+WEATHER = "The weather in Tokyo is sunny."
+POLICY = ModelCallPolicy(max_attempts=3)
+
+
+@pytest.fixture
+def ollama(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOllama]:
+    with FakeOllama(
+        [
+            ollama_native.call_tool("get_weather", city="Tokyo"),
+            ollama_native.answer_quoting_tool_result(),
+        ]
+    ) as server:
+        monkeypatch.setenv("OLLAMA_HOST", server.url)
+        yield server
+
+
+@pytest.fixture
+async def router(ollama: FakeOllama) -> AsyncIterator[MultiModelProvider]:
+    provider = create_router_provider(POLICY)
+    yield provider
+    await provider.aclose()
+
+
+def assert_tool_result_reached_the_model(ollama: FakeOllama, model: str) -> None:
+    first, second = ollama.chat_requests
+    assert first["model"] == second["model"] == model
+    assert [tool["function"]["name"] for tool in first["tools"]] == ["get_weather"]
+    assistant, tool_result = second["messages"][-2:]
+    assert assistant["tool_calls"] == [
+        {"function": {"name": "get_weather", "arguments": {"city": "Tokyo"}}}
+    ]
+    assert tool_result == {"role": "tool", "content": WEATHER, "tool_name": "get_weather"}
+
+
+async def test_router_workflow_on_an_ollama_model(
+    env: WorkflowEnvironment, ollama: FakeOllama, router: MultiModelProvider
+) -> None:
+    result, history = await run_on_worker(
+        client_with_provider(env, router, POLICY),
+        MultiProviderWorkflow,
+        MultiProviderWorkflow.run,
+        ["What's the weather in Tokyo?", "ollama/gpt-oss:20b"],
+    )
+
+    assert WEATHER in result
+    assert_tool_result_reached_the_model(ollama, "gpt-oss:20b")
+    assert model_call_attempts(history) == [1, 1]
+
+
+async def test_router_workflow_on_a_model_that_is_not_pulled_fails_at_once(
+    env: WorkflowEnvironment, ollama: FakeOllama, router: MultiModelProvider
+) -> None:
+    with pytest.raises(WorkflowFailureError) as raised:
+        await run_on_worker(
+            client_with_provider(env, router, POLICY),
+            MultiProviderWorkflow,
+            MultiProviderWorkflow.run,
+            ["What's the weather in Tokyo?", "ollama/llama3.2:1b"],
+        )
+
+    activity_error = raised.value.cause
+    assert isinstance(activity_error, ActivityError)
+    cause = activity_error.cause
+    assert isinstance(cause, ApplicationError)
+    assert cause.type == "ModelNotFound"
+    assert "ollama pull llama3.2:1b" in cause.message
+    assert len(ollama.chat_requests) == 1  # Not retried.
+
+
+async def test_router_workflow_with_an_unknown_prefix_fails_at_once(
+    env: WorkflowEnvironment, ollama: FakeOllama, router: MultiModelProvider
+) -> None:
+    with pytest.raises(WorkflowFailureError) as raised:
+        await run_on_worker(
+            client_with_provider(env, router, POLICY),
+            MultiProviderWorkflow,
+            MultiProviderWorkflow.run,
+            ["What's the weather in Tokyo?", "olama/gpt-oss:20b"],
+        )
+
+    activity_error = raised.value.cause
+    assert isinstance(activity_error, ActivityError)
+    assert isinstance(activity_error.cause, ApplicationError)
+    assert activity_error.cause.type == "UnknownModelPrefix"
+    assert ollama.chat_requests == []
+
+
+async def test_gpt_oss_workflow_on_the_native_ollama_provider(
+    env: WorkflowEnvironment, ollama: FakeOllama
+) -> None:
+    provider = OllamaModelProvider(request_timeout_seconds=POLICY.request_timeout_seconds)
+    try:
+        result, _ = await run_on_worker(
+            client_with_provider(env, provider, POLICY),
+            GptOssWorkflow,
+            GptOssWorkflow.run,
+            ["What's the weather in Tokyo?"],
+        )
+    finally:
+        await provider.aclose()
+
+    assert WEATHER in result
+    assert_tool_result_reached_the_model(ollama, "gpt-oss:20b")

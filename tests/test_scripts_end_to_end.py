@@ -231,6 +231,8 @@ def wait_until(condition: Callable[[], bool], timeout: float = 60) -> None:
         "run_gpt_oss_workflow.py",
         "run_litellm_provider_worker.py",
         "run_litellm_auto_workflow.py",
+        "run_multi_provider_worker.py",
+        "run_multi_provider_workflow.py",
         "run_demo.py",
     ],
 )

@@ -1,0 +1,123 @@
+"""The router sample and the native Ollama path as a user runs them: real scripts in
+separate processes, a real Temporal dev server, a fake Ollama on its native API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.fakes import ollama_native
+from tests.fakes.ollama_native import FakeOllama
+from tests.processes import run_script, running_worker, script_environment
+from tests.test_scripts_end_to_end import WEATHER, printed_result
+
+
+def native_ollama(runs: int) -> FakeOllama:
+    """An Ollama whose model calls the weather tool, then answers, `runs` times over."""
+    steps = [
+        ollama_native.call_tool("get_weather", city="Tokyo"),
+        ollama_native.answer_quoting_tool_result(),
+    ]
+    return FakeOllama(steps * runs)
+
+
+def test_router_worker_serves_router_names_bare_names_and_reports_unpulled_models(
+    dev_server_address: str, tmp_path: Path
+) -> None:
+    with native_ollama(runs=2) as ollama:
+        environment = script_environment(
+            TEMPORAL_ADDRESS=dev_server_address, OLLAMA_HOST=ollama.url
+        )
+        with running_worker(
+            "run_multi_provider_worker.py", environment=environment, tmp_path=tmp_path
+        ):
+            routed = run_script(
+                "run_multi_provider_workflow.py",
+                "--model",
+                "ollama/gpt-oss:20b",
+                environment=environment,
+            )
+            # The GPT-OSS sample's bare `gpt-oss:20b` goes to the default prefix, ollama/.
+            bare = run_script("run_gpt_oss_workflow.py", environment=environment)
+            not_pulled = run_script(
+                "run_multi_provider_workflow.py",
+                "--model",
+                "ollama/llama3.2:1b",
+                environment=environment,
+            )
+
+    assert routed.returncode == 0, routed.stderr
+    assert WEATHER in printed_result(routed.stdout)
+    assert bare.returncode == 0, bare.stderr
+    assert WEATHER in printed_result(bare.stdout)
+    assert [r["model"] for r in ollama.chat_requests] == ["gpt-oss:20b"] * 4 + ["llama3.2:1b"]
+
+    assert not_pulled.returncode == 1
+    assert "Traceback" not in not_pulled.stderr
+    [line] = not_pulled.stderr.strip().splitlines()
+    assert f"Ollama at {ollama.url} has no model 'llama3.2:1b'" in line
+    assert "pull it with `ollama pull llama3.2:1b`" in line
+
+
+def test_router_workflow_script_rejects_an_unknown_prefix_before_starting() -> None:
+    # No Temporal server at all: the name is checked first.
+    completed = run_script(
+        "run_multi_provider_workflow.py",
+        "--model",
+        "olama/gpt-oss:20b",
+        environment=script_environment(TEMPORAL_ADDRESS="127.0.0.1:1"),
+    )
+
+    assert completed.returncode == 2
+    assert completed.stderr.strip() == (
+        "error: unknown model prefix 'olama/' in 'olama/gpt-oss:20b': use one of ollama/, "
+        "openai/, litellm/ (a LiteLLM model string goes after litellm/, e.g. "
+        "litellm/olama/gpt-oss:20b)"
+    )
+
+
+def test_router_worker_checks_a_named_model_at_start() -> None:
+    with native_ollama(runs=0) as ollama:
+        completed = run_script(
+            "run_multi_provider_worker.py",
+            "--check-model",
+            "ollama/llama3.2:1b",
+            environment=script_environment(OLLAMA_HOST=ollama.url),
+        )
+
+    assert completed.returncode == 2
+    assert completed.stderr.strip() == (
+        f"error: Ollama at {ollama.url} has no model 'llama3.2:1b': "
+        "pull it with `ollama pull llama3.2:1b`"
+    )
+
+
+def test_gpt_oss_worker_on_the_native_api(dev_server_address: str, tmp_path: Path) -> None:
+    with native_ollama(runs=1) as ollama:
+        environment = script_environment(
+            TEMPORAL_ADDRESS=dev_server_address, OLLAMA_HOST=ollama.url
+        )
+        with running_worker(
+            "run_gpt_oss_worker.py", "--api", "native", environment=environment, tmp_path=tmp_path
+        ):
+            completed = run_script("run_gpt_oss_workflow.py", environment=environment)
+
+    assert completed.returncode == 0, completed.stderr
+    assert WEATHER in printed_result(completed.stdout)
+    assert [r.path for r in ollama.requests][:2] == ["/api/show", "/api/chat"]
+
+
+def test_demo_runs_a_sample_through_the_router_for_a_router_name(
+    dev_server_address: str,
+) -> None:
+    with native_ollama(runs=1) as ollama:
+        environment = script_environment(
+            TEMPORAL_ADDRESS=dev_server_address, OLLAMA_HOST=ollama.url
+        )
+        completed = run_script(
+            "run_demo.py", "--sample", "multi-provider", "--model", "ollama/gpt-oss:20b",
+            environment=environment,
+        )  # fmt: skip
+
+    assert completed.returncode == 0, completed.stderr
+    assert WEATHER in printed_result(completed.stdout)
+    assert [r["model"] for r in ollama.chat_requests] == ["gpt-oss:20b"] * 2

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from openai_agents.model_providers.configuration import ConfigurationError, ModelCallPolicy
-from openai_agents.model_providers.providers.ollama_hosts import describe_ollama, ollama_host
+from openai_agents.model_providers.ollama_hosts import describe_ollama, ollama_host
 
 
 @pytest.mark.parametrize(

@@ -40,10 +40,15 @@ def test_litellm_worker_with_a_model_string_litellm_does_not_know() -> None:
 
 
 @pytest.mark.parametrize("host", ["not a url", "ftp://localhost:11434", "http://localhost:port"])
-def test_gpt_oss_worker_with_a_malformed_ollama_host(host: str) -> None:
-    completed = run_script(
-        "run_gpt_oss_worker.py", environment=script_environment(OLLAMA_HOST=host)
-    )
+@pytest.mark.parametrize(
+    "worker",
+    [["run_gpt_oss_worker.py"], ["run_gpt_oss_worker.py", "--api", "native"],
+     ["run_multi_provider_worker.py"]],
+    ids=["gpt-oss", "gpt-oss-native", "router"],
+)  # fmt: skip
+def test_ollama_workers_with_a_malformed_ollama_host(host: str, worker: list[str]) -> None:
+    # The `ollama` package itself chokes on a malformed OLLAMA_HOST while being imported.
+    completed = run_script(*worker, environment=script_environment(OLLAMA_HOST=host))
     assert completed.returncode == 2
     (line,) = completed.stderr.strip().splitlines()
     assert line.startswith(f"error: OLLAMA_HOST={host!r} is not a valid Ollama URL")

@@ -13,11 +13,11 @@ from agents import Model, ModelResponse
 from temporalio.exceptions import ApplicationError
 from temporalio.openai_agents.testing import TestModel, TestModelProvider
 
+from openai_agents.model_providers.ollama_hosts import describe_ollama
 from openai_agents.model_providers.provider_errors import (
     ActionableErrorsProvider,
     translate_provider_error,
 )
-from openai_agents.model_providers.providers.ollama_hosts import describe_ollama
 from tests.helpers import call_model_once
 
 OLLAMA = describe_ollama("http://localhost:11434")

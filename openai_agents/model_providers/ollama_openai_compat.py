@@ -10,8 +10,8 @@ from agents import Model, ModelProvider, OpenAIChatCompletionsModel
 from openai import AsyncOpenAI
 
 from openai_agents.model_providers.configuration import ConfigurationError, ModelCallPolicy
+from openai_agents.model_providers.ollama_hosts import describe_ollama, ollama_host
 from openai_agents.model_providers.provider_errors import ActionableErrorsProvider
-from openai_agents.model_providers.providers.ollama_hosts import describe_ollama, ollama_host
 
 
 class OllamaChatCompletionsProvider(ModelProvider):

@@ -1,6 +1,7 @@
 """The router sample's backend: `MultiModelProvider`, plus start-up checks for a model.
 
-Worker-side only.
+Worker-side only. Importing it imports the `ollama` client, which reads OLLAMA_HOST at
+import time: scripts import it inside the code that reports configuration errors.
 """
 
 from __future__ import annotations
@@ -9,23 +10,7 @@ import os
 
 from openai_agents.model_providers.configuration import ConfigurationError, ModelCallPolicy
 from openai_agents.model_providers.providers import MultiModelProvider, OllamaModelProvider
-from openai_agents.model_providers.providers.multi_provider import (
-    BUILT_IN_PREFIXES,
-    split_model_name,
-    unknown_prefix_message,
-)
-
-
-def check_router_model_name(model: str) -> None:
-    """Reject, before anything starts, a name the router cannot route."""
-    prefix, rest = split_model_name(model)
-    if prefix is not None and prefix not in BUILT_IN_PREFIXES:
-        raise ConfigurationError(unknown_prefix_message(model, list(BUILT_IN_PREFIXES)))
-    if prefix is not None and not rest:
-        raise ConfigurationError(
-            f"--model {model!r} names no model after '{prefix}/': use {prefix}/<model>, "
-            "e.g. ollama/gpt-oss:20b"
-        )
+from openai_agents.model_providers.router_names import check_router_model_name, split_model_name
 
 
 def create_router_provider(

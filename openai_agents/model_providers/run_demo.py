@@ -27,14 +27,7 @@ from openai_agents.model_providers.cli import (
 from openai_agents.model_providers.configuration import ModelCallPolicy
 from openai_agents.model_providers.dev_server import local_dev_server
 from openai_agents.model_providers.ollama_openai_compat import create_gpt_oss_provider
-from openai_agents.model_providers.providers.multi_provider import (
-    BUILT_IN_PREFIXES,
-    split_model_name,
-)
-from openai_agents.model_providers.router_backend import (
-    check_router_model_ready,
-    create_router_provider,
-)
+from openai_agents.model_providers.router_names import BUILT_IN_PREFIXES, split_model_name
 from openai_agents.model_providers.temporal_client import (
     connect_to_temporal,
     temporal_address_configured,
@@ -72,6 +65,12 @@ async def _litellm_provider(model: str, policy: ModelCallPolicy) -> ModelProvide
 
 
 async def _router_provider(model: str, policy: ModelCallPolicy) -> ModelProvider:
+    # Imported only when chosen: the `ollama` client reads OLLAMA_HOST at import.
+    from openai_agents.model_providers.router_backend import (
+        check_router_model_ready,
+        create_router_provider,
+    )
+
     await check_router_model_ready(model)
     return create_router_provider(policy)
 

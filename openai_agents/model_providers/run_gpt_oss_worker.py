@@ -22,7 +22,6 @@ from openai_agents.model_providers.cli import (
 )
 from openai_agents.model_providers.configuration import ConfigurationError, ModelCallPolicy
 from openai_agents.model_providers.ollama_openai_compat import create_gpt_oss_provider
-from openai_agents.model_providers.providers import OllamaModelProvider
 from openai_agents.model_providers.worker import serve_until_stopped
 from openai_agents.model_providers.workflows.gpt_oss_workflow import (
     DEFAULT_GPT_OSS_MODEL,
@@ -54,6 +53,10 @@ def parse_args() -> argparse.Namespace:
 
 
 async def create_native_provider(model: str, policy: ModelCallPolicy) -> ModelProvider:
+    # Imported here: the `ollama` client reads OLLAMA_HOST at import, and a malformed value
+    # must be reported as one line, like every other configuration error.
+    from openai_agents.model_providers.providers import OllamaModelProvider
+
     provider = OllamaModelProvider(request_timeout_seconds=policy.request_timeout_seconds)
     try:
         await provider.check_model_available(model)

@@ -19,11 +19,7 @@ from openai_agents.model_providers.cli import (
     prepare_worker_process,
     run_script,
 )
-from openai_agents.model_providers.providers.multi_provider import BUILT_IN_PREFIXES
-from openai_agents.model_providers.router_backend import (
-    check_router_model_ready,
-    create_router_provider,
-)
+from openai_agents.model_providers.router_names import BUILT_IN_PREFIXES
 from openai_agents.model_providers.worker import serve_until_stopped
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
@@ -57,6 +53,13 @@ def parse_args() -> argparse.Namespace:
 
 
 async def serve(args: argparse.Namespace) -> int:
+    # Imported here: the `ollama` client reads OLLAMA_HOST at import, and a malformed value
+    # must be reported as one line, like every other configuration error.
+    from openai_agents.model_providers.router_backend import (
+        check_router_model_ready,
+        create_router_provider,
+    )
+
     policy = model_call_policy(args)
     if args.check_model:
         await check_router_model_ready(args.check_model, args.default_prefix)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 
 from openai_agents.model_providers.cli import add_verbose_argument, run_script
-from openai_agents.model_providers.router_backend import check_router_model_name
+from openai_agents.model_providers.router_names import check_router_model_name
 from openai_agents.model_providers.temporal_client import connect_to_temporal
 from openai_agents.model_providers.workflow_starter import (
     add_workflow_arguments,

@@ -29,11 +29,14 @@ from openai_agents.model_providers.provider_errors import (
 )
 from openai_agents.model_providers.providers.ollama_model import DEFAULT_REQUEST_TIMEOUT_SECONDS
 from openai_agents.model_providers.providers.ollama_provider import OllamaModelProvider
+from openai_agents.model_providers.router_names import (
+    BUILT_IN_PREFIXES,
+    split_model_name,
+    unknown_prefix_message,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-
-BUILT_IN_PREFIXES = ("ollama", "openai", "litellm")
 
 
 class MultiModelProviderMap(MultiProviderMap):
@@ -48,21 +51,6 @@ class MultiModelProviderMap(MultiProviderMap):
 
     def remove_provider(self, prefix: str) -> None:
         self._mapping.pop(prefix, None)
-
-
-def split_model_name(model_name: str) -> tuple[str | None, str]:
-    """("ollama", "gpt-oss:20b") for "ollama/gpt-oss:20b"; (None, name) without a prefix."""
-    prefix, slash, rest = model_name.partition("/")
-    return (prefix, rest) if slash else (None, model_name)
-
-
-def unknown_prefix_message(model_name: str, known_prefixes: list[str]) -> str:
-    prefix, _rest = split_model_name(model_name)
-    known = ", ".join(f"{p}/" for p in known_prefixes)
-    return (
-        f"unknown model prefix '{prefix}/' in '{model_name}': use one of {known} "
-        f"(a LiteLLM model string goes after litellm/, e.g. litellm/{model_name})"
-    )
 
 
 class MultiModelProvider(ModelProvider):

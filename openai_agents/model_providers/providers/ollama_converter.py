@@ -16,7 +16,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import ollama
 from agents import (
     AgentOutputSchemaBase,
     FunctionTool,
@@ -40,6 +39,8 @@ from openai.types.responses import (
 from openai.types.responses.response_reasoning_item import Content
 from openai.types.responses.response_usage import InputTokensDetails, OutputTokensDetails
 from temporalio.exceptions import ApplicationError
+
+from openai_agents.model_providers.providers._ollama import ollama
 
 logger = logging.getLogger(__name__)
 

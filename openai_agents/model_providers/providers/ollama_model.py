@@ -11,7 +11,6 @@ import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any, cast
 
-import ollama
 from agents import (
     AgentOutputSchemaBase,
     Handoff,
@@ -25,10 +24,12 @@ from agents import (
 from agents.items import TResponseStreamEvent
 
 from openai_agents.model_providers.configuration import ModelCallPolicy
+from openai_agents.model_providers.ollama_hosts import describe_ollama
 from openai_agents.model_providers.provider_errors import (
     ProviderDescription,
     raising_actionable_errors,
 )
+from openai_agents.model_providers.providers._ollama import ollama
 from openai_agents.model_providers.providers.ollama_converter import (
     OllamaChatRequest,
     build_chat_request,
@@ -36,7 +37,6 @@ from openai_agents.model_providers.providers.ollama_converter import (
     raise_if_truncated,
     usage_of,
 )
-from openai_agents.model_providers.providers.ollama_hosts import describe_ollama
 from openai_agents.model_providers.providers.ollama_stream import stream_events
 
 DEFAULT_REQUEST_TIMEOUT_SECONDS = ModelCallPolicy().request_timeout_seconds

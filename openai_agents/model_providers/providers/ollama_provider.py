@@ -11,13 +11,11 @@ import os
 from collections.abc import Generator
 
 import httpx
-import ollama
 from agents import Model, ModelProvider, UserError
 from temporalio.exceptions import ApplicationError
 
 from openai_agents.model_providers.configuration import ConfigurationError
-from openai_agents.model_providers.provider_errors import ProviderDescription
-from openai_agents.model_providers.providers.ollama_hosts import (
+from openai_agents.model_providers.ollama_hosts import (
     CLOUD_MODEL_SUFFIX,
     OLLAMA_CLOUD_HOST,
     describe_ollama,
@@ -26,6 +24,8 @@ from openai_agents.model_providers.providers.ollama_hosts import (
     normalized_ollama_url,
     ollama_host,
 )
+from openai_agents.model_providers.provider_errors import ProviderDescription
+from openai_agents.model_providers.providers._ollama import ollama
 from openai_agents.model_providers.providers.ollama_model import (
     DEFAULT_REQUEST_TIMEOUT_SECONDS,
     OllamaModel,

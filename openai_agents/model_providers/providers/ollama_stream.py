@@ -12,7 +12,6 @@ import time
 from collections.abc import AsyncIterator
 from typing import Literal
 
-import ollama
 from agents.items import TResponseOutputItem, TResponseStreamEvent
 from agents.models.fake_id import FAKE_RESPONSES_ID
 from openai.types.responses import (
@@ -34,6 +33,7 @@ from openai.types.responses import (
 )
 from temporalio.exceptions import ApplicationError
 
+from openai_agents.model_providers.providers._ollama import ollama
 from openai_agents.model_providers.providers.ollama_converter import (
     function_call_item,
     message_item,

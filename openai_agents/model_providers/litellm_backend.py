@@ -170,11 +170,14 @@ def describe_litellm(model_name: str | None) -> ProviderDescription:
     )
 
 
+def bounded_litellm_provider(request_timeout_seconds: float) -> ModelProvider:
+    """LiteLLM with bounded calls and actionable errors, for any LiteLLM model string."""
+    return ActionableErrorsProvider(
+        BoundedLitellmProvider(request_timeout_seconds), describe_litellm, request_timeout_seconds
+    )
+
+
 def create_litellm_provider(model: str, policy: ModelCallPolicy) -> ModelProvider:
     """The provider a LiteLLM worker hands to the Temporal plugin, checked for credentials."""
     check_litellm_credentials(model)
-    return ActionableErrorsProvider(
-        BoundedLitellmProvider(policy.request_timeout_seconds),
-        describe_litellm,
-        policy.request_timeout_seconds,
-    )
+    return bounded_litellm_provider(policy.request_timeout_seconds)

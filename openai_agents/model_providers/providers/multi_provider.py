@@ -136,14 +136,9 @@ class MultiModelProvider(ModelProvider):
             )
         if prefix == "litellm":
             # Imported on first use: LiteLLM takes seconds and ~200 MB to import.
-            from openai_agents.model_providers.litellm_backend import (
-                BoundedLitellmProvider,
-                describe_litellm,
-            )
+            from openai_agents.model_providers.litellm_backend import bounded_litellm_provider
 
-            return ActionableErrorsProvider(
-                BoundedLitellmProvider(timeout), describe_litellm, timeout
-            )
+            return bounded_litellm_provider(timeout)
         return self._create_openai(model_name)
 
     def _create_openai(self, model_name: str | None) -> ModelProvider:

@@ -72,8 +72,9 @@ def build_chat_request(
     output_schema: AgentOutputSchemaBase | None,
     handoffs: list[Handoff],
 ) -> OllamaChatRequest:
-    messages = [ollama.Message(role="system", content=system_instructions)]
-    messages = messages if system_instructions else []
+    messages = (
+        [ollama.Message(role="system", content=system_instructions)] if system_instructions else []
+    )
     messages.extend(items_to_messages(input))
     ollama_tools = [tool_to_ollama(tool) for tool in tools]
     ollama_tools += [_as_ollama_tool(Converter.convert_handoff_tool(h)) for h in handoffs]

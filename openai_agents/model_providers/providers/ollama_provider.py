@@ -97,10 +97,6 @@ class OllamaModelProvider(ModelProvider):
             request_timeout_seconds=self._request_timeout_seconds,
         )
 
-    def host_for(self, model_name: str) -> str:
-        """The base URL that serves `model_name`."""
-        return self._route(model_name)[0]
-
     def _route(self, model: str) -> tuple[str, str, ProviderDescription]:
         """Host, the model's name on that host, and how to describe the host."""
         if is_cloud_model(model) or self._local_host == self._cloud_host:

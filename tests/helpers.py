@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from agents import Model, ModelProvider, ModelResponse, ModelSettings, ModelTracing
-from temporalio.client import Client, WorkflowHistory
+from temporalio.client import Client, WorkflowFailureError, WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 
 from openai_agents.model_providers.configuration import ModelCallPolicy
@@ -24,16 +25,28 @@ def client_with_provider(
     return Client(**config)
 
 
-async def run_on_worker(
+@dataclass
+class Outcome:
+    """How a workflow run ended, and its history."""
+
+    result: str | None
+    failure: WorkflowFailureError | None
+    history: WorkflowHistory
+
+    def workflow_task_failures(self) -> int:
+        """Failed workflow tasks: each one is a retry loop a user would see as a hang."""
+        return sum(
+            1 for e in self.history.events if e.HasField("workflow_task_failed_event_attributes")
+        )
+
+
+async def run_to_end(
     client: Client,
     workflow: type,
     workflow_run: Callable[..., Awaitable[str]],
     args: Sequence[Any],
-) -> tuple[str, WorkflowHistory]:
-    """Execute a workflow on a fresh worker; return its result and its history.
-
-    Raises the workflow's failure (`WorkflowFailureError`) like `execute_workflow`.
-    """
+) -> Outcome:
+    """Execute a workflow on a fresh worker until it completes or fails."""
     workflow_id = f"test-{workflow.__name__}-{uuid.uuid4().hex[:8]}"
     # A queue of its own: no other worker on the same server (a sample worker, or one left
     # by an earlier failed test) can take this run's tasks.
@@ -47,11 +60,30 @@ async def run_on_worker(
             # A workflow whose task keeps failing would otherwise wait forever.
             execution_timeout=timedelta(minutes=2),
         )
+        result: str | None = None
+        failure: WorkflowFailureError | None = None
         try:
-            result: str = await handle.result()
-        finally:
-            history = await handle.fetch_history()
-    return result, history
+            result = await handle.result()
+        except WorkflowFailureError as error:
+            failure = error
+        return Outcome(result, failure, await handle.fetch_history())
+
+
+async def run_on_worker(
+    client: Client,
+    workflow: type,
+    workflow_run: Callable[..., Awaitable[str]],
+    args: Sequence[Any],
+) -> tuple[str, WorkflowHistory]:
+    """Execute a workflow on a fresh worker; return its result and its history.
+
+    Raises the workflow's failure (`WorkflowFailureError`) like `execute_workflow`.
+    """
+    outcome = await run_to_end(client, workflow, workflow_run, args)
+    if outcome.failure is not None:
+        raise outcome.failure
+    assert outcome.result is not None
+    return outcome.result, outcome.history
 
 
 def model_call_attempts(history: WorkflowHistory) -> list[int]:

@@ -5,72 +5,23 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from agents import Model, ModelProvider, ModelResponse
-from temporalio.openai_agents.testing import AgentEnvironment, ResponseBuilders, TestModel
+from temporalio.openai_agents.testing import ResponseBuilders
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Replayer
 
-from openai_agents.model_providers.configuration import ModelCallPolicy
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
-from tests.helpers import run_on_worker
+from openai_agents.model_providers.workflows.multi_provider_workflow import (
+    MultiProviderWorkflow,
+)
+from tests.scripted_model import RecordingProvider, run_with_scripted_model
 
 GPT_OSS_INSTRUCTIONS = (
     "You only respond in haikus. When asked about the weather always use the tool to get "
     "the current weather."
 )
-
-
-@dataclass
-class ModelCall:
-    model_name: str | None
-    system_instructions: str | None
-    input: Any
-    tool_names: list[str]
-
-
-class RecordingProvider(ModelProvider):
-    """Serves scripted responses and records what each model call was given."""
-
-    def __init__(self, responses: list[ModelResponse]) -> None:
-        self.calls: list[ModelCall] = []
-        self._responses = iter(responses)
-
-    def get_model(self, model_name: str | None) -> Model:
-        provider = self
-
-        class Recording(TestModel):
-            async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
-                provider.calls.append(
-                    ModelCall(
-                        model_name,
-                        kwargs["system_instructions"],
-                        kwargs["input"],
-                        [tool.name for tool in kwargs["tools"]],
-                    )
-                )
-                return await super().get_response(*args, **kwargs)
-
-        return Recording(lambda: next(self._responses))
-
-
-async def run_with_scripted_model(
-    env: WorkflowEnvironment, provider: RecordingProvider, workflow: Any, *args: str
-) -> str:
-    """Run the workflow, then replay its history: the workflow code is deterministic."""
-    async with AgentEnvironment(
-        model_provider=provider, model_params=ModelCallPolicy().activity_parameters()
-    ) as agents:
-        result, history = await run_on_worker(
-            agents.applied_on_client(env.client), workflow, workflow.run, args
-        )
-        replayer = Replayer(workflows=[workflow], plugins=[agents.openai_agents_plugin])
-        await replayer.replay_workflow(history)
-    return result
 
 
 SAMPLES = [
@@ -81,6 +32,9 @@ SAMPLES = [
         id="litellm",
     ),
     pytest.param(GptOssWorkflow, "gpt-oss:20b", GPT_OSS_INSTRUCTIONS, id="gpt-oss"),
+    pytest.param(
+        MultiProviderWorkflow, "ollama/gpt-oss:20b", GPT_OSS_INSTRUCTIONS, id="multi-provider"
+    ),
 ]
 
 
@@ -129,6 +83,7 @@ def test_workflow_modules_import_no_model_clients() -> None:
         "import sys\n"
         "import openai_agents.model_providers.workflows.gpt_oss_workflow\n"
         "import openai_agents.model_providers.workflows.litellm_auto_workflow\n"
+        "import openai_agents.model_providers.workflows.multi_provider_workflow\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('litellm', 'ollama')))\n"
     )
     output = subprocess.run(

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from agents import Agent, Runner
+from agents import Agent
 from temporalio import workflow
 
+from openai_agents.model_providers.workflows.agent_runs import run_agent
 from openai_agents.model_providers.workflows.weather import get_weather
 
 # The specified model. Anthropic has since retired this id, so every entry point lets
@@ -29,5 +30,4 @@ class LitellmAutoWorkflow:
             model=model,
             tools=[get_weather],
         )
-        result = await Runner.run(agent, prompt)
-        return str(result.final_output)
+        return await run_agent(agent, prompt)

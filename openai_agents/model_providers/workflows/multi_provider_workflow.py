@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from agents import Agent, Runner
+from agents import Agent
 from temporalio import workflow
 
+from openai_agents.model_providers.workflows.agent_runs import run_agent
 from openai_agents.model_providers.workflows.weather import (
     WEATHER_HAIKU_INSTRUCTIONS,
     get_weather,
@@ -29,5 +30,4 @@ class MultiProviderWorkflow:
             model=model,
             tools=[get_weather],
         )
-        result = await Runner.run(agent, prompt)
-        return str(result.final_output)
+        return await run_agent(agent, prompt)

@@ -3,6 +3,8 @@
 from agents import function_tool
 from temporalio import workflow
 
+from openai_agents.model_providers.workflows.tool_failures import report_tool_failure
+
 WEATHER_HAIKU_INSTRUCTIONS = (
     "You only respond in haikus. When asked about the weather always use "
     "the tool to get the current weather."
@@ -15,12 +17,16 @@ WEATHER_HAIKU_INSTRUCTIONS = (
 # "An error occurred while running the tool". An async tool runs on the workflow's own
 # loop. The tests assert that this tool's output reaches the model, which catches the
 # regression if someone makes it sync again.
-@function_tool
+@function_tool(failure_error_function=report_tool_failure)
 async def get_weather(city: str) -> str:
     """Get the current weather for a city.
 
     Args:
         city: The city to get the weather for.
     """
+    if not city.strip():
+        # Models do send empty arguments; the error goes back to the model as the
+        # tool's result (see `report_tool_failure`), and it can ask again.
+        raise ValueError("city must not be empty: name a city, e.g. 'Tokyo'")
     workflow.logger.debug(f"Getting weather for {city}")
     return f"The weather in {city} is sunny."

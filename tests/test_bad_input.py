@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
+from temporalio.client import Client
 from temporalio.exceptions import ApplicationError
 from temporalio.openai_agents.testing import ResponseBuilders
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
+from openai_agents.model_providers.workflow_starter import PAYLOAD_LIMIT_BYTES
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
 from openai_agents.model_providers.workflows.multi_provider_workflow import (
     MultiProviderWorkflow,
 )
 from tests.helpers import model_call_attempts
+from tests.processes import run_script, script_environment
 from tests.scripted_model import RecordingProvider, run_scripted
+from tests.test_scripts_end_to_end import closed_port_address
 
 
 @pytest.mark.parametrize("workflow", [GptOssWorkflow, LitellmAutoWorkflow, MultiProviderWorkflow])
@@ -34,3 +41,97 @@ async def test_an_empty_prompt_fails_the_workflow_at_once(
     assert provider.calls == []
     assert model_call_attempts(outcome.history) == []
     assert outcome.workflow_task_failures() == 0
+
+
+# The scripts refuse bad input before connecting: Temporal's address here is a closed
+# port, so any other error would say "cannot reach Temporal".
+STARTERS = [
+    "run_gpt_oss_workflow.py",
+    "run_litellm_auto_workflow.py",
+    "run_multi_provider_workflow.py",
+    "run_demo.py",
+]
+
+
+def refused_before_starting(script: str, *args: str) -> str:
+    environment = script_environment(TEMPORAL_ADDRESS=closed_port_address())
+    completed = run_script(script, *args, environment=environment)
+    assert completed.returncode == 2, completed.stderr
+    [line] = completed.stderr.strip().splitlines()
+    return line
+
+
+@pytest.mark.parametrize("script", STARTERS)
+def test_starters_refuse_an_empty_prompt(script: str) -> None:
+    assert refused_before_starting(script, "--prompt", "  \t ") == (
+        "error: prompt must not be empty: ask a question with --prompt"
+    )
+
+
+@pytest.mark.parametrize("script", STARTERS)
+def test_starters_refuse_a_prompt_over_temporals_payload_limit(script: str, tmp_path: Path) -> None:
+    # Too long for a command line too: such prompts come from a file.
+    prompt_file = tmp_path / "prompt.txt"
+    prompt_file.write_text("Summarise this log. " + "x" * (3 * 2**20))
+    assert refused_before_starting(script, "--prompt-file", str(prompt_file)) == (
+        "error: the prompt is 3.0 MiB, over Temporal's 2 MiB payload limit: shorten it, or "
+        "store the document elsewhere (e.g. object storage) and pass a reference to it"
+    )
+
+
+async def test_temporal_itself_rejects_a_workflow_input_over_the_limit(
+    dev_server_address: str,
+) -> None:
+    """Why the starters check: the server's own refusal comes only after connecting, and a
+    prompt under the limit there could still break a later model call's input."""
+    client = await Client.connect(dev_server_address)
+    with pytest.raises(RPCError, match=r"(?i)size"):
+        await client.start_workflow(
+            "GptOssWorkflow",
+            "x" * (PAYLOAD_LIMIT_BYTES + 1),
+            id=f"too-big-{uuid.uuid4().hex[:8]}",
+            task_queue="nobody-polls-this",
+        )
+
+
+MALFORMED_MODELS = [
+    pytest.param(
+        "run_gpt_oss_workflow.py",
+        "gpt oss",
+        "error: --model 'gpt oss' is not an Ollama model name: use name:tag, e.g. gpt-oss:20b",
+        id="ollama",
+    ),
+    pytest.param(
+        "run_litellm_auto_workflow.py",
+        "claude-sonnet-4-5",
+        "error: --model 'claude-sonnet-4-5' is not a LiteLLM model string: use provider/model, "
+        "e.g. anthropic/claude-sonnet-4-5 (see https://docs.litellm.ai/docs/providers)",
+        id="litellm",
+    ),
+    pytest.param(
+        "run_multi_provider_workflow.py",
+        "",
+        "error: --model '' is not a router model name: use prefix/model, e.g. "
+        "ollama/gpt-oss:20b (prefixes: ollama, openai, litellm)",
+        id="router",
+    ),
+    pytest.param(
+        "run_multi_provider_workflow.py",
+        "ollama/",
+        "error: --model 'ollama/' names no model after 'ollama/': use ollama/<model>, e.g. "
+        "ollama/gpt-oss:20b",
+        id="router-no-model",
+    ),
+]
+
+
+@pytest.mark.parametrize(("script", "model", "expected"), MALFORMED_MODELS)
+def test_starters_refuse_a_malformed_model_with_the_expected_form(
+    script: str, model: str, expected: str
+) -> None:
+    assert refused_before_starting(script, "--model", model) == expected
+
+
+def test_the_demo_checks_the_model_form_of_the_sample_it_runs() -> None:
+    line = refused_before_starting("run_demo.py", "--sample", "litellm", "--model", "claude")
+    assert line.startswith("error: --model 'claude' is not a LiteLLM model string")

@@ -34,8 +34,8 @@ def test_litellm_worker_with_a_model_string_litellm_does_not_know() -> None:
         "run_litellm_provider_worker.py",
         "--model",
         "claude-of-my-own",
-        expected="'claude-of-my-own' is not a LiteLLM model string: use provider/model, e.g. "
-        "anthropic/claude-sonnet-4-5 (see https://docs.litellm.ai/docs/providers)",
+        expected="--model 'claude-of-my-own' is not a LiteLLM model string: use provider/model, "
+        "e.g. anthropic/claude-sonnet-4-5 (see https://docs.litellm.ai/docs/providers)",
     )
 
 

@@ -25,6 +25,11 @@ def unknown_prefix_message(model_name: str, known_prefixes: list[str]) -> str:
 
 def check_router_model_name(model: str) -> None:
     """Reject, before anything starts, a name the router cannot route."""
+    if not model or any(c.isspace() for c in model):
+        raise ConfigurationError(
+            f"--model {model!r} is not a router model name: use prefix/model, "
+            f"e.g. ollama/gpt-oss:20b (prefixes: {', '.join(BUILT_IN_PREFIXES)})"
+        )
     prefix, rest = split_model_name(model)
     if prefix is not None and prefix not in BUILT_IN_PREFIXES:
         raise ConfigurationError(unknown_prefix_message(model, list(BUILT_IN_PREFIXES)))

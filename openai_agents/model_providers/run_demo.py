@@ -26,8 +26,16 @@ from openai_agents.model_providers.cli import (
 )
 from openai_agents.model_providers.configuration import ModelCallPolicy
 from openai_agents.model_providers.dev_server import local_dev_server
+from openai_agents.model_providers.model_names import (
+    check_litellm_model_name,
+    check_ollama_model_name,
+)
 from openai_agents.model_providers.ollama_openai_compat import create_gpt_oss_provider
-from openai_agents.model_providers.router_names import BUILT_IN_PREFIXES, split_model_name
+from openai_agents.model_providers.router_names import (
+    BUILT_IN_PREFIXES,
+    check_router_model_name,
+    split_model_name,
+)
 from openai_agents.model_providers.temporal_client import (
     connect_to_temporal,
     temporal_address_configured,
@@ -35,6 +43,7 @@ from openai_agents.model_providers.temporal_client import (
 from openai_agents.model_providers.worker import agents_plugin, build_worker
 from openai_agents.model_providers.workflow_starter import (
     add_workflow_arguments,
+    checked_prompt,
     execute_and_report,
     unique_workflow_id,
 )
@@ -81,6 +90,7 @@ class Sample:
     default_model: str
     workflow_id_prefix: str
     create_provider: Callable[[str, ModelCallPolicy], Awaitable[ModelProvider]]
+    check_model_name: Callable[[str], None]
 
 
 SAMPLES = {
@@ -89,29 +99,37 @@ SAMPLES = {
         DEFAULT_GPT_OSS_MODEL,
         gpt_oss_workflow.WORKFLOW_ID_PREFIX,
         create_gpt_oss_provider,
+        check_ollama_model_name,
     ),
     "litellm": Sample(
         LitellmAutoWorkflow,
         DEFAULT_LITELLM_MODEL,
         litellm_auto_workflow.WORKFLOW_ID_PREFIX,
         _litellm_provider,
+        check_litellm_model_name,
     ),
     "multi-provider": Sample(
         MultiProviderWorkflow,
         DEFAULT_ROUTER_MODEL,
         multi_provider_workflow.WORKFLOW_ID_PREFIX,
         _router_provider,
+        check_router_model_name,
     ),
 }
+
+
+def is_router_name(model: str) -> bool:
+    """`ollama/gpt-oss:20b` or `litellm/anthropic/...`: then the prefix router serves the
+    sample, whichever sample it is."""
+    prefix, _rest = split_model_name(model)
+    return prefix in BUILT_IN_PREFIXES
 
 
 def provider_factory(
     sample: Sample, model: str
 ) -> Callable[[str, ModelCallPolicy], Awaitable[ModelProvider]]:
-    """The sample's own backend, or the prefix router for a router name such as
-    `ollama/gpt-oss:20b` or `litellm/anthropic/...`, whichever sample runs it."""
-    prefix, _rest = split_model_name(model)
-    return _router_provider if prefix in BUILT_IN_PREFIXES else sample.create_provider
+    """The sample's own backend, or the prefix router for a router name."""
+    return _router_provider if is_router_name(model) else sample.create_provider
 
 
 @asynccontextmanager
@@ -134,6 +152,8 @@ async def temporal(
 async def demo(args: argparse.Namespace) -> int:
     sample = SAMPLES[args.sample]
     model = args.model or sample.default_model
+    (check_router_model_name if is_router_name(model) else sample.check_model_name)(model)
+    prompt = checked_prompt(args)
     policy = model_call_policy(args)
     # Check the model backend first: it is the likeliest thing to be missing, and the
     # check says exactly what to start or set.
@@ -143,7 +163,7 @@ async def demo(args: argparse.Namespace) -> int:
             workflow_id = args.workflow_id or unique_workflow_id(sample.workflow_id_prefix)
             async with build_worker(client, [sample.workflow]):
                 exit_code = await execute_and_report(
-                    client, sample.workflow.run, [args.prompt, model], workflow_id
+                    client, sample.workflow.run, [prompt, model], workflow_id
                 )
             if ui_url:
                 history_url = f"{ui_url}/namespaces/{client.namespace}/workflows/{workflow_id}"

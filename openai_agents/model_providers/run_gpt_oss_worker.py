@@ -21,6 +21,7 @@ from openai_agents.model_providers.cli import (
     run_script,
 )
 from openai_agents.model_providers.configuration import ConfigurationError, ModelCallPolicy
+from openai_agents.model_providers.model_names import check_ollama_model_name
 from openai_agents.model_providers.ollama_openai_compat import create_gpt_oss_provider
 from openai_agents.model_providers.worker import serve_until_stopped
 from openai_agents.model_providers.workflows.gpt_oss_workflow import (
@@ -67,6 +68,7 @@ async def create_native_provider(model: str, policy: ModelCallPolicy) -> ModelPr
 
 
 async def serve(args: argparse.Namespace) -> int:
+    check_ollama_model_name(args.model)
     policy = model_call_policy(args)
     if args.api == "native":
         provider = await create_native_provider(args.model, policy)

@@ -8,9 +8,11 @@ from __future__ import annotations
 import argparse
 
 from openai_agents.model_providers.cli import add_verbose_argument, run_script
+from openai_agents.model_providers.model_names import check_ollama_model_name
 from openai_agents.model_providers.temporal_client import connect_to_temporal
 from openai_agents.model_providers.workflow_starter import (
     add_workflow_arguments,
+    checked_prompt,
     execute_and_report,
     unique_workflow_id,
 )
@@ -22,11 +24,13 @@ from openai_agents.model_providers.workflows.gpt_oss_workflow import (
 
 
 async def start(args: argparse.Namespace) -> int:
+    check_ollama_model_name(args.model)
+    prompt = checked_prompt(args)
     client = await connect_to_temporal()
     return await execute_and_report(
         client,
         GptOssWorkflow.run,
-        [args.prompt, args.model],
+        [prompt, args.model],
         args.workflow_id or unique_workflow_id(WORKFLOW_ID_PREFIX),
     )
 

@@ -15,6 +15,7 @@ from openai_agents.model_providers.cli import (
     prepare_worker_process,
     run_script,
 )
+from openai_agents.model_providers.model_names import check_litellm_model_name
 from openai_agents.model_providers.worker import serve_until_stopped
 from openai_agents.model_providers.workflows.litellm_auto_workflow import (
     DEFAULT_LITELLM_MODEL,
@@ -41,6 +42,7 @@ def parse_args() -> argparse.Namespace:
 
 
 async def serve(args: argparse.Namespace) -> int:
+    check_litellm_model_name(args.model)
     # Imported here, not at the top: LiteLLM takes seconds to import, and `--help` or a
     # configuration error should not wait for it.
     from openai_agents.model_providers.litellm_backend import create_litellm_provider

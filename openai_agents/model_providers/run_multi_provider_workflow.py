@@ -16,6 +16,7 @@ from openai_agents.model_providers.router_names import check_router_model_name
 from openai_agents.model_providers.temporal_client import connect_to_temporal
 from openai_agents.model_providers.workflow_starter import (
     add_workflow_arguments,
+    checked_prompt,
     execute_and_report,
     unique_workflow_id,
 )
@@ -27,12 +28,13 @@ from openai_agents.model_providers.workflows.multi_provider_workflow import (
 
 
 async def start(args: argparse.Namespace) -> int:
+    prompt = checked_prompt(args)
     check_router_model_name(args.model)
     client = await connect_to_temporal()
     return await execute_and_report(
         client,
         MultiProviderWorkflow.run,
-        [args.prompt, args.model],
+        [prompt, args.model],
         args.workflow_id or unique_workflow_id(WORKFLOW_ID_PREFIX),
     )
 

@@ -6,9 +6,11 @@ import argparse
 import sys
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from temporalio.client import Client, WorkflowFailureError
+from temporalio.converter import DataConverter
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
@@ -20,11 +22,24 @@ from openai_agents.model_providers.cli import (
 from openai_agents.model_providers.configuration import ConfigurationError
 from openai_agents.model_providers.workflows import TASK_QUEUE
 
+# Temporal's default limit for one payload (the server's `limit.blobSize.error`). The
+# server rejects a larger workflow input, and the prompt travels again, with the agent's
+# instructions and tools, in every model call's input.
+PAYLOAD_LIMIT_BYTES = 2 * 1024 * 1024
+
 
 def add_workflow_arguments(parser: argparse.ArgumentParser, default_model: str | None) -> None:
-    """--prompt, --model and --workflow-id; a None model means "the sample's default"."""
-    parser.add_argument(
+    """--prompt or --prompt-file, --model and --workflow-id; a None model means "the
+    sample's default"."""
+    prompt = parser.add_mutually_exclusive_group()
+    prompt.add_argument(
         "--prompt", default=DEFAULT_PROMPT, help="what to ask the agent (default: %(default)r)"
+    )
+    prompt.add_argument(
+        "--prompt-file",
+        type=Path,
+        metavar="FILE",
+        help="read the prompt from FILE ('-' for stdin), for prompts too long for a command line",
     )
     parser.add_argument(
         "--model",
@@ -35,6 +50,33 @@ def add_workflow_arguments(parser: argparse.ArgumentParser, default_model: str |
         "--workflow-id",
         help="exact workflow id; by default a fresh id per run, so runs never collide",
     )
+
+
+def checked_prompt(args: argparse.Namespace) -> str:
+    """The prompt from --prompt or --prompt-file, refused before anything starts if the
+    workflow could not take it."""
+    prompt: str = args.prompt if args.prompt_file is None else _read_prompt_file(args.prompt_file)
+    if not prompt.strip():
+        raise ConfigurationError("prompt must not be empty: ask a question with --prompt")
+    [payload] = DataConverter.default.payload_converter.to_payloads([prompt])
+    size = payload.ByteSize()
+    if size > PAYLOAD_LIMIT_BYTES:
+        raise ConfigurationError(
+            f"the prompt is {size / 2**20:.1f} MiB, over Temporal's "
+            f"{PAYLOAD_LIMIT_BYTES // 2**20} MiB payload limit: shorten it, or store the "
+            "document elsewhere (e.g. object storage) and pass a reference to it"
+        )
+    return prompt
+
+
+def _read_prompt_file(path: Path) -> str:
+    if str(path) == "-":
+        return sys.stdin.read()
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+        raise ConfigurationError(f"cannot read --prompt-file {path}: {reason}") from error
 
 
 def unique_workflow_id(prefix: str) -> str:

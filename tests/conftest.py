@@ -74,13 +74,21 @@ async def env(workflow_environment_kind: str) -> AsyncIterator[WorkflowEnvironme
 
 
 @pytest.fixture(scope="session")
-async def dev_server_address(
+async def dev_server_env(
     workflow_environment_kind: str, env: WorkflowEnvironment
-) -> AsyncIterator[str]:
-    """Address of a real dev server for the scripts under test."""
+) -> AsyncIterator[WorkflowEnvironment]:
+    """A real dev server, for the scripts under test and for tests whose point is real time
+    (a server that starts late): the `local` one, or one started beside the time-skipping
+    server."""
     if workflow_environment_kind != "time-skipping":
-        yield env.client.service_client.config.target_host
+        yield env
         return
     dev_server = await _start_local()
-    yield dev_server.client.service_client.config.target_host
+    yield dev_server
     await dev_server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def dev_server_address(dev_server_env: WorkflowEnvironment) -> str:
+    """Address of a real dev server for the scripts under test."""
+    return dev_server_env.client.service_client.config.target_host

@@ -25,6 +25,10 @@ def client_with_provider(
     return Client(**config)
 
 
+def new_workflow_id(workflow: type) -> str:
+    return f"test-{workflow.__name__}-{uuid.uuid4().hex[:8]}"
+
+
 @dataclass
 class Outcome:
     """How a workflow run ended, and its history."""
@@ -45,9 +49,10 @@ async def run_to_end(
     workflow: type,
     workflow_run: Callable[..., Awaitable[str]],
     args: Sequence[Any],
+    workflow_id: str | None = None,
 ) -> Outcome:
     """Execute a workflow on a fresh worker until it completes or fails."""
-    workflow_id = f"test-{workflow.__name__}-{uuid.uuid4().hex[:8]}"
+    workflow_id = workflow_id or new_workflow_id(workflow)
     # A queue of its own: no other worker on the same server (a sample worker, or one left
     # by an earlier failed test) can take this run's tasks.
     task_queue = f"{TASK_QUEUE}-{workflow_id}"

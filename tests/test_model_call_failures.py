@@ -1,5 +1,8 @@
 """Model calls are bounded: permanent errors fail at once, transient ones are retried a
-bounded number of times, and every failure ends in one actionable message."""
+bounded number of times, and every failure ends in one actionable message.
+
+The failures every provider path shares (down, rate-limited, 5xx, slow, broken off) are
+in `test_failures_on_every_path.py`; these are the path-specific ones."""
 
 from __future__ import annotations
 
@@ -18,12 +21,8 @@ from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkf
 from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
 from tests.fakes import anthropic_messages
 from tests.fakes.anthropic_messages import FakeAnthropic
-from tests.fakes.http_server import Route
 from tests.fakes.ollama_openai import (
     FakeOllamaOpenAI,
-    answer_quoting_tool_result,
-    call_tool,
-    fail,
 )
 from tests.helpers import (
     call_model_once,
@@ -84,40 +83,6 @@ async def test_unknown_model_fails_after_exactly_one_attempt(env: WorkflowEnviro
         f"Ollama at {ollama.url} has no model 'gpt-oss:120b' "
         '(model "gpt-oss:120b" not found, try pulling it first): '
         "pull it with `ollama pull gpt-oss:120b`"
-    )
-
-
-async def test_server_errors_are_retried_until_the_model_answers(env: WorkflowEnvironment) -> None:
-    steps: list[Route] = [
-        fail(500, "model runner crashed"),
-        fail(500, "model runner crashed"),
-        call_tool("get_weather", city="Tokyo"),
-        answer_quoting_tool_result(),
-    ]
-    with FakeOllamaOpenAI(steps) as ollama:
-        result, attempts = await run_gpt_oss(env, await start_gpt_oss_provider(ollama), PROMPT)
-
-    assert "The weather in Tokyo is sunny." in result
-    # The first model call succeeded on its third attempt, the second on its first; one
-    # HTTP request per attempt means the client itself did not retry.
-    assert attempts == [3, 1]
-    assert len(ollama.chat_requests) == 4
-
-
-async def test_a_server_that_stays_down_fails_after_the_bounded_attempts(
-    env: WorkflowEnvironment,
-) -> None:
-    with FakeOllamaOpenAI([]) as ollama:
-        # Up for the worker's start-up check, then gone for good.
-        provider = await start_gpt_oss_provider(ollama)
-    failure = await expect_failure(env, provider, PROMPT)
-
-    activity_error, cause = activity_failure(failure)
-    assert activity_error.retry_state == RetryState.MAXIMUM_ATTEMPTS_REACHED
-    assert cause.type == "ProviderUnreachable"
-    assert workflow_failure_message(failure) == (
-        f"cannot reach Ollama at {ollama.url}: start it with `ollama serve`, "
-        "or point OLLAMA_HOST at a running server"
     )
 
 
@@ -185,23 +150,6 @@ async def test_a_rejected_api_key_fails_on_the_first_attempt(
     assert "sk-ant-test-key" not in message
 
 
-async def test_litellm_server_errors_are_retried_by_temporal_alone(
-    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    steps = [
-        anthropic_messages.internal_error(),
-        anthropic_messages.internal_error(),
-        anthropic_messages.use_tool("get_weather", city="Tokyo"),
-        anthropic_messages.answer_quoting_tool_result(),
-    ]
-    with FakeAnthropic(steps) as anthropic:
-        result, attempts = await run_litellm(env, anthropic, monkeypatch)
-
-    assert "The weather in Tokyo is sunny." in result
-    assert attempts == [3, 1]
-    assert len(anthropic.message_requests) == 4
-
-
 async def test_an_unroutable_litellm_model_name_fails_on_the_first_attempt(
     env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -220,26 +168,6 @@ async def error_from_one_call(model: Model) -> ApplicationError:
     with pytest.raises(ApplicationError) as raised:
         await call_model_once(model)
     return raised.value
-
-
-async def test_an_ollama_rate_limit_waits_as_long_as_asked() -> None:
-    limited = fail(429, "too many requests", {"retry-after": "7"})
-    with FakeOllamaOpenAI([limited]) as ollama:
-        provider = await start_gpt_oss_provider(ollama)
-        try:
-            error = await error_from_one_call(provider.get_model("gpt-oss:20b"))
-        finally:
-            await provider.aclose()
-    assert error.type == "ProviderRateLimited" and not error.non_retryable
-    assert error.next_retry_delay == timedelta(seconds=7)
-
-
-async def test_a_litellm_rate_limit_waits_as_long_as_asked(monkeypatch: pytest.MonkeyPatch) -> None:
-    with FakeAnthropic([anthropic_messages.rate_limited(retry_after_seconds=7)]) as anthropic:
-        model = litellm_provider(anthropic, monkeypatch).get_model(RETIRED_MODEL)
-        error = await error_from_one_call(model)
-    assert error.type == "ProviderRateLimited" and not error.non_retryable
-    assert error.next_retry_delay == timedelta(seconds=7)
 
 
 async def test_a_litellm_call_gives_up_at_the_workers_timeout(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import httpx
 import httpx2
 import openai
 import pytest
@@ -95,10 +96,28 @@ def test_a_timeout_is_retryable_and_says_how_long_was_waited() -> None:
     assert "did not answer model 'gpt-oss:20b' within 28s" in error.message
 
 
+def connection_error(cause: Exception) -> openai.APIConnectionError:
+    """openai's error for a transport failure, which it raises from httpx's own."""
+    error = openai.APIConnectionError(request=REQUEST)
+    error.__cause__ = cause
+    return error
+
+
 def test_an_unreachable_server_is_retryable() -> None:
-    error = translate(openai.APIConnectionError(request=REQUEST))
-    assert not error.non_retryable
+    refused = ConnectionRefusedError(111, "Connection refused")
+    error = translate(connection_error(refused))
+    assert not error.non_retryable and error.type == "ProviderUnreachable"
     assert error.message.startswith("cannot reach Ollama at http://localhost:11434")
+
+
+def test_a_connection_broken_mid_reply_is_retryable_and_not_called_unreachable() -> None:
+    cut = httpx.RemoteProtocolError("peer closed connection without sending complete body")
+    error = translate(connection_error(cut))
+    assert not error.non_retryable and error.type == "ProviderConnectionLost"
+    assert error.message == (
+        "the connection to Ollama at http://localhost:11434 broke during the reply to model "
+        "'gpt-oss:20b' (APIConnectionError); the call is retried"
+    )
 
 
 def test_long_provider_messages_are_cut_to_one_short_line() -> None:
@@ -120,11 +139,15 @@ def _failing_model(error: Exception) -> Model:
 
 
 async def test_the_wrapper_raises_the_translation_caused_by_the_original() -> None:
-    original = openai.APIConnectionError(request=REQUEST)
+    refused = ConnectionRefusedError(111, "Connection refused")
+    original = connection_error(refused)
     with pytest.raises(ApplicationError) as raised:
         await call_model_once(_failing_model(original))
     assert raised.value.type == "ProviderUnreachable"
     assert raised.value.__cause__ is original
+    # Types and messages stay; the client libraries' stack frames do not, which keeps the
+    # failure Temporal records small.
+    assert original.__traceback__ is None and refused.__traceback__ is None
 
 
 async def test_the_wrapper_lets_unclassified_errors_through_untouched() -> None:

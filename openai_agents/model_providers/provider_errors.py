@@ -128,7 +128,25 @@ def raising_actionable_errors(
         )
         if translated is None:
             raise
-        raise translated from error
+        raise translated from _without_stack_frames(error)
+
+
+def _without_stack_frames(error: BaseException) -> BaseException:
+    """`error` and the errors behind it, keeping their types and messages but not the
+    client libraries' stack frames.
+
+    Temporal records the whole cause chain as the attempt's failure. With the frames of
+    openai, httpx and httpcore it is several KB, over the server's size limit for a
+    pending activity's last failure, which then reads "Failure exceeds size limit."
+    in the Web UI and in `temporal workflow describe` while the call is being retried.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.__traceback__ = None
+        current = current.__cause__ or current.__context__
+    return error
 
 
 def translate_provider_error(
@@ -151,9 +169,10 @@ def translate_provider_error(
             "(raise --timeout, or use a smaller model)",
             type="ModelCallTimeout",
         )
-    if isinstance(error, openai.APIConnectionError) or _caused_by_connection_failure(error):
+    if _caused_by_connection_failure(error):
         return ApplicationError(provider.unreachable(), type="ProviderUnreachable")
-    if isinstance(error, httpx.TransportError):  # Connected, then the connection broke.
+    # Connected, then the connection broke (openai wraps httpx's error in its own).
+    if isinstance(error, (openai.APIConnectionError, httpx.TransportError)):
         return ApplicationError(
             f"the connection to {where} broke during the reply to model '{model_name}' "
             f"({type(error).__name__}); the call is retried",
@@ -214,7 +233,8 @@ def translate_provider_error(
 
 
 def _caused_by_connection_failure(error: BaseException) -> bool:
-    """Whether a refused connection or failed name lookup lies under `error`.
+    """Whether a failure to connect (refused, or a failed name lookup) lies under `error`,
+    as opposed to a connection that broke after it was made.
 
     LiteLLM reports a provider it cannot connect to as an HTTP 500 `InternalServerError`;
     the socket error is still there in its chain of causes.
@@ -222,7 +242,10 @@ def _caused_by_connection_failure(error: BaseException) -> bool:
     seen: set[int] = set()
     cause: BaseException | None = error
     while cause is not None and id(cause) not in seen:
-        if isinstance(cause, (ConnectionError, socket.gaierror)):
+        # By name, for httpx, httpcore and the httpx2/httpcore2 copies openai 3.x uses.
+        if type(cause).__name__ == "ConnectError" or isinstance(
+            cause, (ConnectionRefusedError, socket.gaierror)
+        ):
             return True
         seen.add(id(cause))
         cause = cause.__cause__ or cause.__context__

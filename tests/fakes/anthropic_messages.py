@@ -16,14 +16,21 @@ from anthropic.types.shared import (
     RateLimitError,
 )
 
-from tests.fakes.http_server import FakeHTTPServer, RecordedRequest, Reply, Route, Script
+from tests.fakes.http_server import (
+    FakeHTTPServer,
+    RecordedRequest,
+    Reply,
+    Route,
+    Script,
+    broken,
+)
 
 _ids = itertools.count(1)
 
 
 class FakeAnthropic(FakeHTTPServer):
-    def __init__(self, steps: list[Route]) -> None:
-        super().__init__({("POST", "/v1/messages"): Script(steps)})
+    def __init__(self, steps: list[Route], port: int = 0) -> None:
+        super().__init__({("POST", "/v1/messages"): Script(steps)}, port)
 
     @property
     def message_requests(self) -> list[RecordedRequest]:
@@ -114,3 +121,12 @@ def rate_limited(retry_after_seconds: int) -> Route:
 
 def internal_error() -> Route:
     return _error(500, APIErrorObject(type="api_error", message="Internal server error"))
+
+
+# The step names the other fakes use, so a test can script any provider the same way.
+call_tool = use_tool
+server_error = internal_error
+
+
+def broken_reply() -> Route:
+    return broken(answer_quoting_tool_result())

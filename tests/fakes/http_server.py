@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import socket
 import threading
@@ -26,9 +27,13 @@ class RecordedRequest:
 
 @dataclass(frozen=True)
 class Reply:
+    """A whole reply. With `cut_after_bytes` set, the server announces the full body but
+    drops the connection after that many bytes, as a server that crashes mid-reply does."""
+
     status: int
     body: Any
     headers: dict[str, str] = field(default_factory=dict)
+    cut_after_bytes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -68,8 +73,11 @@ class FakeHTTPServer:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
 
     def requests_to(self, path_prefix: str) -> list[RecordedRequest]:
         with self._lock:
@@ -136,6 +144,12 @@ class FakeHTTPServer:
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
+                if reply.cut_after_bytes is not None:
+                    self.wfile.write(payload[: reply.cut_after_bytes])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
                 self.wfile.write(payload)
 
             def finish(self) -> None:
@@ -173,6 +187,18 @@ class FakeHTTPServer:
                 pass  # Keep test output clean; requests are recorded instead.
 
         return Handler
+
+
+def broken(route: Route) -> Route:
+    """`route`'s reply, with the connection dropped part-way through it."""
+
+    def step(request: RecordedRequest) -> Reply | StreamedReply:
+        reply = route(request)
+        if isinstance(reply, StreamedReply):
+            return dataclasses.replace(reply, break_after=1)
+        return dataclasses.replace(reply, cut_after_bytes=20)
+
+    return step
 
 
 class Script:

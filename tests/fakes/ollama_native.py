@@ -23,6 +23,7 @@ from tests.fakes.http_server import (
     Route,
     Script,
     StreamedReply,
+    broken,
 )
 
 PROMPT_TOKENS = 42
@@ -32,10 +33,14 @@ REPLY_TOKENS = 7
 class FakeOllama(FakeHTTPServer):
     """Serves the `pulled` models; any other model gets Ollama's 404, as a real server does."""
 
-    def __init__(self, steps: list[Route], pulled: tuple[str, ...] = ("gpt-oss:20b",)) -> None:
+    def __init__(
+        self, steps: list[Route], pulled: tuple[str, ...] = ("gpt-oss:20b",), port: int = 0
+    ) -> None:
         self.pulled = pulled
         self._script = Script(steps)
-        super().__init__({("POST", "/api/chat"): self._chat, ("POST", "/api/show"): self._show})
+        super().__init__(
+            {("POST", "/api/chat"): self._chat, ("POST", "/api/show"): self._show}, port
+        )
 
     @property
     def chat_requests(self) -> list[dict[str, Any]]:
@@ -200,3 +205,15 @@ def break_mid_stream() -> Route:
 def slow_stream(pieces: int, delay: float) -> Route:
     """A long streamed answer, `delay` seconds between chunks."""
     return replying(lambda _request: ReplyPlan("word" * pieces), delay=delay)
+
+
+def rate_limited(retry_after_seconds: int) -> Route:
+    return fail(429, "too many requests", {"retry-after": str(retry_after_seconds)})
+
+
+def server_error() -> Route:
+    return fail(500, "llama runner process has terminated")
+
+
+def broken_reply() -> Route:
+    return broken(answer_quoting_tool_result())

@@ -24,6 +24,7 @@ from tests.fakes.http_server import (
     Route,
     Script,
     StreamedReply,
+    broken,
 )
 
 _call_ids = itertools.count(1)
@@ -32,11 +33,14 @@ _call_ids = itertools.count(1)
 class FakeOllamaOpenAI(FakeHTTPServer):
     """Serves the `pulled` models; any other model gets Ollama's 404, as a real server does."""
 
-    def __init__(self, steps: list[Route], pulled: tuple[str, ...] = ("gpt-oss:20b",)) -> None:
+    def __init__(
+        self, steps: list[Route], pulled: tuple[str, ...] = ("gpt-oss:20b",), port: int = 0
+    ) -> None:
         self.pulled = pulled
         self._script = Script(steps)
         super().__init__(
-            {("GET", "/v1/models/"): self._model, ("POST", "/v1/chat/completions"): self._chat}
+            {("GET", "/v1/models/"): self._model, ("POST", "/v1/chat/completions"): self._chat},
+            port,
         )
 
     @property
@@ -119,3 +123,15 @@ def hang(seconds: float) -> Route:
 
 def fail(status: int, message: str, headers: dict[str, str] | None = None) -> Route:
     return lambda _request: error(status, message, headers)
+
+
+def rate_limited(retry_after_seconds: int) -> Route:
+    return fail(429, "too many requests", {"retry-after": str(retry_after_seconds)})
+
+
+def server_error() -> Route:
+    return fail(500, "model runner crashed")
+
+
+def broken_reply() -> Route:
+    return broken(answer_quoting_tool_result())

@@ -1,0 +1,249 @@
+"""Provider failures on every path a sample takes to a model (Ollama's OpenAI-compatible
+API, Ollama's native API, LiteLLM, the prefix router): real workers' providers, real
+clients, fake servers speaking each wire format, and Temporal's retries in between."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from temporalio.api.failure.v1 import Failure
+from temporalio.client import Client, WorkflowHistory
+from temporalio.exceptions import ActivityError, ApplicationError, RetryState
+from temporalio.service import RPCError
+from temporalio.testing import WorkflowEnvironment
+
+from openai_agents.model_providers.cli import workflow_failure_message
+from openai_agents.model_providers.configuration import ModelCallPolicy
+from tests.fakes import ollama_native
+from tests.fakes.http_server import FakeHTTPServer, Route
+from tests.helpers import (
+    Outcome,
+    client_with_provider,
+    model_call_attempts,
+    new_workflow_id,
+    run_to_end,
+)
+from tests.model_paths import MODEL_PATHS, ModelPath, every_model_path
+
+PROMPT = "What's the weather in Tokyo?"
+WEATHER = "The weather in Tokyo is sunny."
+POLICY = ModelCallPolicy(max_attempts=3)
+
+
+def weather_run(path: ModelPath) -> list[Route]:
+    """A good run: the model calls the weather tool, then answers with its result."""
+    return [
+        path.steps.call_tool("get_weather", city="Tokyo"),
+        path.steps.answer_quoting_tool_result(),
+    ]
+
+
+async def run_path(
+    env: WorkflowEnvironment,
+    path: ModelPath,
+    server: FakeHTTPServer,
+    monkeypatch: pytest.MonkeyPatch,
+    policy: ModelCallPolicy = POLICY,
+) -> Outcome:
+    """The path's sample workflow on a worker with the path's real provider for `server`."""
+    provider = await path.make_provider(server.url, policy, monkeypatch)
+    try:
+        client = client_with_provider(env, provider, policy)
+        return await run_to_end(client, path.workflow, path.workflow.run, [PROMPT, path.model])
+    finally:
+        await provider.aclose()
+
+
+def previous_attempt_failures(history: WorkflowHistory) -> list[Failure]:
+    """Per model call, how its previous attempt failed (empty for a first attempt)."""
+    return [
+        event.activity_task_started_event_attributes.last_failure
+        for event in history.events
+        if event.HasField("activity_task_started_event_attributes")
+    ]
+
+
+def failed_attempts(caplog: pytest.LogCaptureFixture) -> list[ApplicationError]:
+    """The errors the worker handed Temporal for failed model-call attempts, in order.
+
+    Read from the worker's log because the time-skipping test server does not record an
+    attempt's failure in history the way a real server does (`last_failure`)."""
+    return [
+        record.exc_info[1]
+        for record in caplog.records
+        if record.name == "temporalio.activity"
+        and record.exc_info
+        and isinstance(record.exc_info[1], ApplicationError)
+    ]
+
+
+def final_error(outcome: Outcome) -> tuple[ActivityError, ApplicationError]:
+    assert outcome.failure is not None, f"the workflow completed: {outcome.result}"
+    activity_error = outcome.failure.cause
+    assert isinstance(activity_error, ActivityError)
+    cause = activity_error.cause
+    assert isinstance(cause, ApplicationError)
+    return activity_error, cause
+
+
+@every_model_path()
+async def test_a_provider_that_stays_down_fails_after_the_bounded_attempts(
+    env: WorkflowEnvironment, path: ModelPath, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with path.serve([], 0) as server:
+        # Up while the worker starts (its start-up check passes), then down for good.
+        provider = await path.make_provider(server.url, POLICY, monkeypatch)
+    try:
+        client = client_with_provider(env, provider, POLICY)
+        outcome = await run_to_end(client, path.workflow, path.workflow.run, [PROMPT, path.model])
+    finally:
+        await provider.aclose()
+
+    activity_error, cause = final_error(outcome)
+    assert activity_error.retry_state == RetryState.MAXIMUM_ATTEMPTS_REACHED
+    assert cause.type == "ProviderUnreachable"
+    assert model_call_attempts(outcome.history) == [POLICY.max_attempts]
+    message = workflow_failure_message(outcome.failure)  # type: ignore[arg-type]
+    assert message.startswith(f"cannot reach {path.describe(server.url)}: ")
+    assert "\n" not in message
+
+
+async def wait_for_a_retry(client: Client, workflow_id: str) -> None:
+    """Until Temporal has retried the workflow's pending model call at least once."""
+    while True:
+        try:
+            description = await client.get_workflow_handle(workflow_id).describe()
+        except RPCError:  # Not started yet.
+            description = None
+        if description is not None:
+            pending = description.raw_description.pending_activities
+            if pending and pending[0].attempt >= 2:
+                return
+        await asyncio.sleep(0.2)
+
+
+@every_model_path()
+async def test_a_provider_that_comes_up_within_the_retry_budget_is_waited_for(
+    dev_server_env: WorkflowEnvironment, path: ModelPath, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a real server: the retries' backoff is real time in which the server starts."""
+    policy = ModelCallPolicy(max_attempts=6)
+    with path.serve([], 0) as early:
+        provider = await path.make_provider(early.url, policy, monkeypatch)
+    # Down from here: the workflow starts while nothing listens on the port.
+    client = client_with_provider(dev_server_env, provider, policy)
+    workflow_id = new_workflow_id(path.workflow)
+    run = asyncio.create_task(
+        run_to_end(client, path.workflow, path.workflow.run, [PROMPT, path.model], workflow_id)
+    )
+    try:
+        await asyncio.wait_for(wait_for_a_retry(client, workflow_id), timeout=60)
+        with path.serve(weather_run(path), early.port) as late:
+            outcome = await asyncio.wait_for(run, timeout=120)
+    finally:
+        run.cancel()
+        await provider.aclose()
+
+    assert outcome.result is not None and WEATHER in outcome.result
+    first_call_attempts, second_call_attempts = model_call_attempts(outcome.history)
+    assert first_call_attempts >= 2 and second_call_attempts == 1
+    before_it_came_up = previous_attempt_failures(outcome.history)[0]
+    assert before_it_came_up.message.startswith(f"cannot reach {path.describe(late.url)}: ")
+    assert path.model_calls(late) == 2
+
+
+@every_model_path()
+async def test_a_rate_limit_is_waited_out_as_long_as_the_provider_asks(
+    env: WorkflowEnvironment,
+    path: ModelPath,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    steps = [path.steps.rate_limited(retry_after_seconds=3), *weather_run(path)]
+    with path.serve(steps, 0) as server:
+        outcome = await run_path(env, path, server, monkeypatch)
+
+    assert outcome.result is not None and WEATHER in outcome.result
+    assert model_call_attempts(outcome.history) == [2, 1]
+    assert path.model_calls(server) == 3
+    [rate_limited] = failed_attempts(caplog)
+    assert rate_limited.type == "ProviderRateLimited"
+    # Temporal is asked to wait the provider's Retry-After instead of its own backoff
+    # (1 s here); the time-skipping server skips the wait itself.
+    assert rate_limited.next_retry_delay == timedelta(seconds=3)
+
+
+@every_model_path()
+async def test_server_errors_mid_run_are_retried_until_the_model_answers(
+    env: WorkflowEnvironment,
+    path: ModelPath,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    call_weather, answer = weather_run(path)
+    steps = [call_weather, path.steps.server_error(), path.steps.server_error(), answer]
+    with path.serve(steps, 0) as server:
+        outcome = await run_path(env, path, server, monkeypatch)
+
+    assert outcome.result is not None and WEATHER in outcome.result
+    # One HTTP request per attempt: the clients' own retries are off.
+    assert model_call_attempts(outcome.history) == [1, 3]
+    assert path.model_calls(server) == 4
+    assert [error.type for error in failed_attempts(caplog)] == ["ProviderServerError"] * 2
+
+
+@every_model_path()
+async def test_a_reply_broken_off_mid_way_is_retried_cleanly(
+    env: WorkflowEnvironment,
+    path: ModelPath,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    call_weather, answer = weather_run(path)
+    steps = [call_weather, path.steps.broken_reply(), answer]
+    with path.serve(steps, 0) as server:
+        outcome = await run_path(env, path, server, monkeypatch)
+
+    # The whole answer, from the retry; nothing of the broken reply.
+    assert outcome.result == f"Skies over the town\n{WEATHER}\nso the haiku ends"
+    assert model_call_attempts(outcome.history) == [1, 2]
+    assert path.model_calls(server) == 3
+    [broken_off] = failed_attempts(caplog)
+    assert broken_off.type == "ProviderConnectionLost", broken_off.message
+
+
+@every_model_path()
+async def test_a_model_slower_than_the_timeout_is_retried_a_bounded_number_of_times(
+    env: WorkflowEnvironment, path: ModelPath, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The 30 s default, shortened so the test takes seconds; the mechanism is the same.
+    policy = ModelCallPolicy(timeout=timedelta(seconds=2), max_attempts=2)
+    with path.serve([path.steps.hang(4), path.steps.hang(4)], 0) as server:
+        outcome = await run_path(env, path, server, monkeypatch, policy)
+
+    activity_error, cause = final_error(outcome)
+    assert activity_error.retry_state == RetryState.MAXIMUM_ATTEMPTS_REACHED
+    assert cause.type == "ModelCallTimeout"
+    assert model_call_attempts(outcome.history) == [2]
+    assert path.model_calls(server) == 2
+    assert cause.message.startswith(f"{path.describe(server.url)} did not answer model ")
+    assert "within 1s" in cause.message
+
+
+NATIVE_OLLAMA_PATHS = [p for p in MODEL_PATHS if p.steps is ollama_native]
+
+
+@pytest.mark.parametrize("path", NATIVE_OLLAMA_PATHS, ids=[p.id for p in NATIVE_OLLAMA_PATHS])
+async def test_a_reply_cut_off_at_the_token_limit_fails_at_once_and_says_so(
+    env: WorkflowEnvironment, path: ModelPath, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with path.serve([ollama_native.answer("Skies over", done_reason="length")], 0) as server:
+        outcome = await run_path(env, path, server, monkeypatch)
+
+    activity_error, cause = final_error(outcome)
+    assert cause.type == "ModelOutputTruncated" and cause.non_retryable
+    assert activity_error.retry_state == RetryState.NON_RETRYABLE_FAILURE
+    assert model_call_attempts(outcome.history) == [1]
+    assert "done_reason=length" in cause.message

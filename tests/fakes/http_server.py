@@ -201,6 +201,17 @@ def broken(route: Route) -> Route:
     return step
 
 
+def held(route: Route, release: threading.Event, timeout: float = 120) -> Route:
+    """`route`, answered only once `release` is set: a model call a test can catch in
+    flight."""
+
+    def step(request: RecordedRequest) -> Reply | StreamedReply:
+        release.wait(timeout)
+        return route(request)
+
+    return step
+
+
 class Script:
     """Answers successive requests with successive steps; fails loudly when exhausted."""
 

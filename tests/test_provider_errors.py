@@ -17,6 +17,7 @@ from temporalio.openai_agents.testing import TestModel, TestModelProvider
 from openai_agents.model_providers.ollama_hosts import describe_ollama
 from openai_agents.model_providers.provider_errors import (
     ActionableErrorsProvider,
+    recorded_causes,
     translate_provider_error,
 )
 from tests.helpers import call_model_once
@@ -140,14 +141,36 @@ def _failing_model(error: Exception) -> Model:
 
 async def test_the_wrapper_raises_the_translation_caused_by_the_original() -> None:
     refused = ConnectionRefusedError(111, "Connection refused")
-    original = connection_error(refused)
     with pytest.raises(ApplicationError) as raised:
-        await call_model_once(_failing_model(original))
+        await call_model_once(_failing_model(connection_error(refused)))
     assert raised.value.type == "ProviderUnreachable"
-    assert raised.value.__cause__ is original
-    # Types and messages stay; the client libraries' stack frames do not, which keeps the
-    # failure Temporal records small.
-    assert original.__traceback__ is None and refused.__traceback__ is None
+    # The original chain, by type and message: what a reader of the history needs.
+    cause = raised.value.__cause__
+    assert isinstance(cause, ApplicationError)
+    assert (cause.type, cause.message) == ("APIConnectionError", "Connection error.")
+    inner = cause.__cause__
+    assert isinstance(inner, ApplicationError)
+    assert (inner.type, inner.message) == (
+        "ConnectionRefusedError",
+        "[Errno 111] Connection refused",
+    )
+
+
+def test_the_recorded_causes_mask_keys_and_drop_stack_frames(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-proj-0123456789")
+    try:
+        raise openai.AuthenticationError(
+            "Incorrect API key provided: sk-proj-0123456789.",
+            response=httpx2.Response(401, request=REQUEST),
+            body=None,
+        )
+    except openai.AuthenticationError as error:
+        recorded = recorded_causes(error)
+    assert recorded.message == "Incorrect API key provided: [redacted]."
+    assert recorded.type == "AuthenticationError"
+    assert recorded.__traceback__ is None and recorded.__cause__ is None
 
 
 async def test_the_wrapper_lets_unclassified_errors_through_untouched() -> None:

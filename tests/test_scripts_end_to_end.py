@@ -136,7 +136,7 @@ def test_worker_flags_bound_the_attempts_per_model_call(
             "2",
             environment=environment,
             tmp_path=tmp_path,
-        ):
+        ) as worker:
             completed = run_script("run_gpt_oss_workflow.py", environment=environment)
 
     assert completed.returncode == 1
@@ -145,6 +145,17 @@ def test_worker_flags_bound_the_attempts_per_model_call(
     assert line.endswith(
         f"failed: Ollama at {ollama.url} failed with HTTP 500 (model runner crashed)"
     )
+    # The worker logs each failed attempt as one line, not a traceback per retry.
+    attempt_lines = [
+        line for line in worker.output().splitlines() if "Completing activity as failed" in line
+    ]
+    assert len(attempt_lines) == 2
+    assert all(
+        line.endswith("ProviderServerError: " + line.split("ProviderServerError: ")[-1])
+        for line in attempt_lines
+    )
+    assert all("failed with HTTP 500 (model runner crashed)" in line for line in attempt_lines)
+    assert "Traceback" not in worker.output()
 
 
 def test_worker_flags_bound_the_time_per_model_call(

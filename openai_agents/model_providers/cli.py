@@ -72,11 +72,29 @@ def prepare_worker_process(verbose: bool) -> None:
         logging.getLogger(http_client).setLevel(logging.WARNING)
     for noisy in ("openai", "openai.agents"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
+    if not verbose:
+        logging.getLogger("temporalio.activity").addFilter(one_line_classified_failures)
     # The Agents SDK exports traces to OpenAI by default, which needs an OpenAI key these
     # samples don't have. `set_tracing_disabled()` would be undone: the Temporal plugin
     # installs a fresh trace provider when the worker starts, and that provider reads
     # this variable. `setdefault` lets you opt back in with OPENAI_AGENTS_DISABLE_TRACING=0.
     os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
+
+
+def one_line_classified_failures(record: logging.LogRecord) -> bool:
+    """Log a model call's classified failure as one line, without its traceback.
+
+    Temporal logs every failed activity attempt with the exception's traceback. When the
+    exception is an `ApplicationError`, our model wrapper already said in its message what
+    went wrong and how to fix it; frames add only noise, once per retry. Anything else is
+    an unforeseen error and keeps its traceback. `--verbose` keeps them all.
+    """
+    error = record.exc_info[1] if record.exc_info else None
+    if isinstance(error, ApplicationError):
+        record.msg = f"{record.getMessage()}: {error.type}: {error.message}"
+        record.args = None
+        record.exc_info = None
+    return True
 
 
 def run_script(main: Callable[[], Coroutine[Any, Any, int]], *, verbose: bool) -> None:

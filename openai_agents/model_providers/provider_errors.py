@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import email.utils
 import json
+import os
 import socket
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -128,25 +129,32 @@ def raising_actionable_errors(
         )
         if translated is None:
             raise
-        raise translated from _without_stack_frames(error)
+        raise translated from recorded_causes(error)
 
 
-def _without_stack_frames(error: BaseException) -> BaseException:
-    """`error` and the errors behind it, keeping their types and messages but not the
-    client libraries' stack frames.
+def recorded_causes(error: BaseException) -> ApplicationError:
+    """`error` and the errors behind it, as Temporal should record them: each one's type
+    and message, with secrets masked and without the client libraries' stack frames.
 
-    Temporal records the whole cause chain as the attempt's failure. With the frames of
-    openai, httpx and httpcore it is several KB, over the server's size limit for a
-    pending activity's last failure, which then reads "Failure exceeds size limit."
-    in the Web UI and in `temporal workflow describe` while the call is being retried.
+    Temporal records the whole cause chain as the attempt's failure, in workflow history
+    and in the worker's log. The originals would put two things there that do not belong:
+    - a provider's error message may quote the rejected API key;
+    - the frames of openai, httpx and httpcore make the chain several KB, over the
+      server's size limit for a pending activity's last failure, which then reads
+      "Failure exceeds size limit." in the Web UI while the call is being retried.
     """
-    seen: set[int] = set()
+    chain: list[BaseException] = []
     current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        current.__traceback__ = None
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
         current = current.__cause__ or current.__context__
-    return error
+    recorded: ApplicationError | None = None
+    for original in reversed(chain):
+        stand_in = ApplicationError(_redacted(str(original)), type=type(original).__name__)
+        stand_in.__cause__ = recorded
+        recorded = stand_in
+    assert recorded is not None
+    return recorded
 
 
 def translate_provider_error(
@@ -314,9 +322,21 @@ def _provider_detail(error: Exception) -> str:
     if start != -1:
         with contextlib.suppress(ValueError):
             text = _message_in(json.loads(text[start:])) or text
-    text = " ".join(text.split())
+    text = _redacted(" ".join(text.split()))
     if len(text) > _MAX_DETAIL_CHARS:
         text = text[: _MAX_DETAIL_CHARS - 1] + "…"
+    return text
+
+
+def _redacted(text: str) -> str:
+    """`text` with the value of every `*_API_KEY` or `*_TOKEN` environment variable masked.
+
+    Some providers and proxies echo a rejected key in their error message, and this text
+    lands in workflow history and logs.
+    """
+    for name, value in os.environ.items():
+        if name.endswith(("_API_KEY", "_TOKEN")) and len(value) >= 8:
+            text = text.replace(value, "[redacted]")
     return text
 
 

@@ -1,0 +1,103 @@
+"""OpenAI's Responses API (`POST /v1/responses`), as the Agents SDK's `OpenAIProvider`
+calls it for `openai/...` models. Bodies are built from `openai`'s own types."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from typing import Any
+
+from openai.types import ErrorObject
+from openai.types.responses import (
+    Response,
+    ResponseFunctionToolCall,
+    ResponseOutputMessage,
+    ResponseOutputText,
+    ResponseUsage,
+)
+from openai.types.responses.response_usage import InputTokensDetails, OutputTokensDetails
+
+from tests.fakes.http_server import FakeHTTPServer, RecordedRequest, Reply, Route, Script
+
+_ids = itertools.count(1)
+
+
+class FakeOpenAIResponses(FakeHTTPServer):
+    def __init__(self, steps: list[Route], port: int = 0) -> None:
+        super().__init__({("POST", "/v1/responses"): Script(steps)}, port)
+
+    @property
+    def response_requests(self) -> list[RecordedRequest]:
+        return self.requests_to("/v1/responses")
+
+
+def _response(request: RecordedRequest, output: list[Any]) -> Reply:
+    response = Response(
+        id=f"resp_{next(_ids)}",
+        created_at=time.time(),
+        model=request.body["model"],
+        object="response",
+        output=output,
+        parallel_tool_calls=True,
+        tool_choice="auto",
+        tools=[],
+        status="completed",
+        usage=ResponseUsage(
+            input_tokens=42,
+            input_tokens_details=InputTokensDetails(cached_tokens=0, cache_write_tokens=0),
+            output_tokens=7,
+            output_tokens_details=OutputTokensDetails(reasoning_tokens=0),
+            total_tokens=49,
+        ),
+    )
+    return Reply(200, response.model_dump(mode="json", exclude_none=True))
+
+
+def call_tool(name: str, **arguments: Any) -> Route:
+    def step(request: RecordedRequest) -> Reply:
+        call = ResponseFunctionToolCall(
+            id=f"fc_{next(_ids)}",
+            call_id=f"call_{next(_ids)}",
+            type="function_call",
+            name=name,
+            arguments=json.dumps(arguments),
+            status="completed",
+        )
+        return _response(request, [call])
+
+    return step
+
+
+def answer_quoting_tool_result() -> Route:
+    def step(request: RecordedRequest) -> Reply:
+        items = request.body["input"] if isinstance(request.body["input"], list) else []
+        results = [i["output"] for i in items if i.get("type") == "function_call_output"]
+        seen = results[-1] if results else "(no tool result reached the model)"
+        text = ResponseOutputText(
+            type="output_text",
+            text=f"Skies over the town\n{seen}\nso the haiku ends",
+            annotations=[],
+        )
+        message = ResponseOutputMessage(
+            id=f"msg_{next(_ids)}",
+            type="message",
+            role="assistant",
+            status="completed",
+            content=[text],
+        )
+        return _response(request, [message])
+
+    return step
+
+
+def invalid_api_key(echoed_key: str) -> Route:
+    """OpenAI's 401, which quotes the rejected key (OpenAI masks part of it; some proxies
+    don't)."""
+    error = ErrorObject(
+        message=f"Incorrect API key provided: {echoed_key}.",
+        type="invalid_request_error",
+        param=None,
+        code="invalid_api_key",
+    )
+    return lambda _request: Reply(401, {"error": error.model_dump()})

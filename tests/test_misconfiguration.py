@@ -168,3 +168,41 @@ def test_an_unforeseen_error_is_one_line_too() -> None:
     assert completed.stderr.strip().splitlines() == [
         "error: unexpected ValueError: disk on fire second line (--verbose shows the traceback)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [
+        pytest.param(
+            "openai/gpt-4.1",
+            "openai/gpt-4.1 routes to OpenAI, which needs OPENAI_API_KEY: export it before "
+            "starting the worker, or choose an ollama/ or litellm/ model",
+            id="openai",
+        ),
+        pytest.param(
+            "ollama/gpt-oss:120b-cloud",
+            "Ollama Cloud models (names ending in -cloud) need an API key: create one at "
+            "https://ollama.com/settings/keys and export OLLAMA_API_KEY before starting the "
+            "worker",
+            id="ollama-cloud",
+        ),
+        pytest.param(
+            "litellm/anthropic/claude-sonnet-4-5",
+            "anthropic/claude-sonnet-4-5 needs ANTHROPIC_API_KEY for anthropic: export "
+            "ANTHROPIC_API_KEY=... before starting the worker, or choose another model with "
+            "--model",
+            id="litellm",
+        ),
+        pytest.param(
+            "olama/gpt-oss:20b",
+            "unknown model prefix 'olama/' in 'olama/gpt-oss:20b': use one of ollama/, "
+            "openai/, litellm/ (a LiteLLM model string goes after litellm/, e.g. "
+            "litellm/olama/gpt-oss:20b)",
+            id="unknown-prefix",
+        ),
+    ],
+)
+def test_router_worker_checking_a_model_whose_key_or_prefix_is_missing(
+    model: str, expected: str
+) -> None:
+    assert_one_line_error("run_multi_provider_worker.py", "--check-model", model, expected=expected)

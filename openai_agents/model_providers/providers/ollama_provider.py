@@ -135,7 +135,10 @@ class OllamaModelProvider(ModelProvider):
     async def check_model_available(self, model_name: str) -> None:
         """Fail fast, at worker start, when the model's host is down, rejects the key or
         does not have the model. Raises ConfigurationError."""
-        model = self.get_model(model_name)
+        try:
+            model = self.get_model(model_name)
+        except ApplicationError as error:  # A cloud model without a key.
+            raise ConfigurationError(error.message) from error
         assert isinstance(model, OllamaModel)
         try:
             await model.client.show(model.model)
@@ -154,8 +157,6 @@ class OllamaModelProvider(ModelProvider):
                 f"{where} answered HTTP {error.status_code} when asked for model "
                 f"'{model.model}'; check that it is an Ollama server"
             ) from error
-        except ApplicationError as error:  # A cloud model without a key.
-            raise ConfigurationError(error.message) from error
 
     async def aclose(self) -> None:
         """Close the clients this provider created (a given client stays the caller's)."""

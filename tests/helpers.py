@@ -10,6 +10,7 @@ from typing import Any
 
 from agents import Model, ModelProvider, ModelResponse, ModelSettings, ModelTracing
 from temporalio.client import Client, WorkflowFailureError, WorkflowHistory
+from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
 from openai_agents.model_providers.configuration import ModelCallPolicy
@@ -116,3 +117,12 @@ async def call_model_once(
         conversation_id=None,
         prompt=None,
     )
+
+
+def activity_failure(error: WorkflowFailureError) -> tuple[ActivityError, ApplicationError]:
+    """The failed model call behind a workflow failure, and the error it raised."""
+    activity_error = error.cause
+    assert isinstance(activity_error, ActivityError), error
+    cause = activity_error.cause
+    assert isinstance(cause, ApplicationError), activity_error
+    return activity_error, cause

@@ -74,8 +74,9 @@ def test_starters_refuse_a_prompt_over_temporals_payload_limit(script: str, tmp_
     prompt_file = tmp_path / "prompt.txt"
     prompt_file.write_text("Summarise this log. " + "x" * (3 * 2**20))
     assert refused_before_starting(script, "--prompt-file", str(prompt_file)) == (
-        "error: the prompt is 3.0 MiB, over Temporal's 2 MiB payload limit: shorten it, or "
-        "store the document elsewhere (e.g. object storage) and pass a reference to it"
+        "error: the prompt is 3.00 MiB; with the agent's instructions and tools it must fit "
+        "Temporal's 2 MiB payload limit (at most 1.88 MiB): shorten it, or store the document "
+        "elsewhere (e.g. object storage) and pass a reference to it"
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,7 @@ async def test_a_killed_worker_resumes_without_repeating_the_completed_model_cal
             TEMPORAL_ADDRESS=dev_server_address, OLLAMA_HOST=ollama.url
         )
         worker_args = ("--timeout", MODEL_CALL_TIMEOUT)
-        workflow_id = f"{WORKFLOW_ID_PREFIX}-durability-{time.monotonic_ns()}"
+        workflow_id = f"{WORKFLOW_ID_PREFIX}-durability-{uuid.uuid4().hex[:8]}"
         with (
             running_worker(
                 "run_gpt_oss_worker.py", *worker_args, environment=environment, tmp_path=tmp_path

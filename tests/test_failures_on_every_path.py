@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from temporalio.api.failure.v1 import Failure
-from temporalio.client import Client, WorkflowHistory
+from temporalio.client import Client, WorkflowFailureError, WorkflowHistory
 from temporalio.exceptions import ActivityError, ApplicationError, RetryState
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
@@ -20,6 +20,7 @@ from tests.fakes import ollama_native
 from tests.fakes.http_server import FakeHTTPServer, Route
 from tests.helpers import (
     Outcome,
+    activity_failure,
     client_with_provider,
     model_call_attempts,
     new_workflow_id,
@@ -79,13 +80,9 @@ def failed_attempts(caplog: pytest.LogCaptureFixture) -> list[ApplicationError]:
     ]
 
 
-def final_error(outcome: Outcome) -> tuple[ActivityError, ApplicationError]:
+def final_error(outcome: Outcome) -> tuple[WorkflowFailureError, ActivityError, ApplicationError]:
     assert outcome.failure is not None, f"the workflow completed: {outcome.result}"
-    activity_error = outcome.failure.cause
-    assert isinstance(activity_error, ActivityError)
-    cause = activity_error.cause
-    assert isinstance(cause, ApplicationError)
-    return activity_error, cause
+    return outcome.failure, *activity_failure(outcome.failure)
 
 
 @every_model_path()
@@ -101,11 +98,11 @@ async def test_a_provider_that_stays_down_fails_after_the_bounded_attempts(
     finally:
         await provider.aclose()
 
-    activity_error, cause = final_error(outcome)
+    failure, activity_error, cause = final_error(outcome)
     assert activity_error.retry_state == RetryState.MAXIMUM_ATTEMPTS_REACHED
     assert cause.type == "ProviderUnreachable"
     assert model_call_attempts(outcome.history) == [POLICY.max_attempts]
-    message = workflow_failure_message(outcome.failure)  # type: ignore[arg-type]
+    message = workflow_failure_message(failure)
     assert message.startswith(f"cannot reach {path.describe(server.url)}: ")
     assert "\n" not in message
 
@@ -223,7 +220,7 @@ async def test_a_model_slower_than_the_timeout_is_retried_a_bounded_number_of_ti
     with path.serve([path.steps.hang(4), path.steps.hang(4)], 0) as server:
         outcome = await run_path(env, path, server, monkeypatch, policy)
 
-    activity_error, cause = final_error(outcome)
+    _failure, activity_error, cause = final_error(outcome)
     assert activity_error.retry_state == RetryState.MAXIMUM_ATTEMPTS_REACHED
     assert cause.type == "ModelCallTimeout"
     assert model_call_attempts(outcome.history) == [2]
@@ -242,7 +239,7 @@ async def test_a_reply_cut_off_at_the_token_limit_fails_at_once_and_says_so(
     with path.serve([ollama_native.answer("Skies over", done_reason="length")], 0) as server:
         outcome = await run_path(env, path, server, monkeypatch)
 
-    activity_error, cause = final_error(outcome)
+    _failure, activity_error, cause = final_error(outcome)
     assert cause.type == "ModelOutputTruncated" and cause.non_retryable
     assert activity_error.retry_state == RetryState.NON_RETRYABLE_FAILURE
     assert model_call_attempts(outcome.history) == [1]

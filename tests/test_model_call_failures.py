@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from agents import Model, ModelProvider
 from temporalio.client import WorkflowFailureError
-from temporalio.exceptions import ActivityError, ApplicationError, RetryState
+from temporalio.exceptions import ApplicationError, RetryState
 from temporalio.testing import WorkflowEnvironment
 
 from openai_agents.model_providers.cli import workflow_failure_message
@@ -25,11 +25,13 @@ from tests.fakes.ollama_openai import (
     FakeOllamaOpenAI,
 )
 from tests.helpers import (
+    activity_failure,
     call_model_once,
     client_with_provider,
     model_call_attempts,
     run_on_worker,
 )
+from tests.model_paths import ANTHROPIC_TEST_KEY
 
 POLICY = ModelCallPolicy(max_attempts=3)
 PROMPT = "What's the weather in Tokyo?"
@@ -62,14 +64,6 @@ async def expect_failure(
     return failure.value
 
 
-def activity_failure(error: WorkflowFailureError) -> tuple[ActivityError, ApplicationError]:
-    activity_error = error.cause
-    assert isinstance(activity_error, ActivityError)
-    cause = activity_error.cause
-    assert isinstance(cause, ApplicationError)
-    return activity_error, cause
-
-
 async def test_unknown_model_fails_after_exactly_one_attempt(env: WorkflowEnvironment) -> None:
     with FakeOllamaOpenAI([]) as ollama:
         provider = await start_gpt_oss_provider(ollama)
@@ -93,7 +87,7 @@ def litellm_provider(anthropic: FakeAnthropic, monkeypatch: pytest.MonkeyPatch) 
     """The real LiteLLM worker provider, pointed at `anthropic`."""
     from openai_agents.model_providers.litellm_backend import create_litellm_provider
 
-    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-key")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", ANTHROPIC_TEST_KEY)
     monkeypatch.setenv("ANTHROPIC_BASE_URL", anthropic.url)
     return create_litellm_provider(RETIRED_MODEL, POLICY)
 
@@ -147,7 +141,7 @@ async def test_a_rejected_api_key_fails_on_the_first_attempt(
         f"anthropic (via LiteLLM) at {anthropic.url} rejected the credentials"
     )
     assert message.endswith("check ANTHROPIC_API_KEY")
-    assert "sk-ant-test-key" not in message
+    assert ANTHROPIC_TEST_KEY not in message
 
 
 async def test_an_unroutable_litellm_model_name_fails_on_the_first_attempt(
@@ -177,7 +171,7 @@ async def test_a_litellm_call_gives_up_at_the_workers_timeout(
     from openai_agents.model_providers.litellm_backend import create_litellm_provider
 
     with FakeAnthropic([anthropic_messages.hang(seconds=10)]) as anthropic:
-        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-key")
+        monkeypatch.setenv("ANTHROPIC_API_KEY", ANTHROPIC_TEST_KEY)
         monkeypatch.setenv("ANTHROPIC_BASE_URL", anthropic.url)
         policy = ModelCallPolicy(timeout=timedelta(seconds=3))
         provider = create_litellm_provider(RETIRED_MODEL, policy)

@@ -11,6 +11,8 @@ import httpx2
 import openai
 import pytest
 from agents import Model, ModelResponse
+from temporalio.api.failure.v1 import Failure
+from temporalio.converter import DataConverter
 from temporalio.exceptions import ApplicationError
 from temporalio.openai_agents.testing import TestModel, TestModelProvider
 
@@ -170,7 +172,12 @@ def test_the_recorded_causes_mask_keys_and_drop_stack_frames(
         recorded = recorded_causes(error)
     assert recorded.message == "Incorrect API key provided: [redacted]."
     assert recorded.type == "AuthenticationError"
-    assert recorded.__traceback__ is None and recorded.__cause__ is None
+    # What Temporal records: the type and message, no stack frames.
+    failure = Failure()
+    converter = DataConverter.default
+    converter.failure_converter.to_failure(recorded, converter.payload_converter, failure)
+    assert failure.message == "Incorrect API key provided: [redacted]."
+    assert failure.stack_trace == ""
 
 
 async def test_the_wrapper_lets_unclassified_errors_through_untouched() -> None:

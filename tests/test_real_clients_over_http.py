@@ -75,7 +75,7 @@ async def test_litellm_provider_over_anthropics_messages_api(
 
     with FakeAnthropic(
         [
-            anthropic_messages.use_tool("get_weather", city="Tokyo"),
+            anthropic_messages.call_tool("get_weather", city="Tokyo"),
             anthropic_messages.answer_quoting_tool_result(),
         ]
     ) as anthropic:

@@ -34,7 +34,7 @@ def fake_anthropic() -> FakeAnthropic:
     """An Anthropic API whose model calls the weather tool, then answers."""
     return FakeAnthropic(
         [
-            anthropic_messages.use_tool("get_weather", city="Tokyo"),
+            anthropic_messages.call_tool("get_weather", city="Tokyo"),
             anthropic_messages.answer_quoting_tool_result(),
         ]
     )
@@ -150,11 +150,10 @@ def test_worker_flags_bound_the_attempts_per_model_call(
         line for line in worker.output().splitlines() if "Completing activity as failed" in line
     ]
     assert len(attempt_lines) == 2
-    assert all(
-        line.endswith("ProviderServerError: " + line.split("ProviderServerError: ")[-1])
-        for line in attempt_lines
+    failure = (
+        f"ProviderServerError: Ollama at {ollama.url} failed with HTTP 500 (model runner crashed)"
     )
-    assert all("failed with HTTP 500 (model runner crashed)" in line for line in attempt_lines)
+    assert all(line.endswith(failure) for line in attempt_lines), attempt_lines
     assert "Traceback" not in worker.output()
 
 

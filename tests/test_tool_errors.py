@@ -86,3 +86,19 @@ async def test_a_model_that_keeps_calling_a_failing_tool_fails_the_workflow_afte
     assert len(tool_failure_logs(caplog)) == MAX_TURNS
     # A failed workflow, not a workflow task retried forever.
     assert outcome.workflow_task_failures() == 0
+
+
+async def test_a_call_to_a_tool_the_agent_does_not_have_fails_the_workflow_not_its_task(
+    env: WorkflowEnvironment,
+) -> None:
+    provider = RecordingProvider(
+        [ResponseBuilders.tool_call('{"ticker": "TMP"}', "get_stock_price", call_id="call_1")]
+    )
+    outcome = await run_scripted(env, provider, GptOssWorkflow, "How is TMP doing?")
+
+    assert outcome.failure is not None
+    cause = outcome.failure.cause
+    assert isinstance(cause, ApplicationError)
+    assert cause.type == "ModelBehaviorError" and cause.non_retryable
+    assert "get_stock_price" in cause.message
+    assert outcome.workflow_task_failures() == 0

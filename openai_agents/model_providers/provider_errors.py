@@ -328,14 +328,19 @@ def _provider_detail(error: Exception) -> str:
     return text
 
 
+# Environment variables whose values are secrets: OPENAI_API_KEY, OLLAMA_API_KEY,
+# AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN, DB_PASSWORD, ...
+_SECRET_VARIABLE_SUFFIXES = ("_KEY", "_TOKEN", "_SECRET", "_PASSWORD")
+
+
 def _redacted(text: str) -> str:
-    """`text` with the value of every `*_API_KEY` or `*_TOKEN` environment variable masked.
+    """`text` with the value of every secret-named environment variable masked.
 
     Some providers and proxies echo a rejected key in their error message, and this text
     lands in workflow history and logs.
     """
     for name, value in os.environ.items():
-        if name.endswith(("_API_KEY", "_TOKEN")) and len(value) >= 8:
+        if name.endswith(_SECRET_VARIABLE_SUFFIXES) and len(value) >= 8:
             text = text.replace(value, "[redacted]")
     return text
 

@@ -28,8 +28,8 @@ from openai_agents.model_providers.workflows.multi_provider_workflow import (
 
 
 async def start(args: argparse.Namespace) -> int:
-    prompt = checked_prompt(args)
     check_router_model_name(args.model)
+    prompt = checked_prompt(args)
     client = await connect_to_temporal()
     return await execute_and_report(
         client,

@@ -23,9 +23,12 @@ from openai_agents.model_providers.configuration import ConfigurationError
 from openai_agents.model_providers.workflows import TASK_QUEUE
 
 # Temporal's default limit for one payload (the server's `limit.blobSize.error`). The
-# server rejects a larger workflow input, and the prompt travels again, with the agent's
-# instructions and tools, in every model call's input.
+# server rejects a larger workflow input, and the prompt travels again in every model
+# call's input, together with the agent's instructions, tool schemas and earlier replies:
+# leave them room.
 PAYLOAD_LIMIT_BYTES = 2 * 1024 * 1024
+ROOM_FOR_THE_REST_OF_A_MODEL_CALL_BYTES = 128 * 1024
+MAX_PROMPT_BYTES = PAYLOAD_LIMIT_BYTES - ROOM_FOR_THE_REST_OF_A_MODEL_CALL_BYTES
 
 
 def add_workflow_arguments(parser: argparse.ArgumentParser, default_model: str | None) -> None:
@@ -60,11 +63,12 @@ def checked_prompt(args: argparse.Namespace) -> str:
         raise ConfigurationError("prompt must not be empty: ask a question with --prompt")
     [payload] = DataConverter.default.payload_converter.to_payloads([prompt])
     size = payload.ByteSize()
-    if size > PAYLOAD_LIMIT_BYTES:
+    if size > MAX_PROMPT_BYTES:
         raise ConfigurationError(
-            f"the prompt is {size / 2**20:.1f} MiB, over Temporal's "
-            f"{PAYLOAD_LIMIT_BYTES // 2**20} MiB payload limit: shorten it, or store the "
-            "document elsewhere (e.g. object storage) and pass a reference to it"
+            f"the prompt is {size / 2**20:.2f} MiB; with the agent's instructions and tools "
+            f"it must fit Temporal's {PAYLOAD_LIMIT_BYTES // 2**20} MiB payload limit "
+            f"(at most {MAX_PROMPT_BYTES / 2**20:.2f} MiB): shorten it, or store the document "
+            "elsewhere (e.g. object storage) and pass a reference to it"
         )
     return prompt
 

@@ -51,7 +51,7 @@ def _message(request: RecordedRequest, content: list[Any], stop_reason: Any) -> 
     return Reply(200, message.model_dump(mode="json", exclude_none=True))
 
 
-def use_tool(name: str, **arguments: Any) -> Route:
+def call_tool(name: str, **arguments: Any) -> Route:
     def step(request: RecordedRequest) -> Reply:
         block = ToolUseBlock(id=f"toolu_{next(_ids)}", type="tool_use", name=name, input=arguments)
         return _message(request, [block], "tool_use")
@@ -119,13 +119,8 @@ def rate_limited(retry_after_seconds: int) -> Route:
     )
 
 
-def internal_error() -> Route:
+def server_error() -> Route:
     return _error(500, APIErrorObject(type="api_error", message="Internal server error"))
-
-
-# The step names the other fakes use, so a test can script any provider the same way.
-call_tool = use_tool
-server_error = internal_error
 
 
 def broken_reply() -> Route:

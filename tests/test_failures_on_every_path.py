@@ -5,6 +5,7 @@ clients, fake servers speaking each wire format, and Temporal's retries in betwe
 from __future__ import annotations
 
 import asyncio
+import socket
 from datetime import timedelta
 
 import pytest
@@ -107,6 +108,14 @@ async def test_a_provider_that_stays_down_fails_after_the_bounded_attempts(
     assert "\n" not in message
 
 
+def bound_but_not_listening(port: int) -> socket.socket:
+    """Hold `port` while connections to it are refused, as when a server is down."""
+    placeholder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    placeholder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    placeholder.bind(("127.0.0.1", port))
+    return placeholder
+
+
 async def wait_for_a_retry(client: Client, workflow_id: str) -> None:
     """Until Temporal has retried the workflow's pending model call at least once."""
     while True:
@@ -129,7 +138,9 @@ async def test_a_provider_that_comes_up_within_the_retry_budget_is_waited_for(
     policy = ModelCallPolicy(max_attempts=6)
     with path.serve([], 0) as early:
         provider = await path.make_provider(early.url, policy, monkeypatch)
-    # Down from here: the workflow starts while nothing listens on the port.
+    # Down from here: the workflow starts while nothing listens on the port. The port stays
+    # bound, though, so that no other socket on this machine can take it in the meantime.
+    placeholder = bound_but_not_listening(early.port)
     client = client_with_provider(dev_server_env, provider, policy)
     workflow_id = new_workflow_id(path.workflow)
     run = asyncio.create_task(
@@ -137,9 +148,11 @@ async def test_a_provider_that_comes_up_within_the_retry_budget_is_waited_for(
     )
     try:
         await asyncio.wait_for(wait_for_a_retry(client, workflow_id), timeout=60)
+        placeholder.close()
         with path.serve(weather_run(path), early.port) as late:
             outcome = await asyncio.wait_for(run, timeout=120)
     finally:
+        placeholder.close()
         run.cancel()
         await provider.aclose()
 

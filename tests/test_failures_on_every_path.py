@@ -9,6 +9,7 @@ import socket
 from datetime import timedelta
 
 import pytest
+from agents import ModelProvider
 from temporalio.api.failure.v1 import Failure
 from temporalio.client import Client, WorkflowFailureError, WorkflowHistory
 from temporalio.exceptions import ActivityError, ApplicationError, RetryState
@@ -51,6 +52,16 @@ async def run_path(
 ) -> Outcome:
     """The path's sample workflow on a worker with the path's real provider for `server`."""
     provider = await path.make_provider(server.url, policy, monkeypatch)
+    return await run_with_provider(env, path, provider, policy)
+
+
+async def run_with_provider(
+    env: WorkflowEnvironment,
+    path: ModelPath,
+    provider: ModelProvider,
+    policy: ModelCallPolicy = POLICY,
+) -> Outcome:
+    """The path's sample workflow on a worker with `provider`, closed afterwards."""
     try:
         client = client_with_provider(env, provider, policy)
         return await run_to_end(client, path.workflow, path.workflow.run, [PROMPT, path.model])
@@ -59,7 +70,9 @@ async def run_path(
 
 
 def previous_attempt_failures(history: WorkflowHistory) -> list[Failure]:
-    """Per model call, how its previous attempt failed (empty for a first attempt)."""
+    """Per model call, how its previous attempt failed (empty for a first attempt).
+
+    Recorded by a real server only; the time-skipping test server leaves it empty."""
     return [
         event.activity_task_started_event_attributes.last_failure
         for event in history.events
@@ -93,11 +106,7 @@ async def test_a_provider_that_stays_down_fails_after_the_bounded_attempts(
     with path.serve([], 0) as server:
         # Up while the worker starts (its start-up check passes), then down for good.
         provider = await path.make_provider(server.url, POLICY, monkeypatch)
-    try:
-        client = client_with_provider(env, provider, POLICY)
-        outcome = await run_to_end(client, path.workflow, path.workflow.run, [PROMPT, path.model])
-    finally:
-        await provider.aclose()
+    outcome = await run_with_provider(env, path, provider)
 
     failure, activity_error, cause = final_error(outcome)
     assert activity_error.retry_state == RetryState.MAXIMUM_ATTEMPTS_REACHED

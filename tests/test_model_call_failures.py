@@ -30,6 +30,7 @@ from tests.helpers import (
     client_with_provider,
     model_call_attempts,
     run_on_worker,
+    run_to_end,
 )
 from tests.model_paths import ANTHROPIC_TEST_KEY
 
@@ -44,24 +45,17 @@ async def start_gpt_oss_provider(ollama: FakeOllamaOpenAI) -> ModelProvider:
         return await create_gpt_oss_provider("gpt-oss:20b", POLICY)
 
 
-async def run_gpt_oss(
-    env: WorkflowEnvironment, provider: ModelProvider, *args: str
-) -> tuple[str, list[int]]:
-    """Run the GPT-OSS workflow on a worker with `provider`; return result and attempts."""
-    try:
-        client = client_with_provider(env, provider, POLICY)
-        result, history = await run_on_worker(client, GptOssWorkflow, GptOssWorkflow.run, args)
-    finally:
-        await provider.aclose()
-    return result, model_call_attempts(history)
-
-
 async def expect_failure(
     env: WorkflowEnvironment, provider: ModelProvider, *args: str
 ) -> WorkflowFailureError:
-    with pytest.raises(WorkflowFailureError) as failure:
-        await run_gpt_oss(env, provider, *args)
-    return failure.value
+    """Run the GPT-OSS workflow on a worker with `provider`; return how it failed."""
+    try:
+        client = client_with_provider(env, provider, POLICY)
+        outcome = await run_to_end(client, GptOssWorkflow, GptOssWorkflow.run, args)
+    finally:
+        await provider.aclose()
+    assert outcome.failure is not None, f"the workflow completed: {outcome.result}"
+    return outcome.failure
 
 
 async def test_unknown_model_fails_after_exactly_one_attempt(env: WorkflowEnvironment) -> None:

@@ -8,7 +8,7 @@ import base64
 import json
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from agents import (
@@ -20,8 +20,8 @@ from agents import (
     ModelTracing,
     Tool,
     TResponseInputItem,
-    UserError,
     WebSearchTool,
+    function_tool,
     handoff,
 )
 from agents.items import TResponseStreamEvent
@@ -31,7 +31,7 @@ from openai.types.responses import (
     ResponseOutputMessage,
     ResponseReasoningItem,
 )
-from openai.types.shared import Reasoning
+from openai.types.shared import Reasoning, ReasoningEffort
 from pydantic import BaseModel
 from temporalio.exceptions import ApplicationError
 
@@ -236,16 +236,49 @@ async def test_images_are_sent_as_base64_image_data(serve: Serve, image_url: str
     assert [base64.b64decode(image) for image in user["images"]] == [PNG]
 
 
-async def test_an_image_by_web_url_is_a_clear_error(serve: Serve) -> None:
-    fake, model = serve()
-    message: TResponseInputItem = {
-        "role": "user",
-        "content": [{"type": "input_image", "image_url": "https://example.com/cat.png",
-                     "detail": "auto"}],
-    }  # fmt: skip
+UNSUPPORTED_INPUTS = [
+    pytest.param(
+        [{"role": "user", "content": [
+            {"type": "input_image", "image_url": "https://example.com/cat.png", "detail": "auto"}
+        ]}],
+        [get_weather],
+        r"cannot fetch images by URL: send the image as a data URL",
+        id="image-by-web-url",
+    ),
+    pytest.param(
+        [{"role": "user", "content": [{"type": "input_file", "file_id": "file-123"}]}],
+        [get_weather],
+        r"cannot take 'input_file' content; send text or images",
+        id="file-input",
+    ),
+    pytest.param(
+        [{"role": "user", "content": "Weather?"},
+         {"type": "function_call", "call_id": "c1", "name": "get_weather", "arguments": "{city"}],
+        [get_weather],
+        r"tool-call arguments are not JSON: '\{city'",
+        id="non-json-tool-arguments",
+    ),
+    pytest.param(
+        "Weather?",
+        [get_weather, WebSearchTool()],
+        r"only function tools, not WebSearchTool: remove it from the agent",
+        id="hosted-tool",
+    ),
+]  # fmt: skip
 
-    with pytest.raises(UserError, match=r"cannot fetch images by URL.*data URL"):
-        await respond(model, [message])
+
+@pytest.mark.parametrize(("input", "tools", "message"), UNSUPPORTED_INPUTS)
+async def test_input_ollama_cannot_take_is_a_final_one_line_error(
+    serve: Serve, input: str | list[TResponseInputItem], tools: list[Tool], message: str
+) -> None:
+    fake, model = serve()
+
+    with pytest.raises(ApplicationError, match=message) as raised:
+        await respond(model, input, tools=tools)
+
+    # Final: the same input fails the same way on every attempt.
+    assert (raised.value.type, raised.value.non_retryable) == ("UnsupportedModelInput", True)
+    assert "\n" not in raised.value.message
     assert fake.chat_requests == []
 
 
@@ -289,6 +322,19 @@ async def test_reasoning_effort_switches_thinking_on_for_other_models(serve: Ser
     assert [r["think"] for r in fake.chat_requests] == [True, False]
 
 
+async def test_the_lowest_efforts_ask_gpt_oss_for_low_as_it_cannot_stop_thinking(
+    serve: Serve,
+) -> None:
+    fake, model = serve(ollama_native.answer("ok"), ollama_native.answer("ok"))
+
+    efforts: list[ReasoningEffort] = ["none", "minimal"]
+    for effort in efforts:
+        await respond(model, settings=ModelSettings(reasoning=Reasoning(effort=effort)))
+
+    # gpt-oss takes only low/medium/high and ignores `false`: "low" is the least thinking.
+    assert [r["think"] for r in fake.chat_requests] == ["low", "low"]
+
+
 async def test_tool_choice_none_sends_no_tools(serve: Serve) -> None:
     fake, model = serve(ollama_native.answer("ok"))
 
@@ -307,12 +353,151 @@ async def test_handoffs_become_tools(serve: Serve) -> None:
     assert names == ["get_weather", "transfer_to_weather_expert"]
 
 
-async def test_a_hosted_tool_is_rejected_not_dropped(serve: Serve) -> None:
-    fake, model = serve()
+class Place(BaseModel):
+    """A city in a country."""
 
-    with pytest.raises(UserError, match="only function tools, not WebSearchTool"):
-        await respond(model, tools=[get_weather, WebSearchTool()])
-    assert fake.chat_requests == []
+    city: str
+    country: str
+
+
+@function_tool
+async def plan_trip(
+    start: Place, stops: list[Place], unit: Literal["c", "f"], detour: Place | None = None
+) -> str:
+    """Plan a trip.
+
+    Args:
+        start: Where the trip starts.
+        stops: The places on the way, in order.
+        unit: The temperature unit for forecasts.
+        detour: A place to visit if there is time.
+    """
+    return "planned"
+
+
+@function_tool(strict_mode=False)  # A strict schema cannot describe a dict argument.
+async def tally_votes(votes: dict[str, int]) -> str:
+    """Count the votes.
+
+    Args:
+        votes: Votes per city.
+    """
+    return "counted"
+
+
+def without_titles(schema: Any) -> Any:
+    """`schema` without pydantic's `title` annotations, which are noise in a comparison."""
+    if isinstance(schema, dict):
+        return {
+            key: without_titles(value)
+            for key, value in schema.items()
+            if not (key == "title" and isinstance(value, str))
+        }
+    if isinstance(schema, list):
+        return [without_titles(value) for value in schema]
+    return schema
+
+
+async def test_tool_arguments_reach_ollama_with_their_full_structure(
+    serve: Serve, recwarn: pytest.WarningsRecorder
+) -> None:
+    fake, model = serve(ollama_native.answer("ok"))
+
+    await respond(model, tools=[plan_trip, tally_votes])
+
+    # The `ollama` client's own tool type would have dropped most of this; the provider
+    # gets it past that type without pydantic complaining in the worker's log.
+    assert [str(w.message) for w in recwarn if "Pydantic" in str(w.message)] == []
+
+    trip, tally = fake.chat_requests[0]["tools"]
+    place = {
+        "type": "object",
+        "description": "A city in a country.",
+        "properties": {"city": {"type": "string"}, "country": {"type": "string"}},
+        "required": ["city", "country"],
+        "additionalProperties": False,
+    }
+    assert without_titles(trip["function"]["parameters"]) == {
+        "type": "object",
+        "required": ["start", "stops", "unit", "detour"],
+        "properties": {
+            "start": {**place, "description": "Where the trip starts."},
+            "stops": {
+                "type": "array",
+                "description": "The places on the way, in order.",
+                "items": place,
+            },
+            "unit": {
+                "type": "string",
+                "description": "The temperature unit for forecasts.",
+                "enum": ["c", "f"],
+            },
+            # Optional: the model's own schema, with null allowed.
+            "detour": {
+                **place,
+                "type": ["object", "null"],
+                "description": "A place to visit if there is time.",
+            },
+        },
+    }
+    assert without_titles(tally["function"]["parameters"]) == {
+        "type": "object",
+        "required": ["votes"],
+        "properties": {
+            "votes": {
+                "type": "object",
+                "description": "Votes per city.",
+                "additionalProperties": {"type": "integer"},
+            },
+        },
+    }
+
+
+class Folder(BaseModel):
+    name: str
+    subfolders: list[Folder]
+
+
+@function_tool
+async def archive(folder: Folder) -> str:
+    """Archive a folder tree."""
+    return "archived"
+
+
+def resolve(root: dict[str, Any], ref: str) -> Any:
+    """The schema a local `$ref` (`#/...`, a JSON pointer) points to inside `root`."""
+    assert ref.startswith("#/"), ref
+    target: Any = root
+    for part in ref[2:].split("/"):
+        target = target[part.replace("~1", "/").replace("~0", "~")]
+    return target
+
+
+def refs_in(schema: Any) -> list[str]:
+    if isinstance(schema, dict):
+        own = [schema["$ref"]] if isinstance(schema.get("$ref"), str) else []
+        return own + [ref for value in schema.values() for ref in refs_in(value)]
+    if isinstance(schema, list):
+        return [ref for value in schema for ref in refs_in(value)]
+    return []
+
+
+async def test_a_recursive_argument_is_described_with_references_that_resolve(
+    serve: Serve,
+) -> None:
+    fake, model = serve(ollama_native.answer("ok"))
+
+    await respond(model, tools=[archive])
+
+    parameters = fake.chat_requests[0]["tools"][0]["function"]["parameters"]
+    folder = parameters["properties"]["folder"]
+    assert folder["type"] == "object"
+    assert set(folder["properties"]) == {"name", "subfolders"}
+    assert folder["required"] == ["name", "subfolders"]
+    # Inlining a tree would never end: the repetition stays a reference, to a definition
+    # sent in the same request.
+    assert set(refs_in(folder)) == set(refs_in(parameters)) == {"#/$defs/Folder"}
+    assert set(resolve(parameters, "#/$defs/Folder")["properties"]) == {"name", "subfolders"}
 
 
 class Forecast(BaseModel):
@@ -329,6 +514,20 @@ async def test_structured_output_sends_the_json_schema_as_format(serve: Serve) -
 
     assert fake.chat_requests[0]["format"] == schema.json_schema()
     assert schema.validate_json(text_of(response)) == Forecast(city="Tokyo", summary="sunny")
+
+
+@pytest.mark.parametrize(
+    "scripted", ["Sunny in Tokyo", '{"city": "Tokyo"}'], ids=["not-json", "missing-field"]
+)
+async def test_the_fake_will_not_answer_in_a_shape_the_format_forbids(
+    serve: Serve, scripted: str
+) -> None:
+    # A model constrained by `format` cannot produce this, so a test scripting it would
+    # test nothing real: the fake fails the call instead.
+    _fake, model = serve(ollama_native.answer(scripted))
+
+    with pytest.raises(ApplicationError, match="does not follow the requested format"):
+        await respond(model, output_schema=AgentOutputSchema(Forecast), tools=[])
 
 
 # --- Replies -----------------------------------------------------------------------------
@@ -434,8 +633,123 @@ async def test_a_streamed_reply_cut_off_at_the_token_limit_is_reported(serve: Se
     assert raised.value.non_retryable
 
 
-async def test_stopping_a_stream_early_closes_the_http_stream(serve: Serve) -> None:
+def completed_output(events: list[TResponseStreamEvent]) -> list[Any]:
+    completed = events[-1]
+    assert isinstance(completed, ResponseCompletedEvent)
+    assert completed.response.usage is not None
+    return list(completed.response.output)
+
+
+async def test_thinking_and_text_in_one_chunk_stream_in_that_order(serve: Serve) -> None:
+    assistant = ollama_native.assistant
+    _fake, model = serve(
+        ollama_native.chunks(
+            assistant(thinking="Look at "),
+            assistant(thinking="the sky.", content="Sun on"),  # Thinking ends, text begins.
+            assistant(content=" roofs"),
+            assistant(),
+        )
+    )
+
+    events = await stream_all(model)
+
+    assert [(e.type, getattr(e, "delta", None)) for e in events] == [
+        ("response.created", None),
+        ("response.output_item.added", None),
+        ("response.reasoning_text.delta", "Look at "),
+        ("response.reasoning_text.delta", "the sky."),
+        ("response.reasoning_text.done", None),
+        ("response.output_item.done", None),
+        ("response.output_item.added", None),
+        ("response.content_part.added", None),
+        ("response.output_text.delta", "Sun on"),
+        ("response.output_text.delta", " roofs"),
+        ("response.output_text.done", None),
+        ("response.content_part.done", None),
+        ("response.output_item.done", None),
+        ("response.completed", None),
+    ]
+    reasoning, message = completed_output(events)
+    assert isinstance(reasoning, ResponseReasoningItem)
+    assert reasoning.content and reasoning.content[0].text == "Look at the sky."
+    assert isinstance(message, ResponseOutputMessage)
+    assert message.content[0].type == "output_text"
+    assert message.content[0].text == "Sun on roofs"
+
+
+async def test_several_tool_calls_in_one_chunk_each_stream_with_their_own_id(
+    serve: Serve,
+) -> None:
+    assistant = ollama_native.assistant
+    _fake, model = serve(
+        ollama_native.chunks(
+            assistant(content="Checking both."),
+            assistant(tool_calls=[("get_weather", {"city": "Tokyo"}),
+                                  ("get_weather", {"city": "Paris"})]),
+            assistant(),
+        )
+    )  # fmt: skip
+
+    events = await stream_all(model)
+
+    streamed = [
+        e.item
+        for e in events
+        if e.type == "response.output_item.done" and isinstance(e.item, ResponseFunctionToolCall)
+    ]
+    assert [json.loads(call.arguments) for call in streamed] == [
+        {"city": "Tokyo"},
+        {"city": "Paris"},
+    ]
+    message, *calls = completed_output(events)
+    assert isinstance(message, ResponseOutputMessage)
+    assert calls == streamed
+    call_ids = [call.call_id for call in streamed]
+    assert all(call_ids) and len(set(call_ids)) == 2
+
+
+async def test_text_in_the_final_done_chunk_is_kept(serve: Serve) -> None:
+    assistant = ollama_native.assistant
+    _fake, model = serve(ollama_native.chunks(assistant(content="Sun on "), assistant("roofs")))
+
+    events = await stream_all(model)
+
+    deltas = [e.delta for e in events if e.type == "response.output_text.delta"]
+    assert deltas == ["Sun on ", "roofs"]
+    [message] = completed_output(events)
+    assert isinstance(message, ResponseOutputMessage)
+    assert message.content[0].type == "output_text"
+    assert message.content[0].text == "Sun on roofs"
+
+
+async def test_a_stream_that_ends_without_its_done_chunk_is_retryable(serve: Serve) -> None:
+    assistant = ollama_native.assistant
+    _fake, model = serve(ollama_native.chunks(assistant(content="Sun on"), done=False))
+
+    with pytest.raises(ApplicationError) as raised:
+        await stream_all(model)
+
+    assert raised.value.type == "ProviderConnectionLost"
+    assert not raised.value.non_retryable
+    assert "ended before it was done" in raised.value.message
+
+
+async def test_stopping_a_stream_early_closes_the_http_stream(
+    serve: Serve, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fake, model = serve(ollama_native.slow_stream(pieces=200, delay=0.05))
+    # Keep the client's chunk generators alive, as a caller holding on to them would:
+    # otherwise CPython finalises a dropped generator by itself, and this test would pass
+    # whether or not the model closes the stream.
+    client_streams: list[object] = []
+    chat = model.client.chat
+
+    async def chat_keeping_streams(*args: Any, **kwargs: Any) -> Any:
+        chunks = await chat(*args, **kwargs)
+        client_streams.append(chunks)
+        return chunks
+
+    monkeypatch.setattr(model.client, "chat", chat_keeping_streams)
 
     events = stream(model)
     async for event in events:
@@ -447,6 +761,7 @@ async def test_stopping_a_stream_early_closes_the_http_stream(serve: Serve) -> N
         if fake.abandoned_streams:
             break
         await asyncio.sleep(0.1)
+    assert len(client_streams) == 1
     assert (fake.abandoned_streams, fake.finished_streams) == (1, 0)
 
 
@@ -483,6 +798,47 @@ async def test_a_model_that_is_not_pulled_is_final_and_says_to_pull_it(serve: Se
     assert raised.value.type == "ModelNotFound"
     assert raised.value.non_retryable
     assert "ollama pull llama3.2:1b" in raised.value.message
+
+
+@pytest.mark.parametrize(
+    ("capabilities", "settings", "ollama_says"),
+    [
+        pytest.param(
+            ("completion", "tools"),
+            ModelSettings(reasoning=Reasoning(effort="low")),
+            '"llama3.2:1b" does not support thinking',
+            id="thinking",
+        ),
+        pytest.param(
+            ("completion",),
+            ModelSettings(),
+            "registry.ollama.ai/library/llama3.2:1b does not support tools",
+            id="tools",
+        ),
+    ],
+)
+async def test_asking_a_model_for_what_it_cannot_do_is_a_final_one_line_error(
+    serve: Serve,
+    closing_providers: list[OllamaModelProvider],
+    capabilities: tuple[str, ...],
+    settings: ModelSettings,
+    ollama_says: str,
+) -> None:
+    fake, _model = serve(ollama_native.answer("ok"))
+    fake.pulled = ("llama3.2:1b",)
+    fake.capabilities["llama3.2:1b"] = capabilities
+    provider = OllamaModelProvider(base_url=fake.url)
+    closing_providers.append(provider)
+    model = provider.get_model("llama3.2:1b")
+    assert isinstance(model, OllamaModel)
+
+    with pytest.raises(ApplicationError) as raised:
+        await respond(model, settings=settings, tools=[get_weather])
+
+    # Final: the same request is refused the same way on every attempt.
+    assert (raised.value.type, raised.value.non_retryable) == ("ProviderRejectedRequest", True)
+    assert f"(HTTP 400: {ollama_says})" in raised.value.message
+    assert "\n" not in raised.value.message
 
 
 @pytest.mark.parametrize("streamed", [False, True], ids=["whole", "streamed"])

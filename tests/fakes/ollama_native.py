@@ -4,16 +4,22 @@ Bodies are built from the `ollama` library's own types. A step describes one who
 reply; the fake sends it as one JSON body, or, when the request asks to stream, as
 NDJSON chunks the way Ollama does: thinking and text in pieces, each tool call whole in
 its own chunk, and the token counts on the final `done` chunk.
+
+Like a real server, the fake refuses `think` or `tools` for a model without that
+capability (HTTP 400, in Ollama's words), and it will not send a scripted reply that a
+model held to the request's `format` could not have written.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+# Installed with openai-agents (through mcp); it ships no type information.
+import jsonschema  # type: ignore[import-untyped]
 import ollama
 
 from tests.fakes.http_server import (
@@ -24,19 +30,34 @@ from tests.fakes.http_server import (
     Script,
     StreamedReply,
     broken,
+    sent_key,
 )
 
 PROMPT_TOKENS = 42
 REPLY_TOKENS = 7
+GPT_OSS_CAPABILITIES = ("completion", "tools", "thinking")
+"""What a real Ollama's `/api/show` reports for gpt-oss."""
 
 
 class FakeOllama(FakeHTTPServer):
     """Serves the `pulled` models; any other model gets Ollama's 404, as a real server does."""
 
     def __init__(
-        self, steps: list[Route], pulled: tuple[str, ...] = ("gpt-oss:20b",), port: int = 0
+        self,
+        steps: list[Route],
+        pulled: tuple[str, ...] = ("gpt-oss:20b",),
+        port: int = 0,
+        *,
+        show_body: dict[str, Any] | bytes | None = None,
+        capabilities: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.pulled = pulled
+        # Per model, what it can do, as `/api/show` reports it and `/api/chat` enforces it;
+        # a model not listed can do what gpt-oss can.
+        self.capabilities = {model: tuple(can) for model, can in (capabilities or {}).items()}
+        # What `/api/show` sends for a pulled model instead of a current Ollama's reply (a
+        # dict as JSON, bytes as they are): servers differ in the fields they return.
+        self.show_body = show_body
         self._script = Script(steps)
         super().__init__(
             {("POST", "/api/chat"): self._chat, ("POST", "/api/show"): self._show}, port
@@ -46,16 +67,34 @@ class FakeOllama(FakeHTTPServer):
     def chat_requests(self) -> list[dict[str, Any]]:
         return [r.body for r in self.requests_to("/api/chat")]
 
+    def capabilities_of(self, model: str) -> tuple[str, ...]:
+        return self.capabilities.get(model, GPT_OSS_CAPABILITIES)
+
     def _show(self, request: RecordedRequest) -> Reply | StreamedReply:
         if request.body["model"] not in self.pulled:
             return model_not_found(request.body["model"])
-        show = ollama.ShowResponse(model_info={}, capabilities=["completion", "tools"])
+        if self.show_body is not None:
+            return Reply(200, self.show_body)
+        show = ollama.ShowResponse(
+            model_info={}, capabilities=list(self.capabilities_of(request.body["model"]))
+        )
         return Reply(200, show.model_dump(mode="json", by_alias=True, exclude_none=True))
 
     def _chat(self, request: RecordedRequest) -> Reply | StreamedReply:
         if request.body["model"] not in self.pulled:
             return model_not_found(request.body["model"])
-        return self._script(request)
+        return self._refusal(request.body) or self._script(request)
+
+    def _refusal(self, body: dict[str, Any]) -> Reply | None:
+        """Ollama's 400 for what the model cannot do, checked before it runs (the texts
+        are those of Ollama's `server/routes.go` and `server/images.go`)."""
+        model, can = body["model"], self.capabilities_of(body["model"])
+        # Any level ("low" too) asks for thinking; `false` is accepted by every model.
+        if body.get("think") and "thinking" not in can:
+            return error(400, f"{json.dumps(model)} does not support thinking")
+        if body.get("tools") and "tools" not in can:
+            return error(400, f"registry.ollama.ai/library/{model} does not support tools")
+        return None
 
 
 def error(status: int, message: str, headers: dict[str, str] | None = None) -> Reply:
@@ -138,13 +177,36 @@ def replying(plan: Callable[[RecordedRequest], ReplyPlan], delay: float = 0.0) -
     """A step that answers with `plan(request)`, streamed if the request asked for it."""
 
     def step(request: RecordedRequest) -> Reply | StreamedReply:
-        model = request.body["model"]
+        model, reply = request.body["model"], plan(request)
+        if outside_format := _outside_format(request.body.get("format"), reply.content):
+            return error(500, outside_format)
         if request.body.get("stream"):
-            return StreamedReply(_ndjson(plan(request).chunks(model)), delay=delay)
+            return StreamedReply(_ndjson(reply.chunks(model)), delay=delay)
         time.sleep(delay)
-        return Reply(200, plan(request).whole(model).model_dump(mode="json", exclude_none=True))
+        return Reply(200, reply.whole(model).model_dump(mode="json", exclude_none=True))
 
     return step
+
+
+def _outside_format(format: str | dict[str, Any] | None, content: str) -> str | None:
+    """Why a model answering under `format` could not have written `content`, or None.
+
+    Ollama constrains the model's output to `format` ("json", or a JSON schema), so a
+    script that answers otherwise would let a test pass on a reply no model sends.
+    """
+    if not format:
+        return None
+    problem = "fake Ollama: the scripted reply does not follow the requested format"
+    try:
+        answer = json.loads(content)
+    except json.JSONDecodeError:
+        return f"{problem}: it is not JSON: {content[:80]!r}"
+    if isinstance(format, dict):
+        try:
+            jsonschema.validate(answer, format)
+        except jsonschema.ValidationError as invalid:
+            return f"{problem}: {invalid.message}"
+    return None
 
 
 def answer(content: str = "", thinking: str = "", done_reason: str = "stop") -> Route:
@@ -202,9 +264,50 @@ def break_mid_stream() -> Route:
     return step
 
 
+def assistant(
+    content: str = "",
+    thinking: str | None = None,
+    tool_calls: Sequence[tuple[str, dict[str, Any]]] = (),
+) -> ollama.Message:
+    """One streamed chunk's message, for `chunks`."""
+    return ollama.Message(
+        role="assistant",
+        content=content,
+        thinking=thinking,
+        tool_calls=[_tool_call(name, args) for name, args in tool_calls] or None,
+    )
+
+
+def chunks(*messages: ollama.Message, done: bool = True) -> Route:
+    """A streamed reply of exactly these chunks, one message each: the shapes a real
+    server sends that `ReplyPlan` does not, such as thinking and text in one chunk,
+    several tool calls in one, or text in the final chunk.
+
+    The last message is the `done` chunk, with the token counts. With `done=False` the
+    stream ends without one, as when a server stops mid-reply yet closes cleanly.
+    """
+
+    def step(request: RecordedRequest) -> Reply | StreamedReply:
+        if not request.body.get("stream"):
+            return error(500, "fake Ollama: this step only streams; the request did not ask to")
+        model = request.body["model"]
+        replies = [_chat_response(model, message, done=False) for message in messages]
+        if done:
+            replies[-1] = _chat_response(model, messages[-1], done=True, done_reason="stop")
+        return StreamedReply(_ndjson(replies))
+
+    return step
+
+
 def slow_stream(pieces: int, delay: float) -> Route:
     """A long streamed answer, `delay` seconds between chunks."""
     return replying(lambda _request: ReplyPlan("word" * pieces), delay=delay)
+
+
+def invalid_api_key() -> Route:
+    """A 401 that quotes the key the request carried, whole, as some proxies in front of
+    an Ollama server do (Ollama Cloud itself answers just "unauthorized")."""
+    return lambda request: error(401, f"unauthorized: invalid API key '{sent_key(request)}'")
 
 
 def rate_limited(retry_after_seconds: int) -> Route:

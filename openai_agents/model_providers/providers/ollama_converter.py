@@ -12,6 +12,7 @@ import binascii
 import json
 import logging
 import uuid
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,7 +49,16 @@ OLLAMA_REQUEST_ARGS = frozenset({"keep_alive"})
 """`ModelSettings.extra_args` keys that are `chat()` arguments; every other key is an
 Ollama model option (num_ctx, seed, stop, top_k, …)."""
 
-_GPT_OSS_THINK_LEVELS = {"minimal": "low", "low": "low", "medium": "medium", "high": "high"}
+_GPT_OSS_THINK_LEVELS = {
+    # gpt-oss always thinks: it takes only low/medium/high and ignores `think: false`.
+    # Less than "low" is therefore "low", the closest level it accepts.
+    "none": "low",
+    "minimal": "low",
+    "low": "low",
+    "medium": "medium",
+    "high": "high",
+}
+"""`reasoning.effort` as gpt-oss's `think` level; a larger effort than it knows is "high"."""
 
 
 @dataclass
@@ -120,11 +130,9 @@ def _think(model: str, settings: ModelSettings) -> bool | str | None:
     effort = settings.reasoning.effort if settings.reasoning else None
     if effort is None:
         return None
-    if effort == "none":
-        return False
     if "gpt-oss" in model:
         return _GPT_OSS_THINK_LEVELS.get(effort, "high")
-    return True
+    return effort != "none"
 
 
 # --- Input items -> Ollama messages ------------------------------------------------------
@@ -309,30 +317,149 @@ def tool_to_ollama(tool: Tool) -> ollama.Tool:
 
 
 def _as_ollama_tool(tool: ChatCompletionToolParam) -> ollama.Tool:
-    """A Chat Completions tool definition as an `ollama.Tool`.
+    """A Chat Completions tool definition as an `ollama.Tool` whose arguments keep their
+    whole JSON schema on the wire.
 
-    Ollama's tool schema describes each property by type, items, description and enum
-    only. The one common shape it would lose, an optional argument's
-    `anyOf: [{type: X}, {type: null}]`, is rewritten as `type: [X, "null"]`.
+    Two things stand between an argument's schema and the model:
+    - pydantic describes a model-typed argument by `$ref` into `$defs`, which Ollama's
+      server does not resolve: references are inlined (see `_self_contained`);
+    - the `ollama` client validates `tools` into its `Tool` type, whose per-argument
+      `Property` keeps only type, items, description and enum. A nested model's
+      `properties` and `required`, an `anyOf`, a dict's `additionalProperties` would be
+      dropped, although Ollama's server reads `anyOf` (since 0.11.3) and nested
+      properties (since 0.13.5); see ollama/ollama-python#724. So the parameters are
+      built with `model_construct`, which skips validation: the client passes a `Tool`
+      instance through unchanged, and pydantic serialises the plain dicts it finds as
+      they are. It also warns that they are not `Property` objects;
+      `_ignore_the_warning_about_plain_properties` silences exactly that warning.
     """
-    function: dict[str, Any] = dict(tool["function"])
-    parameters: dict[str, Any] = dict(function.get("parameters") or {})
-    properties = parameters.get("properties") or {}
-    parameters["properties"] = {name: _simple_types(p) for name, p in properties.items()}
-    function["parameters"] = parameters
-    return ollama.Tool.model_validate({"type": "function", "function": function})
+    _ignore_the_warning_about_plain_properties()
+    function = tool["function"]
+    parameters = _self_contained(dict(function.get("parameters") or {}))
+    return ollama.Tool(
+        type="function",
+        function=ollama.Tool.Function(
+            name=function["name"],
+            description=function.get("description"),
+            parameters=ollama.Tool.Function.Parameters.model_construct(
+                type="object",
+                properties=parameters.get("properties") or {},
+                required=parameters.get("required"),
+                # Sent only for the references that could not be inlined.
+                defs=parameters.get("$defs") if _references_in(parameters) else None,
+            ),
+        ),
+    )
 
 
-def _simple_types(schema: Mapping[str, Any]) -> Mapping[str, Any]:
+# Keywords whose values are schemas, or lists or maps of schemas. Only these are walked,
+# so that a property *named* `$ref` or `anyOf`, or an enum value, is never taken for one.
+# Definitions (`$defs`) are not walked: they are sent as they are, when at all.
+_SCHEMA_KEYWORDS = ("items", "additionalProperties", "not", "contains")
+_SCHEMA_LIST_KEYWORDS = ("anyOf", "oneOf", "allOf", "prefixItems")
+_SCHEMA_MAP_KEYWORDS = ("properties", "patternProperties")
+_DEFINITIONS = ("$defs", "definitions")
+
+
+def _self_contained(root: dict[str, Any]) -> dict[str, Any]:
+    """`root` with each local `$ref` replaced by the schema it names, and optional values
+    in the shape every Ollama version reads (`_nullable_as_type_list`).
+
+    A reference back into a schema that is being inlined (a recursive model, such as a
+    tree) stays a reference: inlining it would never end. It resolves against `$defs`,
+    which is then sent too.
+    """
+
+    def walk(schema: Any, inlining: frozenset[str]) -> Any:
+        if not isinstance(schema, dict):
+            return schema
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/") and ref not in inlining:
+            target = _resolve(root, ref)
+            if isinstance(target, dict):
+                # Keywords beside the reference (an argument's description) win over the
+                # definition's own.
+                siblings = {k: v for k, v in schema.items() if k != "$ref"}
+                return walk({**target, **siblings}, inlining | {ref})
+        walked = dict(schema)
+        for key in _SCHEMA_KEYWORDS:
+            if key in walked:
+                walked[key] = walk(walked[key], inlining)
+        for key in _SCHEMA_LIST_KEYWORDS:
+            if isinstance(walked.get(key), list):
+                walked[key] = [walk(branch, inlining) for branch in walked[key]]
+        for key in _SCHEMA_MAP_KEYWORDS:
+            if isinstance(walked.get(key), dict):
+                walked[key] = {name: walk(s, inlining) for name, s in walked[key].items()}
+        return _nullable_as_type_list(walked)
+
+    self_contained: dict[str, Any] = walk(root, frozenset())
+    return self_contained
+
+
+def _resolve(root: Mapping[str, Any], ref: str) -> Any:
+    """The value a local reference (`#/` and a JSON pointer) names in `root`, or None."""
+    target: Any = root
+    for part in ref[2:].split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(target, Mapping) or part not in target:
+            return None
+        target = target[part]
+    return target
+
+
+def _references_in(schema: Any) -> bool:
+    """Whether a `$ref` is left in `schema`, outside its definitions."""
+    if isinstance(schema, dict):
+        return isinstance(schema.get("$ref"), str) or any(
+            _references_in(value) for key, value in schema.items() if key not in _DEFINITIONS
+        )
+    if isinstance(schema, list):
+        return any(_references_in(value) for value in schema)
+    return False
+
+
+def _nullable_as_type_list(schema: dict[str, Any]) -> dict[str, Any]:
+    """An optional value, `anyOf: [X, {type: null}]`, as X with `type: [X's type, "null"]`.
+
+    Ollama's server reads a type list since 0.6.6, `anyOf` only since 0.11.3. `anyOf`
+    stays where the branches are not that simple (several object shapes, say).
+    """
     branches = schema.get("anyOf")
-    if not isinstance(branches, list) or not all(
-        isinstance(b, dict) and isinstance(b.get("type"), str) and set(b) <= {"type"}
-        for b in branches
-    ):
+    if not isinstance(branches, list) or {"type": "null"} not in branches:
         return schema
-    rewritten = {k: v for k, v in schema.items() if k != "anyOf"}
-    rewritten["type"] = [b["type"] for b in branches]
-    return rewritten
+    others = [b for b in branches if b != {"type": "null"}]
+    if not all(isinstance(b, dict) and isinstance(b.get("type"), str) for b in others):
+        return schema
+    siblings = {k: v for k, v in schema.items() if k != "anyOf"}
+    if all(set(b) == {"type"} for b in others):  # `str | int | None` and the like
+        return {**siblings, "type": [b["type"] for b in branches]}
+    if len(others) == 1:  # `Model | None`: the model's schema, with null allowed
+        return {**others[0], **siblings, "type": [others[0]["type"], "null"]}
+    return schema
+
+
+def _ignore_the_warning_about_plain_properties() -> None:
+    """Silence pydantic's warning about the plain-dict properties `_as_ollama_tool` sends.
+
+    Each tool's serialisation would warn "Expected `Property` - serialized value may not
+    be as expected", one line per argument; the value is exactly as intended. The filter
+    matches a warning only if each of its lines is about ollama's `Property` type in a
+    field named `properties`, so any other serializer warning still shows.
+
+    Called for every tool rather than once at import: test runners and
+    `warnings.catch_warnings` reset the filter list, and adding the same filter again
+    replaces it instead of piling up.
+    """
+    about_a_property = (
+        r"\n\s*PydanticSerializationUnexpectedValue\(Expected `Property` - serialized value "
+        r"may not be as expected \[field_name='properties', [^\n]*\)"
+    )
+    warnings.filterwarnings(
+        "ignore",
+        message=rf"Pydantic serializer warnings:({about_a_property})+\Z",
+        category=UserWarning,
+    )
 
 
 # --- Ollama reply -> SDK output ----------------------------------------------------------

@@ -4,6 +4,7 @@ The errors are built as openai 3.x builds them, on `httpx2` responses."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import httpx
@@ -19,9 +20,11 @@ from temporalio.openai_agents.testing import TestModel, TestModelProvider
 from openai_agents.model_providers.ollama_hosts import describe_ollama
 from openai_agents.model_providers.provider_errors import (
     ActionableErrorsProvider,
-    recorded_causes,
     translate_provider_error,
 )
+from openai_agents.model_providers.providers import MultiModelProvider
+from tests.fakes import openai_responses
+from tests.fakes.openai_responses import FakeOpenAIResponses
 from tests.helpers import call_model_once
 
 OLLAMA = describe_ollama("http://localhost:11434")
@@ -158,26 +161,41 @@ async def test_the_wrapper_raises_the_translation_caused_by_the_original() -> No
     )
 
 
-def test_the_recorded_causes_mask_keys_and_drop_stack_frames(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-proj-0123456789")
-    try:
-        raise openai.AuthenticationError(
-            "Incorrect API key provided: sk-proj-0123456789.",
-            response=httpx2.Response(401, request=REQUEST),
-            body=None,
-        )
-    except openai.AuthenticationError as error:
-        recorded = recorded_causes(error)
-    assert recorded.message == "Incorrect API key provided: [redacted]."
-    assert recorded.type == "AuthenticationError"
-    # What Temporal records: the type and message, no stack frames.
+# A frame of the client libraries in a recorded stack trace: openai, httpx (or openai
+# 3.x's httpx2) and httpcore.
+CLIENT_LIBRARY_FRAME = re.compile(r"[/\\](openai|httpx\w*|httpcore\w*)[/\\]")
+
+
+async def test_the_recorded_causes_mask_keys_and_drop_stack_frames() -> None:
+    key = "sk-proj-recorded-0123456789"
+    # A real failure: the openai client raises it from deep in its own and httpx's code,
+    # and the server quotes the key back.
+    with FakeOpenAIResponses([openai_responses.invalid_api_key()]) as server:
+        router = MultiModelProvider(openai_api_key=key, openai_base_url=f"{server.url}/v1")
+        try:
+            with pytest.raises(ApplicationError) as raised:
+                await call_model_once(router.get_model("openai/gpt-4.1"))
+        finally:
+            await router.aclose()
+
+    # Converted as the activity worker converts what the model activity raised.
     failure = Failure()
     converter = DataConverter.default
-    converter.failure_converter.to_failure(recorded, converter.payload_converter, failure)
-    assert failure.message == "Incorrect API key provided: [redacted]."
-    assert failure.stack_trace == ""
+    converter.failure_converter.to_failure(raised.value, converter.payload_converter, failure)
+    chain = [failure]
+    while chain[-1].HasField("cause"):
+        chain.append(chain[-1].cause)
+
+    for recorded in chain:
+        assert not CLIENT_LIBRARY_FRAME.search(recorded.stack_trace), recorded.stack_trace
+    # The translation, then openai's error and what lies behind it, by type and message.
+    assert [f.application_failure_info.type for f in chain[:2]] == [
+        "ProviderAuthenticationFailed",
+        "AuthenticationError",
+    ]
+    assert "(HTTP 401: Incorrect API key provided: [redacted].)" in chain[0].message
+    assert "Incorrect API key provided: [redacted]." in chain[1].message
+    assert key.encode() not in failure.SerializeToString()
 
 
 async def test_the_wrapper_lets_unclassified_errors_through_untouched() -> None:

@@ -18,6 +18,7 @@ from tests.fakes.ollama_openai import FakeOllamaOpenAI
 from tests.helpers import client_with_provider, run_on_worker
 
 WEATHER = "The weather in Tokyo is sunny."
+ANTHROPIC_KEY = "sk-ant-api03-real-clients-0123456789"
 POLICY = ModelCallPolicy(max_attempts=3)
 
 
@@ -69,28 +70,35 @@ async def test_gpt_oss_worker_provider_over_ollamas_openai_api(
 
 
 async def test_litellm_provider_over_anthropics_messages_api(
-    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
+    dev_server_env: WorkflowEnvironment,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    # A real dev server: it records a retried activity's last failure in the history,
+    # where the time-skipping test server does not, and that failure quotes the key.
     from openai_agents.model_providers.litellm_backend import create_litellm_provider
 
     with FakeAnthropic(
         [
+            # Quotes the key back; the call is retried, and the failed attempt's error
+            # is recorded in the history (as the retried activity's last failure).
+            anthropic_messages.overloaded_quoting_key(),
             anthropic_messages.call_tool("get_weather", city="Tokyo"),
             anthropic_messages.answer_quoting_tool_result(),
         ]
     ) as anthropic:
-        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-key")
+        monkeypatch.setenv("ANTHROPIC_API_KEY", ANTHROPIC_KEY)
         monkeypatch.setenv("ANTHROPIC_BASE_URL", anthropic.url)
         provider = create_litellm_provider("anthropic/claude-3-5-sonnet-20240620", POLICY)
         result, history = await run_on_worker(
-            client_with_provider(env, provider, POLICY),
+            client_with_provider(dev_server_env, provider, POLICY),
             LitellmAutoWorkflow,
             LitellmAutoWorkflow.run,
             ["What's the weather in Tokyo?"],
         )
 
-    first, second = anthropic.message_requests
-    assert first.headers["x-api-key"] == "sk-ant-test-key"
+    overloaded, first, second = anthropic.message_requests
+    assert overloaded.headers["x-api-key"] == first.headers["x-api-key"] == ANTHROPIC_KEY
     assert first.body["model"] == second.body["model"] == "claude-3-5-sonnet-20240620"
     system = first.body["system"]
     system_text = system if isinstance(system, str) else "".join(b["text"] for b in system)
@@ -102,4 +110,10 @@ async def test_litellm_provider_over_anthropics_messages_api(
     # the conversation (payloads are stored verbatim in the serialized events).
     recorded = b"".join(event.SerializeToString() for event in history.events)
     assert WEATHER.encode() in recorded
-    assert b"sk-ant-test-key" not in recorded
+    assert ANTHROPIC_KEY.encode() not in recorded
+    # Nor into the worker's log, which shows the failed attempt with its causes.
+    assert ANTHROPIC_KEY not in caplog.text
+    # Both did record the failure that quoted it: masked.
+    echo = "Overloaded (quota of key [redacted])"
+    assert echo.encode() in recorded
+    assert echo in caplog.text

@@ -19,7 +19,14 @@ from openai_agents.model_providers.workflows.multi_provider_workflow import (
 )
 from tests.fakes import ollama_native
 from tests.fakes.ollama_native import FakeOllama
-from tests.helpers import client_with_provider, model_call_attempts, run_on_worker
+from tests.helpers import (
+    activity_failure,
+    client_with_provider,
+    model_call_attempts,
+    run_on_worker,
+    run_to_end,
+)
+from tests.workflows.image_prompt_workflow import ImagePromptWorkflow
 
 WEATHER = "The weather in Tokyo is sunny."
 POLICY = ModelCallPolicy(max_attempts=3)
@@ -124,3 +131,28 @@ async def test_gpt_oss_workflow_on_the_native_ollama_provider(
 
     assert WEATHER in result
     assert_tool_result_reached_the_model(ollama, "gpt-oss:20b")
+
+
+async def test_input_ollama_cannot_take_fails_the_workflow_after_one_attempt(
+    env: WorkflowEnvironment, ollama: FakeOllama
+) -> None:
+    # Five attempts allowed: a converter error must not use any of the other four.
+    policy = ModelCallPolicy(max_attempts=5)
+    provider = OllamaModelProvider(request_timeout_seconds=policy.request_timeout_seconds)
+    try:
+        outcome = await run_to_end(
+            client_with_provider(env, provider, policy),
+            ImagePromptWorkflow,
+            ImagePromptWorkflow.run,
+            ["https://example.com/cat.png", "gpt-oss:20b"],
+        )
+    finally:
+        await provider.aclose()
+
+    assert outcome.failure is not None
+    _activity_error, cause = activity_failure(outcome.failure)
+    assert cause.type == "UnsupportedModelInput"
+    assert cause.non_retryable
+    assert cause.message.startswith("Ollama cannot fetch images by URL")
+    assert model_call_attempts(outcome.history) == [1]
+    assert ollama.chat_requests == []  # Refused before anything was sent.

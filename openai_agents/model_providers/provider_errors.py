@@ -14,15 +14,15 @@ import json
 import os
 import socket
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import openai
-from agents import Model, ModelProvider, ModelResponse
+from agents import Model, ModelProvider, ModelResponse, UserError
 from agents.items import TResponseStreamEvent
 from temporalio.exceptions import ApplicationError
 
@@ -48,13 +48,22 @@ class ProviderDescription:
     missing_model_hint: str
     """May contain `{model}`."""
     credentials_hint: str
+    secrets: tuple[str, ...] = field(default=(), repr=False)
+    """The credentials this backend was given directly (an `api_key` argument, the key
+    inside a client passed in): masked in its errors like secret-named environment
+    variables, which are masked anyway. Kept out of `repr` so that logging a description
+    cannot leak them."""
 
     def unreachable(self) -> str:
         return f"cannot reach {self.name} at {self.location}: {self.start_hint}"
 
 
 class ActionableErrorsProvider(ModelProvider):
-    """Wraps a model provider so that its models fail with actionable Temporal errors."""
+    """Wraps a model provider so that its models fail with actionable Temporal errors.
+
+    The wrapper stands in for `inner` and owns it: `aclose()` closes `inner` (and so
+    whatever `inner` itself built).
+    """
 
     def __init__(
         self,
@@ -100,8 +109,17 @@ class ActionableErrorsModel(Model):
         self, *args: Any, **kwargs: Any
     ) -> AsyncIterator[TResponseStreamEvent]:
         with self._actionable_errors():
-            async for event in self._inner.stream_response(*args, **kwargs):
-                yield event
+            # Every Model's `stream_response` is an async generator, typed as an iterator.
+            events = cast(
+                AsyncGenerator[TResponseStreamEvent, None],
+                self._inner.stream_response(*args, **kwargs),
+            )
+            # `aclosing`: when the consumer stops early and closes this stream, the inner
+            # one (and its HTTP response) is closed now, not whenever the garbage
+            # collector gets to it, or never while something still refers to it.
+            async with contextlib.aclosing(events):
+                async for event in events:
+                    yield event
 
     def _actionable_errors(self) -> contextlib.AbstractContextManager[None]:
         # Described only on failure: the happy path pays nothing, and a model name the
@@ -124,17 +142,17 @@ def raising_actionable_errors(
     try:
         yield
     except Exception as error:
-        translated = translate_provider_error(
-            error, model_name, describe(), request_timeout_seconds
-        )
+        provider = describe()
+        translated = translate_provider_error(error, model_name, provider, request_timeout_seconds)
         if translated is None:
             raise
-        raise translated from recorded_causes(error)
+        raise translated from recorded_causes(error, provider.secrets)
 
 
-def recorded_causes(error: BaseException) -> ApplicationError:
+def recorded_causes(error: BaseException, secrets: Iterable[str] = ()) -> ApplicationError:
     """`error` and the errors behind it, as Temporal should record them: each one's type
-    and message, with secrets masked and without the client libraries' stack frames.
+    and message, with secrets (`secrets`, and secret-named environment variables) masked
+    and without the client libraries' stack frames.
 
     Temporal records the whole cause chain as the attempt's failure, in workflow history
     and in the worker's log. The originals would put two things there that do not belong:
@@ -148,9 +166,11 @@ def recorded_causes(error: BaseException) -> ApplicationError:
     while current is not None and all(current is not seen for seen in chain):
         chain.append(current)
         current = current.__cause__ or current.__context__
+    secrets = tuple(secrets)
     recorded: ApplicationError | None = None
     for original in reversed(chain):
-        stand_in = ApplicationError(_redacted(str(original)), type=type(original).__name__)
+        message = _redacted(str(original), secrets)
+        stand_in = ApplicationError(message, type=type(original).__name__)
         stand_in.__cause__ = recorded
         recorded = stand_in
     assert recorded is not None
@@ -165,8 +185,13 @@ def translate_provider_error(
 ) -> ApplicationError | None:
     """The Temporal error for a provider failure, or None to let it through unchanged.
 
-    The error types double as names for `RetryPolicy.non_retryable_error_types`.
+    The error types double as names for `RetryPolicy.non_retryable_error_types`. The
+    provider's own words are quoted with `provider.secrets` masked.
     """
+    if isinstance(error, UserError):
+        # The request could not even be built (a hosted tool, an image by web URL, a file
+        # input, ...). The same input fails the same way on every attempt, so fail now.
+        return ApplicationError(str(error), type="UnsupportedModelInput", non_retryable=True)
     where = f"{provider.name} at {provider.location}"
     # A timeout is a kind of connection error in openai (and LiteLLM), so test it first.
     # The `ollama` client lets httpx's own timeout through.
@@ -194,10 +219,11 @@ def translate_provider_error(
         # The `ollama` client reports an error sent inside a streamed reply with no
         # HTTP status (-1): the server failed after it had started to answer.
         return ApplicationError(
-            f"{where} failed mid-reply for model '{model_name}' ({_provider_detail(error)})",
+            f"{where} failed mid-reply for model '{model_name}' "
+            f"({_provider_detail(error, provider.secrets)})",
             type="ProviderServerError",
         )
-    detail = _provider_detail(error)
+    detail = _provider_detail(error, provider.secrets)
     headers = _response_headers(error)
     retry_after = _retry_after(headers)
 
@@ -306,8 +332,8 @@ def _retry_after(headers: dict[str, str]) -> timedelta | None:
     return timedelta(seconds=max(0.0, moment.timestamp() - time.time()))
 
 
-def _provider_detail(error: Exception) -> str:
-    """The provider's own error message, on one short line."""
+def _provider_detail(error: Exception, secrets: tuple[str, ...]) -> str:
+    """The provider's own error message, on one short line, with `secrets` masked."""
     # `ollama.ResponseError` keeps the server's message in `.error`.
     ollama_message = getattr(error, "error", None)
     text = (
@@ -322,7 +348,7 @@ def _provider_detail(error: Exception) -> str:
     if start != -1:
         with contextlib.suppress(ValueError):
             text = _message_in(json.loads(text[start:])) or text
-    text = _redacted(" ".join(text.split()))
+    text = _redacted(" ".join(text.split()), secrets)
     if len(text) > _MAX_DETAIL_CHARS:
         text = text[: _MAX_DETAIL_CHARS - 1] + "…"
     return text
@@ -333,14 +359,23 @@ def _provider_detail(error: Exception) -> str:
 _SECRET_VARIABLE_SUFFIXES = ("_KEY", "_TOKEN", "_SECRET", "_PASSWORD")
 
 
-def _redacted(text: str) -> str:
-    """`text` with the value of every secret-named environment variable masked.
+# Shorter values are not masked: they are placeholders such as the key "ollama" that
+# Ollama's OpenAI-compatible API ignores, and masking them would mangle ordinary words.
+_MIN_SECRET_LENGTH = 8
+
+
+def _redacted(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """`text` with `secrets` and the value of every secret-named environment variable
+    masked.
 
     Some providers and proxies echo a rejected key in their error message, and this text
-    lands in workflow history and logs.
+    lands in workflow history and logs. A key given to a provider as an argument is in no
+    environment variable, hence `secrets`.
     """
-    for name, value in os.environ.items():
-        if name.endswith(_SECRET_VARIABLE_SUFFIXES) and len(value) >= 8:
+    environment = [v for n, v in os.environ.items() if n.endswith(_SECRET_VARIABLE_SUFFIXES)]
+    # Longest first: a secret that contains another is masked whole.
+    for value in sorted({*secrets, *environment}, key=len, reverse=True):
+        if len(value) >= _MIN_SECRET_LENGTH:
             text = text.replace(value, "[redacted]")
     return text
 

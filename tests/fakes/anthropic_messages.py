@@ -13,6 +13,7 @@ from anthropic.types.shared import (
     AuthenticationError,
     ErrorResponse,
     NotFoundError,
+    OverloadedError,
     RateLimitError,
 )
 
@@ -23,6 +24,7 @@ from tests.fakes.http_server import (
     Route,
     Script,
     broken,
+    sent_key,
 )
 
 _ids = itertools.count(1)
@@ -93,10 +95,14 @@ def answer_quoting_tool_result() -> Route:
     return step
 
 
-def _error(status: int, error: Any, headers: dict[str, str] | None = None) -> Route:
+def _error_reply(status: int, error: Any, headers: dict[str, str] | None = None) -> Reply:
     body = ErrorResponse(type="error", error=error, request_id="req_fake")
-    dumped = body.model_dump(mode="json", exclude_none=True)
-    return lambda _request: Reply(status, dumped, headers or {})
+    return Reply(status, body.model_dump(mode="json", exclude_none=True), headers or {})
+
+
+def _error(status: int, error: Any, headers: dict[str, str] | None = None) -> Route:
+    reply = _error_reply(status, error, headers)
+    return lambda _request: reply
 
 
 def model_not_found(model: str) -> Route:
@@ -104,9 +110,15 @@ def model_not_found(model: str) -> Route:
 
 
 def invalid_api_key() -> Route:
-    return _error(
-        401, AuthenticationError(type="authentication_error", message="invalid x-api-key")
-    )
+    """Anthropic's 401, quoting the key the request carried, whole, as some proxies and
+    gateways do (Anthropic itself says just "invalid x-api-key")."""
+
+    def step(request: RecordedRequest) -> Reply:
+        message = f"invalid x-api-key: {sent_key(request)}"
+        error = AuthenticationError(type="authentication_error", message=message)
+        return _error_reply(401, error)
+
+    return step
 
 
 def rate_limited(retry_after_seconds: int) -> Route:
@@ -121,6 +133,17 @@ def rate_limited(retry_after_seconds: int) -> Route:
 
 def server_error() -> Route:
     return _error(500, APIErrorObject(type="api_error", message="Internal server error"))
+
+
+def overloaded_quoting_key() -> Route:
+    """A transient 529 that quotes the key the request carried, as some gateways do when
+    they report which key's quota ran out: retried, and then the call succeeds."""
+
+    def step(request: RecordedRequest) -> Reply:
+        message = f"Overloaded (quota of key {sent_key(request)})"
+        return _error_reply(529, OverloadedError(type="overloaded_error", message=message))
+
+    return step
 
 
 def broken_reply() -> Route:

@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import json
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -52,6 +53,21 @@ class StreamedReply:
 
 Route = Callable[[RecordedRequest], Reply | StreamedReply]
 
+# How a client hanging up looks from the server's side of the connection.
+_CLIENT_DISCONNECTS = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Tests hang up on purpose (an abandoned stream, a closed client), and the default
+        # prints a traceback for each into the test output, where it reads like a failure.
+        # Any other error is a bug in the fake or in a test: print it as usual.
+        if isinstance(sys.exc_info()[1], _CLIENT_DISCONNECTS):
+            return
+        super().handle_error(request, client_address)
+
 
 class FakeHTTPServer:
     """Serves `routes` (keyed by method and path prefix) on 127.0.0.1 in a thread.
@@ -67,8 +83,7 @@ class FakeHTTPServer:
         """Streams the client stopped reading (it closed the connection) before their end."""
         self._lock = threading.Lock()
         self._connections: set[socket.socket] = set()
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", port), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -78,6 +93,24 @@ class FakeHTTPServer:
     @property
     def port(self) -> int:
         return int(self._server.server_address[1])
+
+    @property
+    def open_connections(self) -> int:
+        """Client connections open right now, as this server sees them."""
+        with self._lock:
+            return len(self._connections)
+
+    def wait_for_open_connections(self, expected: int, timeout: float = 2.0) -> int:
+        """`open_connections` once it equals `expected`, or whatever it is after `timeout`
+        seconds.
+
+        A client's close reaches the server only when the server next reads or writes on
+        that connection, so the count can lag a close by a moment.
+        """
+        deadline = time.monotonic() + timeout
+        while self.open_connections != expected and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.open_connections
 
     def requests_to(self, path_prefix: str) -> list[RecordedRequest]:
         with self._lock:
@@ -153,6 +186,9 @@ class FakeHTTPServer:
                 self.wfile.write(payload)
 
             def finish(self) -> None:
+                # Runs once the client has closed the connection (or the server dropped it).
+                with fake._lock:
+                    fake._connections.discard(self.connection)
                 # A client that hung up mid-stream leaves nothing to flush.
                 with contextlib.suppress(OSError):
                     super().finish()
@@ -173,7 +209,7 @@ class FakeHTTPServer:
                         time.sleep(reply.delay)
                     self.wfile.write(b"0\r\n\r\n")
                     self.wfile.flush()
-                except (BrokenPipeError, ConnectionResetError):
+                except _CLIENT_DISCONNECTS:
                     with fake._lock:
                         fake.abandoned_streams += 1
                     self.close_connection = True
@@ -187,6 +223,13 @@ class FakeHTTPServer:
                 pass  # Keep test output clean; requests are recorded instead.
 
         return Handler
+
+
+def sent_key(request: RecordedRequest) -> str:
+    """The API key the client sent: Anthropic's `x-api-key`, or a Bearer token."""
+    return request.headers.get("x-api-key") or request.headers.get(
+        "authorization", ""
+    ).removeprefix("Bearer ")
 
 
 def broken(route: Route) -> Route:

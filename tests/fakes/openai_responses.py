@@ -18,7 +18,14 @@ from openai.types.responses import (
 )
 from openai.types.responses.response_usage import InputTokensDetails, OutputTokensDetails
 
-from tests.fakes.http_server import FakeHTTPServer, RecordedRequest, Reply, Route, Script
+from tests.fakes.http_server import (
+    FakeHTTPServer,
+    RecordedRequest,
+    Reply,
+    Route,
+    Script,
+    sent_key,
+)
 
 _ids = itertools.count(1)
 
@@ -91,13 +98,18 @@ def answer_quoting_tool_result() -> Route:
     return step
 
 
-def invalid_api_key(echoed_key: str) -> Route:
-    """OpenAI's 401, which quotes the rejected key (OpenAI masks part of it; some proxies
-    don't)."""
-    error = ErrorObject(
-        message=f"Incorrect API key provided: {echoed_key}.",
-        type="invalid_request_error",
-        param=None,
-        code="invalid_api_key",
-    )
-    return lambda _request: Reply(401, {"error": error.model_dump()})
+def invalid_api_key(echoed_key: str | None = None) -> Route:
+    """OpenAI's 401, which quotes the rejected key: `echoed_key`, by default the key the
+    request carried, whole (OpenAI masks part of it; some proxies don't)."""
+
+    def step(request: RecordedRequest) -> Reply:
+        key = sent_key(request) if echoed_key is None else echoed_key
+        error = ErrorObject(
+            message=f"Incorrect API key provided: {key}.",
+            type="invalid_request_error",
+            param=None,
+            code="invalid_api_key",
+        )
+        return Reply(401, {"error": error.model_dump()})
+
+    return step

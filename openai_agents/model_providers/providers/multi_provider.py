@@ -5,11 +5,18 @@
     litellm/anthropic/claude-...    -> LiteLLM ("anthropic/claude-...")
     openai/gpt-4.1                  -> OpenAI ("gpt-4.1")
     gpt-4.1 (no prefix)             -> the default prefix's provider (OpenAI unless set)
+    hf.co/org/model:Q4              -> the default prefix's provider, the whole name (a
+                                       registry path: its first segment is a host)
+    anthropic/claude-...            -> error: unknown prefix (use litellm/anthropic/...)
 
 The name splits at its first `/`; the rest passes through untouched, so
-`ollama/hf.co/org/model:Q4` reaches Ollama as `hf.co/org/model:Q4`. Providers in
-`provider_map` win over the built-ins. Built-ins are created on first use: a worker that
-never routes to LiteLLM never imports it.
+`ollama/hf.co/org/model:Q4` reaches Ollama as `hf.co/org/model:Q4`. A first segment that
+is not a known prefix but a host (has a dot, is `localhost` or `host:port`) makes the name
+a registry path, which Ollama pulls from that host: with `default_prefix="ollama"` it
+reaches Ollama untouched, as it would the GPT-OSS worker. `router_names.split_model_name`
+holds the rule, shared with the starters' name check. Providers in `provider_map` win
+over the built-ins, even a mapped prefix that looks like a host. Built-ins are created on
+first use: a worker that never routes to LiteLLM never imports it.
 """
 
 from __future__ import annotations
@@ -66,6 +73,15 @@ class MultiModelProvider(ModelProvider):
         request_timeout_seconds: each model call's timeout, for every built-in provider,
             with the clients' own retries off so Temporal's retry policy is the only one.
             Keep it under the model activity's start-to-close timeout.
+
+    Keys given here (`openai_api_key`, `ollama_api_key`) or inside `openai_client` are
+    masked, like secret-named environment variables, wherever a provider's error quotes
+    them: in the failure Temporal records and in the worker's log.
+
+    Ownership: `aclose()` closes what this router built (the built-in providers and the
+    OpenAI client it created). What it was given stays the caller's to close:
+    `openai_client`, and the providers in `provider_map`, which the caller may share with
+    other routers or use after this one is closed.
     """
 
     def __init__(
@@ -94,6 +110,8 @@ class MultiModelProvider(ModelProvider):
         self._ollama_base_url = ollama_base_url
         self._request_timeout_seconds = request_timeout_seconds
         self._built_in: dict[str, ModelProvider] = {}
+        self._built_openai_client: AsyncOpenAI | None = None
+        """The OpenAI client this router created, if any: it closes it in `aclose()`."""
         self.default_prefix = default_prefix
         if default_prefix not in self.known_prefixes():
             known = ", ".join(self.known_prefixes())
@@ -106,7 +124,9 @@ class MultiModelProvider(ModelProvider):
     def get_model(self, model_name: str | None) -> Model:
         if model_name is None:
             return self._provider(self.default_prefix, model_name).get_model(None)
-        prefix, rest = split_model_name(model_name)
+        # The router's own prefixes, mapped ones included: a prefix you mapped wins even
+        # where it looks like a registry host (see `split_model_name`).
+        prefix, rest = split_model_name(model_name, self.known_prefixes())
         if prefix is None:
             return self._provider(self.default_prefix, model_name).get_model(model_name)
         return self._provider(prefix, model_name).get_model(rest)
@@ -161,27 +181,34 @@ class MultiModelProvider(ModelProvider):
                 max_retries=0,
                 timeout=self._request_timeout_seconds,
             )
-        description = _describe_openai(str(client.base_url))
+            self._built_openai_client = client
         return ActionableErrorsProvider(
+            # The SDK's OpenAIProvider never closes its client (it may be shared), so
+            # `aclose()` closes the one built above itself.
             OpenAIProvider(openai_client=client, use_responses=self._openai_use_responses),
-            lambda _model_name: description,
+            # Described at failure time: the client's key may have been refreshed since.
+            lambda _model_name: _describe_openai(client),
             self._request_timeout_seconds,
         )
 
     async def aclose(self) -> None:
-        providers = [*self._built_in.values()]
-        if self.provider_map is not None:
-            providers += self.provider_map.get_mapping().values()
-        self._built_in = {}
-        for provider in {id(p): p for p in providers}.values():
+        """Close the built-in providers and the OpenAI client this router created; leave
+        `openai_client` and the providers in `provider_map` to the caller."""
+        built, self._built_in = list(self._built_in.values()), {}
+        client, self._built_openai_client = self._built_openai_client, None
+        for provider in built:
             await provider.aclose()
+        if client is not None:
+            await client.close()
 
 
-def _describe_openai(base_url: str) -> ProviderDescription:
+def _describe_openai(client: AsyncOpenAI) -> ProviderDescription:
     return ProviderDescription(
         name="OpenAI",
-        location=without_credentials(base_url.rstrip("/")),
+        location=without_credentials(str(client.base_url).rstrip("/")),
         start_hint="check your network, or OPENAI_BASE_URL if you set one",
         missing_model_hint="name a model your key can use, e.g. --model openai/gpt-4.1",
         credentials_hint="check OPENAI_API_KEY",
+        # `api_key` is public: a given client's key is masked as surely as one given here.
+        secrets=(client.api_key,),
     )

@@ -8,6 +8,7 @@ whether to retry and what to do (the Temporal plugin maps only OpenAI's errors).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any, cast
 
@@ -46,7 +47,8 @@ class OllamaModel(Model):
     """One Ollama model, served through the given client.
 
     `description` names the server in error messages; by default it is read from the
-    client. `request_timeout_seconds` is the client's timeout, quoted when it expires.
+    client, with the key the client sends (if any) as a secret to mask in them.
+    `request_timeout_seconds` is the client's timeout, quoted when it expires.
     """
 
     def __init__(
@@ -59,7 +61,9 @@ class OllamaModel(Model):
     ) -> None:
         self.model = model
         self.client = ollama_client
-        self.description = description or describe_ollama(_base_url_of(ollama_client))
+        self.description = description or dataclasses.replace(
+            describe_ollama(_base_url_of(ollama_client)), secrets=_key_of(ollama_client)
+        )
         self._request_timeout_seconds = request_timeout_seconds
 
     async def get_response(
@@ -75,16 +79,18 @@ class OllamaModel(Model):
         conversation_id: str | None = None,
         prompt: Any | None = None,
     ) -> ModelResponse:
-        request = build_chat_request(
-            self.model,
-            system_instructions,
-            input,
-            model_settings,
-            tools,
-            output_schema,
-            handoffs,
-        )
+        # Building the request is inside the block too: input Ollama cannot take fails the
+        # model activity at once, instead of being retried into the same error.
         with self._actionable_errors():
+            request = build_chat_request(
+                self.model,
+                system_instructions,
+                input,
+                model_settings,
+                tools,
+                output_schema,
+                handoffs,
+            )
             reply = await self.client.chat(self.model, stream=False, **_chat_arguments(request))
         raise_if_truncated(reply, self.model)
         return ModelResponse(
@@ -104,16 +110,16 @@ class OllamaModel(Model):
         conversation_id: str | None = None,
         prompt: Any | None = None,
     ) -> AsyncIterator[TResponseStreamEvent]:
-        request = build_chat_request(
-            self.model,
-            system_instructions,
-            input,
-            model_settings,
-            tools,
-            output_schema,
-            handoffs,
-        )
         with self._actionable_errors():
+            request = build_chat_request(
+                self.model,
+                system_instructions,
+                input,
+                model_settings,
+                tools,
+                output_schema,
+                handoffs,
+            )
             # The client types its stream as an iterator; it is an async generator.
             chunks = cast(
                 AsyncGenerator[ollama.ChatResponse, None],
@@ -140,6 +146,15 @@ def _chat_arguments(request: OllamaChatRequest) -> dict[str, Any]:
         "options": request.options or None,
         "keep_alive": request.keep_alive,
     }
+
+
+def _key_of(client: ollama.AsyncClient) -> tuple[str, ...]:
+    """The key in the client's Authorization header: a client passed in may carry one
+    that is in no environment variable."""
+    headers = getattr(getattr(client, "_client", None), "headers", None)
+    authorization = str(headers.get("authorization") or "") if headers else ""
+    key = authorization.removeprefix("Bearer ").strip()
+    return (key,) if key else ()
 
 
 def _base_url_of(client: ollama.AsyncClient) -> str:

@@ -7,10 +7,13 @@ client, reused across calls and turns, and the cloud key is sent to the cloud on
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 from collections.abc import Generator
 
 import httpx
+import pydantic
 from agents import Model, ModelProvider, UserError
 from temporalio.exceptions import ApplicationError
 
@@ -50,11 +53,13 @@ class OllamaModelProvider(ModelProvider):
     """Serves Ollama models by name, locally or from Ollama Cloud.
 
     Args:
-        api_key: Ollama Cloud API key; defaults to OLLAMA_API_KEY. Sent only to the cloud.
+        api_key: Ollama Cloud API key; defaults to OLLAMA_API_KEY. Sent only to the cloud,
+            and masked wherever the cloud's errors quote it back.
         base_url: the local Ollama server; defaults to OLLAMA_HOST, else localhost:11434.
             Pointing it at https://ollama.com sends every model to the cloud.
         ollama_client: a client to use for every model instead (then give neither of
-            the above: the client already has its host and headers).
+            the above: the client already has its host and headers). It stays yours:
+            `aclose()` closes only the clients this provider created.
         cloud_base_url: where `…-cloud` models go (tests point it at a fake server).
         request_timeout_seconds: each call's timeout; keep it under the Temporal model
             activity's start-to-close timeout so a slow model fails with a clear error.
@@ -114,7 +119,11 @@ class OllamaModelProvider(ModelProvider):
                 type="ProviderAuthenticationFailed",
                 non_retryable=True,
             )
-        return describe_ollama_cloud(self._cloud_host)
+        # The key is named as a secret of the cloud's description, so that its errors
+        # mask it even when it was an argument rather than OLLAMA_API_KEY.
+        return dataclasses.replace(
+            describe_ollama_cloud(self._cloud_host), secrets=(self._api_key,)
+        )
 
     def _client_for(self, host: str) -> ollama.AsyncClient:
         client = self._clients.get(host)
@@ -140,12 +149,30 @@ class OllamaModelProvider(ModelProvider):
         except ApplicationError as error:  # A cloud model without a key.
             raise ConfigurationError(error.message) from error
         assert isinstance(model, OllamaModel)
+        where = f"{model.description.name} at {model.description.location}"
         try:
             await model.client.show(model.model)
-        except ConnectionError as error:
+        except pydantic.ValidationError as error:
+            # Any 2xx reply with a JSON object says the model exists, and nothing in it is
+            # needed here. But the client parses the reply into its `ShowResponse`, which
+            # requires fields (`model_info`) that some servers leave out; versions and Ollama
+            # Cloud differ. A validation error *of that model* comes only after a 2xx whose
+            # body was a JSON object (an error status, non-JSON or a non-object fails before
+            # validating), so it is accepted. This keeps to the client's public API rather
+            # than reaching for its private raw request.
+            if error.title != ollama.ShowResponse.__name__:
+                raise
+        except (ConnectionError, httpx.ConnectTimeout) as error:
+            # The client turns a refused connection into ConnectionError but lets httpx's
+            # ConnectTimeout (a host that drops the connection attempt) through: both mean
+            # nothing answers there.
             raise ConfigurationError(model.description.unreachable()) from error
+        except json.JSONDecodeError as error:  # A 2xx from some other web server.
+            raise ConfigurationError(
+                f"{where} did not answer in JSON when asked for model '{model.model}'; "
+                "check that it is an Ollama server"
+            ) from error
         except ollama.ResponseError as error:
-            where = f"{model.description.name} at {model.description.location}"
             if error.status_code == 404:
                 hint = model.description.missing_model_hint.format(model=model.model)
                 raise ConfigurationError(f"{where} has no model '{model.model}': {hint}") from error

@@ -6,13 +6,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 from agents import OpenAIChatCompletionsModel, OpenAIResponsesModel, UserError
 from agents.extensions.models.litellm_model import LitellmModel
+from openai import AsyncOpenAI
 from temporalio.exceptions import ApplicationError
 
+from openai_agents.model_providers.configuration import ConfigurationError
+from openai_agents.model_providers.model_names import check_ollama_model_name
 from openai_agents.model_providers.provider_errors import ActionableErrorsModel
 from openai_agents.model_providers.providers import (
     MultiModelProvider,
@@ -20,9 +23,14 @@ from openai_agents.model_providers.providers import (
     OllamaModel,
     OllamaModelProvider,
 )
-from tests.fakes import ollama_native
+from openai_agents.model_providers.router_names import check_router_model_name
+from tests.fakes import ollama_native, ollama_openai, openai_responses
+from tests.fakes.http_server import FakeHTTPServer
 from tests.fakes.ollama_native import FakeOllama
+from tests.fakes.ollama_openai import FakeOllamaOpenAI
+from tests.fakes.openai_responses import FakeOpenAIResponses
 from tests.helpers import call_model_once
+from tests.leaks import assert_key_masked
 
 CLOUD_KEY = "ollama-cloud-test-key"
 
@@ -64,19 +72,59 @@ def test_bare_names_go_to_the_configured_default() -> None:
     assert isinstance(router.get_model("gpt-oss:20b"), OllamaModel)
 
 
+# Ollama pulls these straight from a registry: the first segment is a host, not a prefix.
+REGISTRY_PATHS = [
+    "hf.co/org/model:Q4_K_M",
+    "registry.example.com/team/model:latest",
+    "localhost:5000/library/llama3:8b",
+    "localhost/library/llama3",
+]
+
+
+@pytest.mark.parametrize("name", REGISTRY_PATHS)
+async def test_a_bare_registry_path_reaches_the_default_provider_untouched(name: str) -> None:
+    router = MultiModelProvider(default_prefix="ollama")
+    try:
+        model = router.get_model(name)
+    finally:
+        await router.aclose()
+
+    assert isinstance(model, OllamaModel)
+    assert model.model == name
+    # The checks that run before anything starts agree with the router: the router
+    # starter's, and the GPT-OSS worker's, which serves the same names from Ollama.
+    check_router_model_name(name)
+    check_ollama_model_name(name)
+
+
+@pytest.mark.parametrize("name", ["anthropic/claude-sonnet-4-5", "olama/gpt-oss:20b"])
+def test_an_unknown_prefix_is_still_rejected_by_the_name_check(name: str) -> None:
+    # Only a first segment that looks like a host is exempt: a mistyped or missing prefix
+    # must still fail before anything starts, with the router's own message.
+    with pytest.raises(ConfigurationError, match=r"^unknown model prefix '[a-z]+/' in "):
+        check_router_model_name(name)
+
+
 def test_a_mapped_prefix_wins_over_the_built_in(router: MultiModelProvider) -> None:
     mine = OllamaModelProvider(base_url="http://gpu-box:11434")
     provider_map = MultiModelProviderMap()
     provider_map.add_provider("openai", mine)
     provider_map.add_provider("gpu", mine)
+    provider_map.add_provider("gpu.lan", mine)  # A prefix that looks like a host is still one.
     routed = MultiModelProvider(provider_map=provider_map)
 
+    # Without the map the same names go elsewhere, so the map is what routed them.
+    assert isinstance(unwrapped(router.get_model("openai/gpt-oss:20b")), OpenAIResponsesModel)
+    with pytest.raises(ApplicationError, match="unknown model prefix 'gpu/'"):
+        router.get_model("gpu/llama3")
     assert isinstance(routed.get_model("openai/gpt-oss:20b"), OllamaModel)
     assert isinstance(routed.get_model("gpu/llama3"), OllamaModel)
+    gpu_lan = routed.get_model("gpu.lan/llama3")
+    assert isinstance(gpu_lan, OllamaModel) and gpu_lan.model == "llama3"
     assert provider_map.has_prefix("gpu") and provider_map.get_provider("gpu") is mine
     provider_map.remove_provider("gpu")
     provider_map.remove_provider("gpu")  # Forgiving, as in timestep.
-    assert set(provider_map.get_mapping()) == {"openai"}
+    assert set(provider_map.get_mapping()) == {"openai", "gpu.lan"}
 
 
 def test_an_unknown_prefix_is_one_final_line_listing_the_known_ones(
@@ -99,14 +147,46 @@ def test_openai_without_a_key_is_a_final_error_naming_the_variable() -> None:
     assert raised.value.non_retryable
 
 
-def test_timesteps_argument_names_still_work() -> None:
-    router = MultiModelProvider(
-        None, "sk-test", "http://localhost:8000/v1", None, "org", "proj", False
-    )
+def fake_chat_completions() -> FakeHTTPServer:
+    return FakeOllamaOpenAI([ollama_openai.answer_quoting_tool_result()], pulled=("gpt-4.1",))
 
-    model = unwrapped(router.get_model("gpt-4.1"))
 
-    assert isinstance(model, OpenAIChatCompletionsModel)
+def fake_responses() -> FakeHTTPServer:
+    return FakeOpenAIResponses([openai_responses.answer_quoting_tool_result()])
+
+
+@pytest.mark.parametrize(
+    ("use_responses", "fake_server", "path", "backend"),
+    [
+        (False, fake_chat_completions, "/v1/chat/completions", OpenAIChatCompletionsModel),
+        (True, fake_responses, "/v1/responses", OpenAIResponsesModel),
+    ],
+)
+async def test_timesteps_positional_arguments_reach_the_openai_server(
+    use_responses: bool,
+    fake_server: Callable[[], FakeHTTPServer],
+    path: str,
+    backend: type,
+) -> None:
+    # timestep's order: provider_map, api key, base URL, client, organization, project,
+    # use_responses. Asserted on the wire, where a swapped argument would show.
+    with fake_server() as server:
+        router = MultiModelProvider(
+            None, "sk-test", f"{server.url}/v1", None, "org-test", "proj-test", use_responses
+        )
+        try:
+            model = router.get_model("gpt-4.1")
+            await call_model_once(model)
+        finally:
+            await router.aclose()
+
+    assert isinstance(unwrapped(model), backend)
+    [request] = server.requests
+    assert request.path == path  # Under the given base URL, by the chosen API.
+    assert request.body["model"] == "gpt-4.1"
+    assert request.headers["authorization"] == "Bearer sk-test"
+    assert request.headers["openai-organization"] == "org-test"
+    assert request.headers["openai-project"] == "proj-test"
 
 
 def test_routing_to_ollama_never_imports_litellm() -> None:
@@ -168,14 +248,74 @@ async def test_a_cloud_model_without_a_key_is_a_final_error() -> None:
     assert raised.value.non_retryable
 
 
-async def test_a_rejected_cloud_key_says_to_check_it() -> None:
-    with FakeOllama([ollama_native.fail(401, "unauthorized")], pulled=("gpt-oss:120b",)) as cloud:
-        provider = OllamaModelProvider(api_key="wrong", cloud_base_url=cloud.url)
-        with pytest.raises(ApplicationError) as raised:
-            await call_model_once(provider.get_model("gpt-oss:120b-cloud"))
-        await provider.aclose()
+async def test_a_rejected_cloud_key_says_to_check_it_and_stays_masked() -> None:
+    # The key is an argument, not OLLAMA_API_KEY: masking environment variables alone
+    # would miss it.
+    with FakeOllama([ollama_native.invalid_api_key()], pulled=("gpt-oss:120b",)) as cloud:
+        provider = OllamaModelProvider(api_key=CLOUD_KEY, cloud_base_url=cloud.url)
+        try:
+            with pytest.raises(ApplicationError) as raised:
+                await call_model_once(provider.get_model("gpt-oss:120b-cloud"))
+        finally:
+            await provider.aclose()
 
     assert raised.value.type == "ProviderAuthenticationFailed"
     assert raised.value.non_retryable
     assert "OLLAMA_API_KEY" in raised.value.message
-    assert "wrong" not in raised.value.message
+    assert_key_masked(raised.value, CLOUD_KEY, "unauthorized: invalid API key '[redacted]'")
+
+
+OPENAI_KEY = "sk-proj-router-test-key-0123456789"
+
+
+async def test_a_rejected_openai_key_given_to_the_router_stays_masked() -> None:
+    with FakeOpenAIResponses([openai_responses.invalid_api_key()]) as server:
+        router = MultiModelProvider(openai_api_key=OPENAI_KEY, openai_base_url=f"{server.url}/v1")
+        try:
+            with pytest.raises(ApplicationError) as raised:
+                await call_model_once(router.get_model("openai/gpt-4.1"))
+        finally:
+            await router.aclose()
+
+    assert raised.value.type == "ProviderAuthenticationFailed"
+    assert_key_masked(raised.value, OPENAI_KEY, "Incorrect API key provided: [redacted].")
+
+
+async def test_the_key_of_a_given_openai_client_stays_masked() -> None:
+    with FakeOpenAIResponses([openai_responses.invalid_api_key()]) as server:
+        client = AsyncOpenAI(api_key=OPENAI_KEY, base_url=f"{server.url}/v1", max_retries=0)
+        router = MultiModelProvider(openai_client=client)
+        try:
+            with pytest.raises(ApplicationError) as raised:
+                await call_model_once(router.get_model("openai/gpt-4.1"))
+        finally:
+            await router.aclose()
+            await client.close()
+
+    assert_key_masked(raised.value, OPENAI_KEY, "Incorrect API key provided: [redacted].")
+
+
+async def test_the_key_of_a_given_ollama_client_stays_masked() -> None:
+    import ollama
+
+    with FakeOllama([ollama_native.invalid_api_key()], pulled=("gpt-oss:120b",)) as cloud:
+        client = ollama.AsyncClient(cloud.url, headers={"Authorization": f"Bearer {CLOUD_KEY}"})
+        provider = OllamaModelProvider(ollama_client=client)
+        try:
+            with pytest.raises(ApplicationError) as raised:
+                await call_model_once(provider.get_model("gpt-oss:120b"))
+        finally:
+            await provider.aclose()
+            await client.close()  # type: ignore[no-untyped-call]
+
+    assert_key_masked(raised.value, CLOUD_KEY, "unauthorized: invalid API key '[redacted]'")
+
+
+def test_the_routers_ollama_key_is_masked_in_its_cloud_models_errors() -> None:
+    router = MultiModelProvider(ollama_api_key=CLOUD_KEY)
+
+    model = router.get_model("ollama/gpt-oss:120b-cloud")
+
+    assert isinstance(model, OllamaModel)
+    assert CLOUD_KEY in model.description.secrets
+    assert CLOUD_KEY not in repr(model.description)  # Descriptions may be logged.

@@ -11,6 +11,12 @@ import pytest
 from temporalio.openai_agents.testing import ResponseBuilders
 from temporalio.testing import WorkflowEnvironment
 
+from openai_agents.model_providers.model_names import (
+    check_litellm_model_name,
+    check_ollama_model_name,
+)
+from openai_agents.model_providers.providers import MultiModelProvider
+from openai_agents.model_providers.router_names import check_router_model_name
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
 from openai_agents.model_providers.workflows.multi_provider_workflow import (
@@ -64,16 +70,45 @@ async def test_agent_calls_the_weather_tool_and_the_model_sees_its_output(
     ]
 
 
-@pytest.mark.parametrize(("workflow", "default_model", "instructions"), SAMPLES)
+# A name each sample's own worker serves, other than its default. The scripted provider
+# accepts any name, so these are checked against the real name rules below: the router
+# rejects a bare `anthropic/...`, and a test using it would pass while the sample failed.
+ROUTER_OVERRIDE = "litellm/anthropic/claude-sonnet-4-5"
+OVERRIDES = [
+    pytest.param(LitellmAutoWorkflow, "anthropic/claude-sonnet-4-5", id="litellm"),
+    pytest.param(GptOssWorkflow, "gpt-oss:120b", id="gpt-oss"),
+    pytest.param(MultiProviderWorkflow, ROUTER_OVERRIDE, id="multi-provider"),
+]
+
+
+@pytest.mark.parametrize(("workflow", "model"), OVERRIDES)
 async def test_the_model_name_can_be_overridden_per_run(
-    env: WorkflowEnvironment, workflow: Any, default_model: str, instructions: str
+    env: WorkflowEnvironment, workflow: Any, model: str
 ) -> None:
     provider = RecordingProvider([ResponseBuilders.output_message("Quiet haiku")])
-    result = await run_with_scripted_model(
-        env, provider, workflow, "Hello", "anthropic/claude-sonnet-4-5"
-    )
+    result = await run_with_scripted_model(env, provider, workflow, "Hello", model)
     assert result == "Quiet haiku"
-    assert [call.model_name for call in provider.calls] == ["anthropic/claude-sonnet-4-5"]
+    assert [call.model_name for call in provider.calls] == [model]
+
+
+@pytest.mark.parametrize(("workflow", "model"), OVERRIDES)
+def test_the_override_names_are_ones_the_samples_accept(workflow: Any, model: str) -> None:
+    check = {
+        LitellmAutoWorkflow: check_litellm_model_name,
+        GptOssWorkflow: check_ollama_model_name,
+        MultiProviderWorkflow: check_router_model_name,
+    }[workflow]
+    check(model)  # What the sample's workflow starter runs before starting a run.
+
+
+async def test_the_router_override_resolves_on_the_real_router() -> None:
+    # The starter's check is not the worker: resolve the name as the router worker does
+    # (an unroutable name raises here, as it would in the model activity).
+    router = MultiModelProvider(default_prefix="ollama")
+    try:
+        router.get_model(ROUTER_OVERRIDE)
+    finally:
+        await router.aclose()
 
 
 def test_workflow_modules_import_no_model_clients() -> None:

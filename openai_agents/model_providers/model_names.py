@@ -2,6 +2,13 @@
 
 A malformed name would otherwise travel to the worker and fail there, after a
 workflow had started, with the provider's less helpful words.
+
+An Ollama name may be a registry path whose first segment is a host (`hf.co/org/model`,
+`localhost:5000/library/llama3`). The prefix router reads such a bare name the same way,
+as a whole name for its default provider rather than as a prefix (see `router_names`), so
+a registry path that works with the GPT-OSS worker works unchanged with a router whose
+default prefix is `ollama`. (A bare `namespace/model` needs `ollama/` there: the router
+cannot tell it from a mistyped prefix.)
 """
 
 from __future__ import annotations
@@ -10,8 +17,9 @@ import re
 
 from openai_agents.model_providers.configuration import ConfigurationError
 
-# Ollama: `[host/][namespace/]model[:tag]`, e.g. `gpt-oss:20b` or `hf.co/org/model:q4`.
-_OLLAMA_NAME = re.compile(r"[\w][\w.\-]*(/[\w.\-]+)*(:[\w.\-]+)?")
+# Ollama: `[host[:port]/][namespace/]model[:tag]`, e.g. `gpt-oss:20b`, `hf.co/org/model:q4`
+# or `localhost:5000/library/llama3`.
+_OLLAMA_NAME = re.compile(r"([\w][\w.\-]*:\d+/)?[\w][\w.\-]*(/[\w.\-]+)*(:[\w.\-]+)?")
 # LiteLLM: `provider/model`, e.g. `anthropic/claude-sonnet-4-5` or `ollama_chat/llama3:8b`.
 _LITELLM_NAME = re.compile(r"[\w.\-]+/\S+")
 

@@ -10,6 +10,7 @@ import os
 
 from openai_agents.model_providers.configuration import ConfigurationError, ModelCallPolicy
 from openai_agents.model_providers.providers import MultiModelProvider, OllamaModelProvider
+from openai_agents.model_providers.providers.ollama_model import DEFAULT_REQUEST_TIMEOUT_SECONDS
 from openai_agents.model_providers.router_names import check_router_model_name, split_model_name
 
 
@@ -23,13 +24,21 @@ def create_router_provider(
     )
 
 
-async def check_router_model_ready(model: str, default_prefix: str = "ollama") -> None:
-    """Fail fast, at worker start, when the backend `model` routes to cannot serve it."""
+async def check_router_model_ready(
+    model: str,
+    default_prefix: str = "ollama",
+    *,
+    request_timeout_seconds: float = DEFAULT_REQUEST_TIMEOUT_SECONDS,
+) -> None:
+    """Fail fast, at worker start, when the backend `model` routes to cannot serve it.
+
+    `request_timeout_seconds` bounds the check's request to Ollama, connecting included.
+    """
     check_router_model_name(model)
     prefix, rest = split_model_name(model)
     prefix = prefix or default_prefix
     if prefix == "ollama":
-        ollama = OllamaModelProvider()
+        ollama = OllamaModelProvider(request_timeout_seconds=request_timeout_seconds)
         try:
             await ollama.check_model_available(rest)
         finally:

@@ -1,0 +1,200 @@
+"""The workers' start-up check of a model: any well-formed answer that the model exists
+lets the worker start, and a host that never answers the connection reads as unreachable.
+
+The native check asks Ollama's `/api/show`. Servers differ in what that reply holds
+(versions, Ollama Cloud, proxies), so the check must not depend on optional fields.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from openai_agents.model_providers.configuration import ConfigurationError
+from openai_agents.model_providers.ollama_hosts import describe_ollama
+from openai_agents.model_providers.ollama_openai_compat import OllamaChatCompletionsProvider
+from openai_agents.model_providers.providers import OllamaModelProvider
+from openai_agents.model_providers.router_backend import check_router_model_ready
+from tests.fakes.ollama_native import FakeOllama
+from tests.processes import run_script, script_environment
+from tests.test_scripts_end_to_end import closed_port_address
+
+REGISTRY_MODEL = "hf.co/org/model:Q4_K_M"
+
+# `/api/show` replies that say the model exists, as some servers send them: without
+# `model_info`, which the `ollama` client's `ShowResponse` requires.
+SPARSE_SHOW_REPLIES = [
+    pytest.param({}, id="empty-object"),
+    pytest.param({"capabilities": ["completion", "tools"]}, id="no-model-info"),
+    pytest.param({"model_info": None, "capabilities": "tools"}, id="odd-types"),
+]
+
+
+@contextlib.contextmanager
+def never_accepting_address() -> Iterator[str]:
+    """`127.0.0.1:port` of a listening socket whose accept queue is full.
+
+    The kernel then drops further connection attempts without an answer, so a client's
+    connect times out, as it does for a host behind a firewall that drops packets. (A
+    closed port is refused at once instead.) With a backlog of 0, Linux queues one
+    connection; the loop fills the queue whatever this system's count is.
+    """
+    listener = socket.socket()
+    queued: list[socket.socket] = []
+    try:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        address = listener.getsockname()
+        for _ in range(64):
+            probe = socket.socket()
+            probe.settimeout(0.3)
+            try:
+                probe.connect(address)
+            except TimeoutError:  # The queue is full: the next connect will time out too.
+                probe.close()
+                break
+            queued.append(probe)
+        else:
+            pytest.skip("this system completes connections beyond the listen backlog")
+        yield f"{address[0]}:{address[1]}"
+    finally:
+        for connection in queued:
+            connection.close()
+        listener.close()
+
+
+@pytest.mark.parametrize("show_body", SPARSE_SHOW_REPLIES)
+async def test_the_native_check_accepts_any_json_object_reply(show_body: dict[str, Any]) -> None:
+    with FakeOllama([], show_body=show_body) as ollama:
+        provider = OllamaModelProvider(base_url=ollama.url)
+        try:
+            await provider.check_model_available("gpt-oss:20b")
+        finally:
+            await provider.aclose()
+
+    [show] = ollama.requests_to("/api/show")
+    assert show.body["model"] == "gpt-oss:20b"
+
+
+async def test_the_native_check_still_reports_a_model_that_is_not_pulled() -> None:
+    with FakeOllama([], pulled=("llama3.2:1b",), show_body={}) as ollama:
+        provider = OllamaModelProvider(base_url=ollama.url)
+        try:
+            with pytest.raises(ConfigurationError, match="has no model 'gpt-oss:20b'"):
+                await provider.check_model_available("gpt-oss:20b")
+        finally:
+            await provider.aclose()
+
+
+async def test_the_native_check_rejects_a_reply_that_is_not_json() -> None:
+    # E.g. OLLAMA_HOST pointing at a web server that answers every request with a page.
+    with FakeOllama([], show_body=b"<html>Welcome</html>") as ollama:
+        provider = OllamaModelProvider(base_url=ollama.url)
+        try:
+            with pytest.raises(ConfigurationError) as raised:
+                await provider.check_model_available("gpt-oss:20b")
+        finally:
+            await provider.aclose()
+
+    assert str(raised.value) == (
+        f"Ollama at {ollama.url} did not answer in JSON when asked for model 'gpt-oss:20b'; "
+        "check that it is an Ollama server"
+    )
+
+
+@pytest.mark.parametrize("model", ["ollama/gpt-oss:20b", "gpt-oss:20b", REGISTRY_MODEL])
+async def test_the_router_check_accepts_a_reply_without_model_info(
+    model: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pulled = ("gpt-oss:20b", REGISTRY_MODEL)
+    with FakeOllama([], pulled=pulled, show_body={"capabilities": ["completion"]}) as ollama:
+        monkeypatch.setenv("OLLAMA_HOST", ollama.url)
+        await check_router_model_ready(model, "ollama")
+
+    # The name reached Ollama without its router prefix; a registry path, whole.
+    [show] = ollama.requests_to("/api/show")
+    assert show.body["model"] == model.removeprefix("ollama/")
+
+
+async def test_a_connect_timeout_in_the_native_check_reads_as_unreachable() -> None:
+    with never_accepting_address() as address:
+        host = f"http://{address}"
+        provider = OllamaModelProvider(base_url=host, request_timeout_seconds=0.5)
+        try:
+            with pytest.raises(ConfigurationError) as raised:
+                await provider.check_model_available("gpt-oss:20b")
+        finally:
+            await provider.aclose()
+
+    assert str(raised.value) == describe_ollama(host).unreachable()
+
+
+async def test_a_connect_timeout_in_the_router_check_reads_as_unreachable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with never_accepting_address() as address:
+        monkeypatch.setenv("OLLAMA_HOST", f"http://{address}")
+        with pytest.raises(ConfigurationError) as raised:
+            await check_router_model_ready("ollama/gpt-oss:20b", request_timeout_seconds=0.5)
+
+    assert str(raised.value) == describe_ollama(f"http://{address}").unreachable()
+
+
+async def test_a_connect_timeout_in_the_openai_compatible_check_reads_as_unreachable() -> None:
+    with never_accepting_address() as address:
+        host = f"http://{address}"
+        provider = OllamaChatCompletionsProvider(host, "gpt-oss:20b", request_timeout_seconds=0.5)
+        try:
+            with pytest.raises(ConfigurationError) as raised:
+                await provider.check_model_available("gpt-oss:20b")
+        finally:
+            await provider.aclose()
+
+    assert str(raised.value) == describe_ollama(host).unreachable()
+
+
+def assert_stops_with_one_line(script: str, *args: str, starting: str, **environment: str) -> None:
+    completed = run_script(script, *args, environment=script_environment(**environment))
+    assert completed.returncode == 2, completed.stderr
+    [line] = completed.stderr.strip().splitlines()
+    assert line.startswith(f"error: {starting}"), line
+
+
+@pytest.mark.parametrize(
+    "worker",
+    [
+        ["run_gpt_oss_worker.py", "--api", "native"],
+        ["run_multi_provider_worker.py", "--check-model", "ollama/gpt-oss:20b"],
+    ],
+    ids=["gpt-oss-native", "router"],
+)
+def test_workers_start_on_a_show_reply_without_model_info(worker: list[str]) -> None:
+    # With no Temporal server, a worker that passed its model check stops at the next
+    # step, connecting to Temporal: that line proves the check let it through.
+    temporal = closed_port_address()
+    with FakeOllama([], show_body={"capabilities": ["completion"]}) as ollama:
+        assert_stops_with_one_line(
+            *worker,
+            starting=f"cannot reach Temporal at {temporal}",
+            OLLAMA_HOST=ollama.url,
+            TEMPORAL_ADDRESS=temporal,
+        )
+
+
+def test_native_gpt_oss_worker_with_a_host_that_never_accepts() -> None:
+    # `--timeout 1` makes the model calls' HTTP timeout, and so the check's, 0.5 s. (The
+    # OpenAI-compatible path is covered in process above; its script reports the same way.)
+    with never_accepting_address() as address:
+        assert_stops_with_one_line(
+            "run_gpt_oss_worker.py",
+            "--api",
+            "native",
+            "--timeout",
+            "1",
+            starting=describe_ollama(f"http://{address}").unreachable(),
+            OLLAMA_HOST=address,
+        )

@@ -13,7 +13,7 @@ The name splits at its first `/`; the rest passes through untouched, so
 `ollama/hf.co/org/model:Q4` reaches Ollama as `hf.co/org/model:Q4`. A first segment that
 is not a known prefix but a host (has a dot, is `localhost` or `host:port`) makes the name
 a registry path, which Ollama pulls from that host: with `default_prefix="ollama"` it
-reaches Ollama untouched, as it would the GPT-OSS worker. `router_names.split_model_name`
+reaches Ollama untouched, as it would the GPT-OSS worker. `model_prefixes.split_model_name`
 holds the rule, shared with the starters' name check. Providers in `provider_map` win
 over the built-ins, even a mapped prefix that looks like a host. Built-ins are created on
 first use: a worker that never routes to LiteLLM never imports it.
@@ -22,39 +22,57 @@ first use: a worker that never routes to LiteLLM never imports it.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import Protocol
 
 from agents import Model, ModelProvider, OpenAIProvider, UserError
-from agents.models.multi_provider import MultiProviderMap
 from openai import AsyncOpenAI
 from temporalio.exceptions import ApplicationError
 
-from openai_agents.model_providers.provider_errors import (
+from .errors import (
     ActionableErrorsProvider,
+    ConfigurationError,
     ProviderDescription,
     without_credentials,
 )
-from openai_agents.model_providers.providers.ollama_model import DEFAULT_REQUEST_TIMEOUT_SECONDS
-from openai_agents.model_providers.providers.ollama_provider import OllamaModelProvider
-from openai_agents.model_providers.router_names import (
+from .model_prefixes import (
     BUILT_IN_PREFIXES,
     split_model_name,
     unknown_prefix_message,
 )
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
+from .timeouts import DEFAULT_REQUEST_TIMEOUT_SECONDS
 
 
-class MultiModelProviderMap(MultiProviderMap):
-    """Prefix -> ModelProvider; the Agents SDK's map, made forgiving as in `timestep`."""
+class ProviderMap(Protocol):
+    """What the router reads from a prefix map: `MultiModelProviderMap`, or the Agents
+    SDK's own `MultiProviderMap`, which has the same two methods."""
+
+    def get_provider(self, prefix: str) -> ModelProvider | None: ...
+
+    def get_mapping(self) -> Mapping[str, ModelProvider]: ...
+
+
+class MultiModelProviderMap:
+    """Prefix -> ModelProvider, with `timestep`'s methods."""
 
     def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
+        self._mapping: dict[str, ModelProvider] = {}
+
+    def has_prefix(self, prefix: str) -> bool:
+        return prefix in self._mapping
+
+    def get_mapping(self) -> dict[str, ModelProvider]:
+        return dict(self._mapping)
 
     def set_mapping(self, mapping: Mapping[str, ModelProvider]) -> None:
         # A copy: later changes to the caller's dict must not reroute a running worker.
         self._mapping = dict(mapping)
+
+    def get_provider(self, prefix: str) -> ModelProvider | None:
+        return self._mapping.get(prefix)
+
+    def add_provider(self, prefix: str, provider: ModelProvider) -> None:
+        self._mapping[prefix] = provider
 
     def remove_provider(self, prefix: str) -> None:
         self._mapping.pop(prefix, None)
@@ -86,7 +104,7 @@ class MultiModelProvider(ModelProvider):
 
     def __init__(
         self,
-        provider_map: MultiModelProviderMap | MultiProviderMap | None = None,
+        provider_map: ProviderMap | None = None,
         openai_api_key: str | None = None,
         openai_base_url: str | None = None,
         openai_client: AsyncOpenAI | None = None,
@@ -148,15 +166,25 @@ class MultiModelProvider(ModelProvider):
 
     def _create_built_in(self, prefix: str, model_name: str | None) -> ModelProvider:
         timeout = self._request_timeout_seconds
+        # Each backend's module is imported on first use: a worker that never routes to
+        # LiteLLM never pays its seconds and ~200 MB of import, and one that never routes
+        # to Ollama never imports `ollama`.
         if prefix == "ollama":
-            return OllamaModelProvider(
-                api_key=self._ollama_api_key,
-                base_url=self._ollama_base_url,
-                request_timeout_seconds=timeout,
-            )
+            from .ollama_provider import OllamaModelProvider
+
+            try:
+                return OllamaModelProvider(
+                    api_key=self._ollama_api_key,
+                    base_url=self._ollama_base_url,
+                    request_timeout_seconds=timeout,
+                )
+            except ConfigurationError as error:  # A malformed OLLAMA_HOST or base URL.
+                # Raised inside the model activity: non-retryable, as no retry can fix it.
+                raise ApplicationError(
+                    str(error), type="ConfigurationError", non_retryable=True
+                ) from None
         if prefix == "litellm":
-            # Imported on first use: LiteLLM takes seconds and ~200 MB to import.
-            from openai_agents.model_providers.litellm_backend import bounded_litellm_provider
+            from .litellm_provider import bounded_litellm_provider
 
             return bounded_litellm_provider(timeout)
         return self._create_openai(model_name)

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import ollama
 from agents import (
     AgentOutputSchemaBase,
     FunctionTool,
@@ -28,8 +29,6 @@ from agents import (
     UserError,
 )
 from agents.items import TResponseOutputItem
-from agents.models.chatcmpl_converter import Converter
-from agents.models.fake_id import FAKE_RESPONSES_ID
 from openai.types.chat import ChatCompletionToolParam
 from openai.types.responses import (
     ResponseFunctionToolCall,
@@ -41,7 +40,7 @@ from openai.types.responses.response_reasoning_item import Content
 from openai.types.responses.response_usage import InputTokensDetails, OutputTokensDetails
 from temporalio.exceptions import ApplicationError
 
-from openai_agents.model_providers.providers._ollama import ollama
+from ._library_internals import FAKE_RESPONSES_ID, ChatCompletionsConverter
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +86,9 @@ def build_chat_request(
     )
     messages.extend(items_to_messages(input))
     ollama_tools = [tool_to_ollama(tool) for tool in tools]
-    ollama_tools += [_as_ollama_tool(Converter.convert_handoff_tool(h)) for h in handoffs]
+    ollama_tools += [
+        _as_ollama_tool(ChatCompletionsConverter.convert_handoff_tool(h)) for h in handoffs
+    ]
     if model_settings.tool_choice == "none":
         # Ollama has no tool_choice; a model that is shown no tools cannot call one.
         ollama_tools = []
@@ -313,7 +314,7 @@ def tool_to_ollama(tool: Tool) -> ollama.Tool:
             f"Ollama supports only function tools, not {type(tool).__name__}: remove it "
             "from the agent, or use an OpenAI Responses model for hosted tools"
         )
-    return _as_ollama_tool(Converter.tool_to_openai(tool))
+    return _as_ollama_tool(ChatCompletionsConverter.tool_to_openai(tool))
 
 
 def _as_ollama_tool(tool: ChatCompletionToolParam) -> ollama.Tool:

@@ -12,6 +12,7 @@ import dataclasses
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any, cast
 
+import ollama
 from agents import (
     AgentOutputSchemaBase,
     Handoff,
@@ -24,23 +25,21 @@ from agents import (
 )
 from agents.items import TResponseStreamEvent
 
-from openai_agents.model_providers.configuration import ModelCallPolicy
-from openai_agents.model_providers.ollama_hosts import describe_ollama
-from openai_agents.model_providers.provider_errors import (
+from ._library_internals import ollama_client_base_url, ollama_client_key
+from .errors import (
     ProviderDescription,
     raising_actionable_errors,
 )
-from openai_agents.model_providers.providers._ollama import ollama
-from openai_agents.model_providers.providers.ollama_converter import (
+from .ollama_converter import (
     OllamaChatRequest,
     build_chat_request,
     output_items,
     raise_if_truncated,
     usage_of,
 )
-from openai_agents.model_providers.providers.ollama_stream import stream_events
-
-DEFAULT_REQUEST_TIMEOUT_SECONDS = ModelCallPolicy().request_timeout_seconds
+from .ollama_hosts import describe_ollama
+from .ollama_stream import stream_events
+from .timeouts import DEFAULT_REQUEST_TIMEOUT_SECONDS
 
 
 class OllamaModel(Model):
@@ -62,7 +61,8 @@ class OllamaModel(Model):
         self.model = model
         self.client = ollama_client
         self.description = description or dataclasses.replace(
-            describe_ollama(_base_url_of(ollama_client)), secrets=_key_of(ollama_client)
+            describe_ollama(ollama_client_base_url(ollama_client)),
+            secrets=tuple(filter(None, [ollama_client_key(ollama_client)])),
         )
         self._request_timeout_seconds = request_timeout_seconds
 
@@ -146,18 +146,3 @@ def _chat_arguments(request: OllamaChatRequest) -> dict[str, Any]:
         "options": request.options or None,
         "keep_alive": request.keep_alive,
     }
-
-
-def _key_of(client: ollama.AsyncClient) -> tuple[str, ...]:
-    """The key in the client's Authorization header: a client passed in may carry one
-    that is in no environment variable."""
-    headers = getattr(getattr(client, "_client", None), "headers", None)
-    authorization = str(headers.get("authorization") or "") if headers else ""
-    key = authorization.removeprefix("Bearer ").strip()
-    return (key,) if key else ()
-
-
-def _base_url_of(client: ollama.AsyncClient) -> str:
-    # The client has no public accessor for its host; its httpx client knows it.
-    httpx_client = getattr(client, "_client", None)
-    return str(getattr(httpx_client, "base_url", "the configured Ollama host")).rstrip("/")

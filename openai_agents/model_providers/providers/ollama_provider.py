@@ -13,12 +13,13 @@ import os
 from collections.abc import Generator
 
 import httpx
+import ollama
 import pydantic
 from agents import Model, ModelProvider, UserError
 from temporalio.exceptions import ApplicationError
 
-from openai_agents.model_providers.configuration import ConfigurationError
-from openai_agents.model_providers.ollama_hosts import (
+from .errors import ConfigurationError, ProviderDescription, check_failure
+from .ollama_hosts import (
     CLOUD_MODEL_SUFFIX,
     OLLAMA_CLOUD_HOST,
     describe_ollama,
@@ -27,12 +28,8 @@ from openai_agents.model_providers.ollama_hosts import (
     normalized_ollama_url,
     ollama_host,
 )
-from openai_agents.model_providers.provider_errors import ProviderDescription
-from openai_agents.model_providers.providers._ollama import ollama
-from openai_agents.model_providers.providers.ollama_model import (
-    DEFAULT_REQUEST_TIMEOUT_SECONDS,
-    OllamaModel,
-)
+from .ollama_model import OllamaModel
+from .timeouts import DEFAULT_REQUEST_TIMEOUT_SECONDS
 
 DEFAULT_OLLAMA_MODEL = "gpt-oss:20b"
 
@@ -149,7 +146,6 @@ class OllamaModelProvider(ModelProvider):
         except ApplicationError as error:  # A cloud model without a key.
             raise ConfigurationError(error.message) from error
         assert isinstance(model, OllamaModel)
-        where = f"{model.description.name} at {model.description.location}"
         try:
             await model.client.show(model.model)
         except pydantic.ValidationError as error:
@@ -162,28 +158,19 @@ class OllamaModelProvider(ModelProvider):
             # than reaching for its private raw request.
             if error.title != ollama.ShowResponse.__name__:
                 raise
-        except (ConnectionError, httpx.ConnectTimeout) as error:
-            # The client turns a refused connection into ConnectionError but lets httpx's
-            # ConnectTimeout (a host that drops the connection attempt) through: both mean
-            # nothing answers there.
-            raise ConfigurationError(model.description.unreachable()) from error
         except json.JSONDecodeError as error:  # A 2xx from some other web server.
             raise ConfigurationError(
-                f"{where} did not answer in JSON when asked for model '{model.model}'; "
-                "check that it is an Ollama server"
-            ) from error
-        except ollama.ResponseError as error:
-            if error.status_code == 404:
-                hint = model.description.missing_model_hint.format(model=model.model)
-                raise ConfigurationError(f"{where} has no model '{model.model}': {hint}") from error
-            if error.status_code in (401, 403):
-                raise ConfigurationError(
-                    f"{where} rejected the credentials: {model.description.credentials_hint}"
-                ) from error
-            raise ConfigurationError(
-                f"{where} answered HTTP {error.status_code} when asked for model "
+                f"{model.description.where} did not answer in JSON when asked for model "
                 f"'{model.model}'; check that it is an Ollama server"
             ) from error
+        except Exception as error:
+            # Down, no such model, a rejected key: in the words a model call would use.
+            failure = check_failure(
+                error, model.model, model.description, self._request_timeout_seconds
+            )
+            if failure is None:
+                raise
+            raise failure from error
 
     async def aclose(self) -> None:
         """Close the clients this provider created (a given client stays the caller's)."""

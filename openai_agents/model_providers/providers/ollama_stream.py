@@ -12,8 +12,8 @@ import time
 from collections.abc import AsyncIterator
 from typing import Literal
 
+import ollama
 from agents.items import TResponseOutputItem, TResponseStreamEvent
-from agents.models.fake_id import FAKE_RESPONSES_ID
 from openai.types.responses import (
     Response,
     ResponseCompletedEvent,
@@ -33,8 +33,8 @@ from openai.types.responses import (
 )
 from temporalio.exceptions import ApplicationError
 
-from openai_agents.model_providers.providers._ollama import ollama
-from openai_agents.model_providers.providers.ollama_converter import (
+from ._library_internals import FAKE_RESPONSES_ID
+from .ollama_converter import (
     function_call_item,
     message_item,
     raise_if_truncated,

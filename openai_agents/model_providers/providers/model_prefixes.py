@@ -1,5 +1,5 @@
-"""Model names for the prefix router (`ollama/gpt-oss:20b`), without importing any backend,
-so that starters can check a name before anything starts.
+"""How the prefix router reads a model name (`ollama/gpt-oss:20b`), without importing any
+backend, so that starters can check a name before anything starts.
 
 How a name splits, in order:
 
@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-
-from openai_agents.model_providers.configuration import ConfigurationError
 
 BUILT_IN_PREFIXES = ("ollama", "openai", "litellm")
 
@@ -60,20 +58,3 @@ def unknown_prefix_message(model_name: str, known_prefixes: list[str]) -> str:
         f"unknown model prefix '{prefix}/' in '{model_name}': use one of {known} "
         f"(a LiteLLM model string goes after litellm/, e.g. litellm/{model_name})"
     )
-
-
-def check_router_model_name(model: str) -> None:
-    """Reject, before anything starts, a name the router cannot route."""
-    if not model or any(c.isspace() for c in model):
-        raise ConfigurationError(
-            f"--model {model!r} is not a router model name: use prefix/model, "
-            f"e.g. ollama/gpt-oss:20b (prefixes: {', '.join(BUILT_IN_PREFIXES)})"
-        )
-    prefix, rest = split_model_name(model)
-    if prefix is not None and prefix not in BUILT_IN_PREFIXES:
-        raise ConfigurationError(unknown_prefix_message(model, list(BUILT_IN_PREFIXES)))
-    if prefix is not None and not rest:
-        raise ConfigurationError(
-            f"--model {model!r} names no model after '{prefix}/': use {prefix}/<model>, "
-            "e.g. ollama/gpt-oss:20b"
-        )

@@ -1,9 +1,12 @@
-"""Turn model-provider failures into Temporal errors with one actionable line each.
+"""Turn model-provider failures into errors with one actionable line each.
 
 The Temporal plugin maps `openai.APIStatusError` to a bare "Non retryable OpenAI status
 code: 404" and lets connection errors and timeouts through untouched. This wrapper runs
 inside the model activity, classifies every failure as retryable or not, and says what
 to do about it, so the workflow fails (or retries) with a message a person can act on.
+
+The same words serve the start-up checks (`check_failure`): "cannot reach Ollama at …"
+reads the same whether a worker finds out at start or in the middle of a run.
 """
 
 from __future__ import annotations
@@ -27,6 +30,14 @@ from agents.items import TResponseStreamEvent
 from temporalio.exceptions import ApplicationError
 
 _MAX_DETAIL_CHARS = 300
+
+
+class ConfigurationError(Exception):
+    """Misconfiguration found before any work starts.
+
+    The message is one actionable line: what is wrong and how to fix it. Scripts print
+    it without a traceback and exit non-zero.
+    """
 
 
 def without_credentials(url: str) -> str:
@@ -54,8 +65,19 @@ class ProviderDescription:
     variables, which are masked anyway. Kept out of `repr` so that logging a description
     cannot leak them."""
 
+    @property
+    def where(self) -> str:
+        return f"{self.name} at {self.location}"
+
     def unreachable(self) -> str:
-        return f"cannot reach {self.name} at {self.location}: {self.start_hint}"
+        return f"cannot reach {self.where}: {self.start_hint}"
+
+    def missing_model(self, model: str, detail: str) -> str:
+        hint = self.missing_model_hint.format(model=model)
+        return f"{self.where} has no model '{model}' ({detail}): {hint}"
+
+    def rejected_credentials(self, detail: str) -> str:
+        return f"{self.where} rejected the credentials ({detail}): {self.credentials_hint}"
 
 
 class ActionableErrorsProvider(ModelProvider):
@@ -192,7 +214,11 @@ def translate_provider_error(
         # The request could not even be built (a hosted tool, an image by web URL, a file
         # input, ...). The same input fails the same way on every attempt, so fail now.
         return ApplicationError(str(error), type="UnsupportedModelInput", non_retryable=True)
-    where = f"{provider.name} at {provider.location}"
+    where = provider.where
+    # Never connected (refused, no such host, or the connection attempt timed out): tested
+    # before the timeout below, of which a connect timeout is a kind.
+    if _caused_by_connection_failure(error):
+        return ApplicationError(provider.unreachable(), type="ProviderUnreachable")
     # A timeout is a kind of connection error in openai (and LiteLLM), so test it first.
     # The `ollama` client lets httpx's own timeout through.
     if isinstance(error, (openai.APITimeoutError, httpx.TimeoutException)):
@@ -202,8 +228,6 @@ def translate_provider_error(
             "(raise --timeout, or use a smaller model)",
             type="ModelCallTimeout",
         )
-    if _caused_by_connection_failure(error):
-        return ApplicationError(provider.unreachable(), type="ProviderUnreachable")
     # Connected, then the connection broke (openai wraps httpx's error in its own).
     if isinstance(error, (openai.APIConnectionError, httpx.TransportError)):
         return ApplicationError(
@@ -228,16 +252,14 @@ def translate_provider_error(
     retry_after = _retry_after(headers)
 
     if status == 404:
-        hint = provider.missing_model_hint.format(model=model_name)
         return ApplicationError(
-            f"{where} has no model '{model_name}' ({detail}): {hint}",
+            provider.missing_model(model_name, detail),
             type="ModelNotFound",
             non_retryable=True,
         )
     if status in (401, 403):
         return ApplicationError(
-            f"{where} rejected the credentials (HTTP {status}: {detail}): "
-            f"{provider.credentials_hint}",
+            provider.rejected_credentials(f"HTTP {status}: {detail}"),
             type="ProviderAuthenticationFailed",
             non_retryable=True,
         )
@@ -266,9 +288,18 @@ def translate_provider_error(
     )
 
 
+def check_failure(
+    error: Exception, model_name: str, provider: ProviderDescription, request_timeout_seconds: float
+) -> ConfigurationError | None:
+    """What a start-up check reports for `error`: the line a model call would fail with,
+    as a `ConfigurationError`; None for an error this module does not recognise."""
+    translated = translate_provider_error(error, model_name, provider, request_timeout_seconds)
+    return None if translated is None else ConfigurationError(translated.message)
+
+
 def _caused_by_connection_failure(error: BaseException) -> bool:
-    """Whether a failure to connect (refused, or a failed name lookup) lies under `error`,
-    as opposed to a connection that broke after it was made.
+    """Whether a failure to connect (refused, timed out, or a failed name lookup) lies
+    under `error`, as opposed to a connection that broke after it was made.
 
     LiteLLM reports a provider it cannot connect to as an HTTP 500 `InternalServerError`;
     the socket error is still there in its chain of causes.
@@ -277,7 +308,7 @@ def _caused_by_connection_failure(error: BaseException) -> bool:
     cause: BaseException | None = error
     while cause is not None and id(cause) not in seen:
         # By name, for httpx, httpcore and the httpx2/httpcore2 copies openai 3.x uses.
-        if type(cause).__name__ == "ConnectError" or isinstance(
+        if type(cause).__name__ in ("ConnectError", "ConnectTimeout") or isinstance(
             cause, (ConnectionRefusedError, socket.gaierror)
         ):
             return True

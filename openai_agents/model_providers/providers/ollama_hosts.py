@@ -9,8 +9,8 @@ import os
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from openai_agents.model_providers.configuration import ConfigurationError
-from openai_agents.model_providers.provider_errors import (
+from .errors import (
+    ConfigurationError,
     ProviderDescription,
     without_credentials,
 )

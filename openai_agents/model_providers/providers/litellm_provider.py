@@ -1,19 +1,17 @@
-"""The LiteLLM sample's backend: any LiteLLM model string through `LitellmProvider`.
+"""LiteLLM as a model provider: any LiteLLM model string through the Agents SDK's
+`LitellmProvider`, each call bounded in time and not retried inside LiteLLM.
 
-Worker-side only. Importing this module imports LiteLLM (several seconds and ~200 MB),
-so import it only in processes that serve LiteLLM models.
+Worker-side only. Importing this module imports LiteLLM (several seconds and ~200 MB), so
+import it only in processes that serve LiteLLM models. LiteLLM fetches its model cost map
+from the network while it is imported unless `LITELLM_LOCAL_MODEL_COST_MAP=True` is set
+first; the samples' workers set it when they start.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import AsyncIterator
 from typing import Any
-
-# LiteLLM fetches its model cost map from the network at import time unless told to use
-# the copy it ships; this must run before the first `import litellm`.
-os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 import litellm
 from agents import (
@@ -32,21 +30,12 @@ from agents.extensions.models.litellm_provider import LitellmProvider
 from agents.items import TResponseStreamEvent
 from agents.models import get_default_model
 
-from openai_agents.model_providers.configuration import (
-    ConfigurationError,
-    ModelCallPolicy,
-)
-from openai_agents.model_providers.provider_errors import (
+from .errors import (
     ActionableErrorsProvider,
+    ConfigurationError,
     ProviderDescription,
     without_credentials,
 )
-
-# No "Provider List: …" / "Give Feedback" banners on every error; errors are reported
-# by the worker in one line instead.
-litellm.suppress_debug_info = True
-for _name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy"):
-    logging.getLogger(_name).setLevel(logging.WARNING)
 
 
 class BoundedLitellmModel(LitellmModel):
@@ -172,12 +161,9 @@ def describe_litellm(model_name: str | None) -> ProviderDescription:
 
 def bounded_litellm_provider(request_timeout_seconds: float) -> ModelProvider:
     """LiteLLM with bounded calls and actionable errors, for any LiteLLM model string."""
+    # No "Provider List: …" / "Give Feedback" banners on every error: the wrapper reports
+    # each failure in one line instead.
+    litellm.suppress_debug_info = True
     return ActionableErrorsProvider(
         BoundedLitellmProvider(request_timeout_seconds), describe_litellm, request_timeout_seconds
     )
-
-
-def create_litellm_provider(model: str, policy: ModelCallPolicy) -> ModelProvider:
-    """The provider a LiteLLM worker hands to the Temporal plugin, checked for credentials."""
-    check_litellm_credentials(model)
-    return bounded_litellm_provider(policy.request_timeout_seconds)

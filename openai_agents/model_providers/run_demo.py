@@ -13,40 +13,23 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from agents import ModelProvider
 from temporalio.client import Client
+from temporalio.common import RetryPolicy
+from temporalio.openai_agents import ModelActivityParameters, OpenAIAgentsPlugin
+from temporalio.worker import Worker
 
-from openai_agents.model_providers.cli import (
-    add_model_call_arguments,
-    add_verbose_argument,
-    model_call_policy,
-    prepare_worker_process,
-    run_script,
-)
-from openai_agents.model_providers.configuration import ModelCallPolicy
-from openai_agents.model_providers.dev_server import local_dev_server
-from openai_agents.model_providers.model_names import (
-    check_litellm_model_name,
-    check_ollama_model_name,
-)
-from openai_agents.model_providers.ollama_openai_compat import create_gpt_oss_provider
-from openai_agents.model_providers.router_names import (
+from openai_agents.model_providers.providers.model_prefixes import (
     BUILT_IN_PREFIXES,
-    check_router_model_name,
     split_model_name,
 )
-from openai_agents.model_providers.temporal_client import (
-    connect_to_temporal,
-    temporal_address_configured,
-)
-from openai_agents.model_providers.worker import agents_plugin, build_worker
-from openai_agents.model_providers.workflow_starter import (
-    add_workflow_arguments,
-    checked_prompt,
-    execute_and_report,
-    unique_workflow_id,
-)
+from openai_agents.model_providers.providers.multi_provider import MultiModelProvider
+from openai_agents.model_providers.providers.ollama_hosts import ollama_host
+from openai_agents.model_providers.providers.timeouts import request_timeout_under
+from openai_agents.model_providers.run_gpt_oss_worker import gpt_oss_provider
+from openai_agents.model_providers.support import checks, cli, temporal
 from openai_agents.model_providers.workflows import (
     gpt_oss_workflow,
     litellm_auto_workflow,
@@ -64,24 +47,28 @@ from openai_agents.model_providers.workflows.multi_provider_workflow import (
     DEFAULT_ROUTER_MODEL,
     MultiProviderWorkflow,
 )
+from openai_agents.model_providers.workflows.shared import TASK_QUEUE
 
 
-async def _litellm_provider(model: str, policy: ModelCallPolicy) -> ModelProvider:
+async def _gpt_oss_provider(model: str, request_timeout: float) -> ModelProvider:
+    return await gpt_oss_provider("openai-compatible", model, request_timeout)
+
+
+async def _litellm_provider(model: str, request_timeout: float) -> ModelProvider:
     # Imported only when chosen: LiteLLM takes seconds to import.
-    from openai_agents.model_providers.litellm_backend import create_litellm_provider
-
-    return create_litellm_provider(model, policy)
-
-
-async def _router_provider(model: str, policy: ModelCallPolicy) -> ModelProvider:
-    # Imported only when chosen: the `ollama` client reads OLLAMA_HOST at import.
-    from openai_agents.model_providers.router_backend import (
-        check_router_model_ready,
-        create_router_provider,
+    from openai_agents.model_providers.providers.litellm_provider import (
+        bounded_litellm_provider,
+        check_litellm_credentials,
     )
 
-    await check_router_model_ready(model)
-    return create_router_provider(policy)
+    check_litellm_credentials(model)
+    return bounded_litellm_provider(request_timeout)
+
+
+async def _router_provider(model: str, request_timeout: float) -> ModelProvider:
+    ollama_host()  # A malformed OLLAMA_HOST is reported now, as one line.
+    await checks.check_router_model_ready(model, request_timeout_seconds=request_timeout)
+    return MultiModelProvider(default_prefix="ollama", request_timeout_seconds=request_timeout)
 
 
 @dataclass(frozen=True)
@@ -89,7 +76,7 @@ class Sample:
     workflow: type[GptOssWorkflow] | type[LitellmAutoWorkflow] | type[MultiProviderWorkflow]
     default_model: str
     workflow_id_prefix: str
-    create_provider: Callable[[str, ModelCallPolicy], Awaitable[ModelProvider]]
+    create_provider: Callable[[str, float], Awaitable[ModelProvider]]
     check_model_name: Callable[[str], None]
 
 
@@ -98,22 +85,22 @@ SAMPLES = {
         GptOssWorkflow,
         DEFAULT_GPT_OSS_MODEL,
         gpt_oss_workflow.WORKFLOW_ID_PREFIX,
-        create_gpt_oss_provider,
-        check_ollama_model_name,
+        _gpt_oss_provider,
+        checks.check_ollama_model_name,
     ),
     "litellm": Sample(
         LitellmAutoWorkflow,
         DEFAULT_LITELLM_MODEL,
         litellm_auto_workflow.WORKFLOW_ID_PREFIX,
         _litellm_provider,
-        check_litellm_model_name,
+        checks.check_litellm_model_name,
     ),
     "multi-provider": Sample(
         MultiProviderWorkflow,
         DEFAULT_ROUTER_MODEL,
         multi_provider_workflow.WORKFLOW_ID_PREFIX,
         _router_provider,
-        check_router_model_name,
+        checks.check_router_model_name,
     ),
 }
 
@@ -127,23 +114,22 @@ def is_router_name(model: str) -> bool:
 
 def provider_factory(
     sample: Sample, model: str
-) -> Callable[[str, ModelCallPolicy], Awaitable[ModelProvider]]:
+) -> Callable[[str, float], Awaitable[ModelProvider]]:
     """The sample's own backend, or the prefix router for a router name."""
     return _router_provider if is_router_name(model) else sample.create_provider
 
 
 @asynccontextmanager
-async def temporal(
-    provider: ModelProvider, policy: ModelCallPolicy
-) -> AsyncIterator[tuple[Client, str | None]]:
+async def temporal_client(plugin: OpenAIAgentsPlugin) -> AsyncIterator[tuple[Client, str | None]]:
     """A client for the configured Temporal server, or for a fresh bundled dev server
     (then with its Web UI address)."""
-    plugins = [agents_plugin(provider, policy)]
-    if temporal_address_configured():
-        yield await connect_to_temporal(plugins), None
+    if temporal.temporal_address_configured():
+        client = await Client.connect(**temporal.temporal_connect_config(), plugins=[plugin])
+        await temporal.check_namespace(client)
+        yield client, None
         return
     print("Starting the bundled Temporal dev server...")
-    async with local_dev_server(plugins) as (client, ui_url):
+    async with temporal.local_dev_server([plugin]) as (client, ui_url):
         address = client.service_client.config.target_host
         print(f"Temporal dev server is up at {address}; watch the run at {ui_url}")
         yield client, ui_url
@@ -152,26 +138,37 @@ async def temporal(
 async def demo(args: argparse.Namespace) -> int:
     sample = SAMPLES[args.sample]
     model = args.model or sample.default_model
-    (check_router_model_name if is_router_name(model) else sample.check_model_name)(model)
-    prompt = checked_prompt(args)
-    policy = model_call_policy(args)
+    (checks.check_router_model_name if is_router_name(model) else sample.check_model_name)(model)
+    prompt = checks.checked_prompt(args)
+    call_timeout = timedelta(seconds=args.timeout)
     # Check the model backend first: it is the likeliest thing to be missing, and the
     # check says exactly what to start or set.
-    provider = await provider_factory(sample, model)(model, policy)
+    provider = await provider_factory(sample, model)(model, request_timeout_under(call_timeout))
+    plugin = OpenAIAgentsPlugin(
+        model_params=ModelActivityParameters(
+            start_to_close_timeout=call_timeout,
+            retry_policy=RetryPolicy(
+                maximum_attempts=args.max_attempts, maximum_interval=timedelta(seconds=30)
+            ),
+        ),
+        model_provider=provider,
+    )
     try:
-        async with temporal(provider, policy) as (client, ui_url):
-            workflow_id = args.workflow_id or unique_workflow_id(sample.workflow_id_prefix)
-            async with build_worker(client, [sample.workflow]):
-                exit_code = await execute_and_report(
-                    client, sample.workflow.run, [prompt, model], workflow_id
+        async with temporal_client(plugin) as (client, ui_url):
+            workflow_id = args.workflow_id or cli.unique_workflow_id(sample.workflow_id_prefix)
+            async with Worker(client, task_queue=TASK_QUEUE, workflows=[sample.workflow]):
+                print(f"Running workflow {workflow_id} on task queue {TASK_QUEUE}...")
+                result = await client.execute_workflow(
+                    sample.workflow.run, args=[prompt, model], id=workflow_id, task_queue=TASK_QUEUE
                 )
+            print(f"Result: {result}")
             if ui_url:
                 history_url = f"{ui_url}/namespaces/{client.namespace}/workflows/{workflow_id}"
                 print(f"Workflow history in the Temporal Web UI: {history_url}")
                 if args.keep_server:
                     print("The dev server keeps running for the Web UI; press Ctrl-C to stop it.")
                     await asyncio.Event().wait()
-            return exit_code
+            return 0
     finally:
         await provider.aclose()
 
@@ -189,21 +186,21 @@ def parse_args() -> argparse.Namespace:
         "name (--model ollama/..., litellm/..., openai/...) runs any sample through the "
         "prefix router (default: %(default)s)",
     )
-    add_workflow_arguments(parser, default_model=None)
+    cli.add_workflow_arguments(parser, default_model=None)
     parser.add_argument(
         "--keep-server",
         action="store_true",
         help="keep the bundled dev server (and its Web UI) running until Ctrl-C",
     )
-    add_model_call_arguments(parser)
-    add_verbose_argument(parser)
+    cli.add_model_call_arguments(parser)
+    cli.add_verbose_argument(parser)
     return parser.parse_args()
 
 
 def main() -> None:
     args = parse_args()
-    prepare_worker_process(args.verbose)
-    run_script(lambda: demo(args), verbose=args.verbose)
+    cli.prepare_worker_process(args.verbose)
+    cli.run_script(lambda: demo(args), verbose=args.verbose)
 
 
 if __name__ == "__main__":

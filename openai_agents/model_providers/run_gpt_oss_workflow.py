@@ -7,41 +7,40 @@ from __future__ import annotations
 
 import argparse
 
-from openai_agents.model_providers.cli import add_verbose_argument, run_script
-from openai_agents.model_providers.model_names import check_ollama_model_name
-from openai_agents.model_providers.temporal_client import connect_to_temporal
-from openai_agents.model_providers.workflow_starter import (
-    add_workflow_arguments,
-    checked_prompt,
-    execute_and_report,
-    unique_workflow_id,
-)
+from temporalio.client import Client
+from temporalio.openai_agents import OpenAIAgentsPlugin
+
+from openai_agents.model_providers.support import checks, cli, temporal
 from openai_agents.model_providers.workflows.gpt_oss_workflow import (
     DEFAULT_GPT_OSS_MODEL,
     WORKFLOW_ID_PREFIX,
     GptOssWorkflow,
 )
+from openai_agents.model_providers.workflows.shared import TASK_QUEUE
 
 
-async def start(args: argparse.Namespace) -> int:
-    check_ollama_model_name(args.model)
-    prompt = checked_prompt(args)
-    client = await connect_to_temporal()
-    return await execute_and_report(
-        client,
-        GptOssWorkflow.run,
-        [prompt, args.model],
-        args.workflow_id or unique_workflow_id(WORKFLOW_ID_PREFIX),
+async def main(args: argparse.Namespace) -> int:
+    checks.check_ollama_model_name(args.model)
+    prompt = checks.checked_prompt(args)
+    # The plugin gives this client the Agents SDK's data converter, as on the worker.
+    client = await Client.connect(
+        **temporal.temporal_connect_config(), plugins=[OpenAIAgentsPlugin()]
     )
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    add_workflow_arguments(parser, DEFAULT_GPT_OSS_MODEL)
-    add_verbose_argument(parser)
-    args = parser.parse_args()
-    run_script(lambda: start(args), verbose=args.verbose)
+    await temporal.check_namespace(client)
+    workflow_id = args.workflow_id or cli.unique_workflow_id(WORKFLOW_ID_PREFIX)
+    print(f"Running workflow {workflow_id} on task queue {TASK_QUEUE}...")
+    result = await client.execute_workflow(
+        GptOssWorkflow.run, args=[prompt, args.model], id=workflow_id, task_queue=TASK_QUEUE
+    )
+    print(f"Result: {result}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    cli.add_workflow_arguments(parser, DEFAULT_GPT_OSS_MODEL)
+    cli.add_verbose_argument(parser)
+    arguments = parser.parse_args()
+    cli.run_script(lambda: main(arguments), verbose=arguments.verbose)

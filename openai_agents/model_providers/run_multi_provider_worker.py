@@ -11,24 +11,68 @@ from __future__ import annotations
 
 import argparse
 import logging
+from datetime import timedelta
 
-from openai_agents.model_providers.cli import (
-    add_model_call_arguments,
-    add_verbose_argument,
-    model_call_policy,
-    prepare_worker_process,
-    run_script,
-)
-from openai_agents.model_providers.router_names import BUILT_IN_PREFIXES
-from openai_agents.model_providers.worker import serve_until_stopped
+from temporalio.client import Client
+from temporalio.common import RetryPolicy
+from temporalio.openai_agents import ModelActivityParameters, OpenAIAgentsPlugin
+from temporalio.worker import Worker
+
+from openai_agents.model_providers.providers.model_prefixes import BUILT_IN_PREFIXES
+from openai_agents.model_providers.providers.multi_provider import MultiModelProvider
+from openai_agents.model_providers.providers.ollama_hosts import ollama_host
+from openai_agents.model_providers.providers.timeouts import request_timeout_under
+from openai_agents.model_providers.support import checks, cli, temporal
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
 from openai_agents.model_providers.workflows.multi_provider_workflow import (
     MultiProviderWorkflow,
 )
+from openai_agents.model_providers.workflows.shared import TASK_QUEUE
+
+WORKFLOWS = [MultiProviderWorkflow, GptOssWorkflow, LitellmAutoWorkflow]
 
 
-def parse_args() -> argparse.Namespace:
+async def main(args: argparse.Namespace) -> int:
+    ollama_host()  # A malformed OLLAMA_HOST is reported now, not at the first Ollama call.
+    call_timeout = timedelta(seconds=args.timeout)
+    request_timeout = request_timeout_under(call_timeout)
+    if args.check_model:
+        await checks.check_router_model_ready(
+            args.check_model, args.default_prefix, request_timeout_seconds=request_timeout
+        )
+    # Every backend is created on first use, with each call bounded a little under the
+    # activity's timeout and no client retries: Temporal's retry policy is the only one.
+    provider = MultiModelProvider(
+        default_prefix=args.default_prefix, request_timeout_seconds=request_timeout
+    )
+    try:
+        client = await Client.connect(
+            **temporal.temporal_connect_config(),
+            plugins=[
+                OpenAIAgentsPlugin(
+                    model_params=ModelActivityParameters(
+                        start_to_close_timeout=call_timeout,
+                        retry_policy=RetryPolicy(
+                            maximum_attempts=args.max_attempts,
+                            maximum_interval=timedelta(seconds=30),
+                        ),
+                    ),
+                    model_provider=provider,
+                )
+            ],
+        )
+        await temporal.check_namespace(client)
+        async with Worker(client, task_queue=TASK_QUEUE, workflows=WORKFLOWS):
+            names = ", ".join(w.__name__ for w in WORKFLOWS)
+            logging.info("Worker serving %s on %r; Ctrl-C to stop", names, TASK_QUEUE)
+            await cli.until_stopped()
+    finally:
+        await provider.aclose()
+    return 0
+
+
+if __name__ == "__main__":
     parser = argparse.ArgumentParser(
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -47,35 +91,8 @@ def parse_args() -> argparse.Namespace:
         metavar="MODEL",
         help="check at start that this model can be served, e.g. ollama/gpt-oss:20b",
     )
-    add_model_call_arguments(parser)
-    add_verbose_argument(parser)
-    return parser.parse_args()
-
-
-async def serve(args: argparse.Namespace) -> int:
-    # Imported here: the `ollama` client reads OLLAMA_HOST at import, and a malformed value
-    # must be reported as one line, like every other configuration error.
-    from openai_agents.model_providers.router_backend import (
-        check_router_model_ready,
-        create_router_provider,
-    )
-
-    policy = model_call_policy(args)
-    if args.check_model:
-        await check_router_model_ready(args.check_model, args.default_prefix)
-    provider = create_router_provider(policy, args.default_prefix)
-    return await serve_until_stopped(
-        provider, policy, [MultiProviderWorkflow, GptOssWorkflow, LitellmAutoWorkflow]
-    )
-
-
-def main() -> None:
-    args = parse_args()
-    prepare_worker_process(args.verbose)
-    # Show the workflows' `workflow.logger.debug(...)` lines, e.g. each weather lookup.
-    logging.getLogger("temporalio.workflow").setLevel(logging.DEBUG)
-    run_script(lambda: serve(args), verbose=args.verbose)
-
-
-if __name__ == "__main__":
-    main()
+    cli.add_model_call_arguments(parser)
+    cli.add_verbose_argument(parser)
+    arguments = parser.parse_args()
+    cli.prepare_worker_process(arguments.verbose)
+    cli.run_script(lambda: main(arguments), verbose=arguments.verbose)

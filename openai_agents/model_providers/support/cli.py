@@ -1,4 +1,5 @@
-"""What every sample script shares: arguments, logging, error reporting."""
+"""What every sample script shares: arguments, logging, and turning failures into one line
+and an exit code."""
 
 from __future__ import annotations
 
@@ -10,26 +11,25 @@ import os
 import signal
 import sys
 import traceback
+import uuid
 from collections.abc import Callable, Coroutine
-from datetime import timedelta
-from typing import Any, NoReturn
+from pathlib import Path
+from typing import Any
 
-from agents.tracing import get_trace_provider
 from temporalio.client import WorkflowFailureError
 from temporalio.exceptions import ApplicationError, FailureError, TimeoutError
 
-from openai_agents.model_providers.configuration import (
-    DEFAULT_MAX_ATTEMPTS,
-    DEFAULT_MODEL_CALL_TIMEOUT,
-    ConfigurationError,
-    ModelCallPolicy,
-)
+from openai_agents.model_providers.providers.errors import ConfigurationError
+from openai_agents.model_providers.support.process_exit import exit_skipping_teardown
+from openai_agents.model_providers.support.temporal import temporal_failure_message
 
 EXIT_WORKFLOW_FAILED = 1
 EXIT_UNEXPECTED_ERROR = 1
 EXIT_CONFIGURATION_ERROR = 2
 EXIT_INTERRUPTED = 130
 
+DEFAULT_MODEL_CALL_TIMEOUT_SECONDS = 30.0
+DEFAULT_MAX_ATTEMPTS = 5
 DEFAULT_PROMPT = "What's the weather in Tokyo?"
 
 
@@ -40,28 +40,71 @@ def add_verbose_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def add_model_call_arguments(parser: argparse.ArgumentParser) -> None:
+    """--timeout and --max-attempts: the model activity's start-to-close timeout and
+    retry limit."""
     parser.add_argument(
         "--timeout",
-        type=float,
-        default=DEFAULT_MODEL_CALL_TIMEOUT.total_seconds(),
+        type=positive_number,
+        default=DEFAULT_MODEL_CALL_TIMEOUT_SECONDS,
         metavar="SECONDS",
         help="start-to-close timeout of each model call (default: %(default)g)",
     )
     parser.add_argument(
         "--max-attempts",
-        type=int,
+        type=at_least_one,
         default=DEFAULT_MAX_ATTEMPTS,
         metavar="N",
         help="attempts per model call before the workflow fails (default: %(default)d)",
     )
 
 
-def model_call_policy(args: argparse.Namespace) -> ModelCallPolicy:
-    return ModelCallPolicy(timeout=timedelta(seconds=args.timeout), max_attempts=args.max_attempts)
+def positive_number(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be positive, e.g. --timeout 30")
+    return value
+
+
+def at_least_one(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def add_workflow_arguments(parser: argparse.ArgumentParser, default_model: str | None) -> None:
+    """--prompt or --prompt-file, --model and --workflow-id; a None model means "the
+    sample's default"."""
+    prompt = parser.add_mutually_exclusive_group()
+    prompt.add_argument(
+        "--prompt", default=DEFAULT_PROMPT, help="what to ask the agent (default: %(default)r)"
+    )
+    prompt.add_argument(
+        "--prompt-file",
+        type=Path,
+        metavar="FILE",
+        help="read the prompt from FILE ('-' for stdin), for prompts too long for a command line",
+    )
+    parser.add_argument(
+        "--model",
+        default=default_model,
+        help=f"model the agent asks for (default: {default_model or 'the sample default'})",
+    )
+    parser.add_argument(
+        "--workflow-id",
+        help="exact workflow id; by default a fresh id per run, so runs never collide",
+    )
+
+
+def unique_workflow_id(prefix: str) -> str:
+    # A fixed id would make a second run fail with "workflow already started" whenever the
+    # first is still open (e.g. it waited for a worker that was never started).
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 def prepare_worker_process(verbose: bool) -> None:
-    """Logging plus the process-wide switches a worker needs before it starts."""
+    """Logging plus the process-wide switches a worker needs before it imports a model
+    client library or starts."""
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -72,13 +115,21 @@ def prepare_worker_process(verbose: bool) -> None:
         logging.getLogger(http_client).setLevel(logging.WARNING)
     for noisy in ("openai", "openai.agents"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
+    # LiteLLM logs each failure at length; the worker reports it in one line instead.
+    for litellm_logger in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy"):
+        logging.getLogger(litellm_logger).setLevel(logging.WARNING)
     if not verbose:
         logging.getLogger("temporalio.activity").addFilter(one_line_classified_failures)
+    # Show the workflows' `workflow.logger.debug(...)` lines, e.g. each weather lookup.
+    logging.getLogger("temporalio.workflow").setLevel(logging.DEBUG)
     # The Agents SDK exports traces to OpenAI by default, which needs an OpenAI key these
     # samples don't have. `set_tracing_disabled()` would be undone: the Temporal plugin
     # installs a fresh trace provider when the worker starts, and that provider reads
     # this variable. `setdefault` lets you opt back in with OPENAI_AGENTS_DISABLE_TRACING=0.
     os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
+    # LiteLLM fetches its model cost map from the network while it is imported, unless
+    # told to use the copy it ships.
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 
 def one_line_classified_failures(record: logging.LogRecord) -> bool:
@@ -97,27 +148,41 @@ def one_line_classified_failures(record: logging.LogRecord) -> bool:
     return True
 
 
+async def until_stopped() -> None:
+    """Wait for Ctrl-C (SIGINT) or SIGTERM: then a worker's `async with` block ends and the
+    worker shuts down: it stops polling, cancels the model calls in flight (their workflows
+    retry them on another worker) and exits with 0 instead of a traceback."""
+    stop = asyncio.Event()
+    call_on_stop_signals(stop.set)
+    await stop.wait()
+
+
 def run_script(main: Callable[[], Coroutine[Any, Any, int]], *, verbose: bool) -> None:
     """Run a script's async main and turn known failures into one line and an exit code."""
     try:
         exit_code = asyncio.run(_cancelled_by_signals(main()))
     except KeyboardInterrupt:  # Before the event loop took over the signals.
         exit_code = EXIT_INTERRUPTED
-    except ConfigurationError as error:
+    except WorkflowFailureError as error:
+        print(f"Workflow failed: {workflow_failure_message(error)}", file=sys.stderr)
+        exit_code = EXIT_WORKFLOW_FAILED
+    except Exception as error:
         if verbose:
             traceback.print_exc()
-        print(f"error: {error}", file=sys.stderr)
-        exit_code = EXIT_CONFIGURATION_ERROR
-    except Exception as error:  # A bug or an unforeseen failure: still one line by default.
-        if verbose:
-            traceback.print_exc()
-        detail = " ".join(str(error).split())
-        print(
-            f"error: unexpected {type(error).__name__}: {detail} (--verbose shows the traceback)",
-            file=sys.stderr,
-        )
-        exit_code = EXIT_UNEXPECTED_ERROR
-    _exit_skipping_teardown(exit_code)
+        message = str(error) if isinstance(error, ConfigurationError) else None
+        message = message or temporal_failure_message(error)
+        if message is not None:
+            print(f"error: {message}", file=sys.stderr)
+            exit_code = EXIT_CONFIGURATION_ERROR
+        else:  # A bug or an unforeseen failure: still one line by default.
+            detail = " ".join(str(error).split())
+            print(
+                f"error: unexpected {type(error).__name__}: {detail} "
+                "(--verbose shows the traceback)",
+                file=sys.stderr,
+            )
+            exit_code = EXIT_UNEXPECTED_ERROR
+    exit_skipping_teardown(exit_code)
 
 
 def call_on_stop_signals(callback: Callable[[], object]) -> None:
@@ -131,7 +196,8 @@ def call_on_stop_signals(callback: Callable[[], object]) -> None:
 
 async def _cancelled_by_signals(main: Coroutine[Any, Any, int]) -> int:
     """Run `main`; Ctrl-C or SIGTERM cancels it, so its `async with` blocks shut down what
-    they started (worker, dev server). Python 3.11+ does this for Ctrl-C; 3.10 does not."""
+    they started (worker, dev server). Python 3.11+ does this for Ctrl-C; 3.10 does not.
+    A worker replaces these handlers with `until_stopped`'s, to stop gracefully."""
     task = asyncio.ensure_future(main)
     call_on_stop_signals(task.cancel)
     try:
@@ -139,21 +205,6 @@ async def _cancelled_by_signals(main: Coroutine[Any, Any, int]) -> int:
     except asyncio.CancelledError:
         print("Interrupted.", file=sys.stderr)
         return EXIT_INTERRUPTED
-
-
-def _exit_skipping_teardown(exit_code: int) -> NoReturn:
-    """Exit without interpreter teardown, after flushing what the script wrote.
-
-    The Temporal client's Rust threads can outlive the event loop and abort a normal
-    interpreter shutdown with "Fatal Python error: PyGILState_Release" (temporalio/sdk-python
-    issue #300), turning a successful run into a crash. All work is done by now; what
-    teardown would still have done, flushing traces and logs, is done here instead.
-    """
-    get_trace_provider().shutdown()
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(exit_code)
 
 
 def workflow_failure_message(error: WorkflowFailureError) -> str:

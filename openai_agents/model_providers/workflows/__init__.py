@@ -1,4 +1,2 @@
 """Workflow definitions. Modules here run in Temporal's workflow sandbox, so they import
 only deterministic code: no model clients, no `litellm`, no `ollama`."""
-
-TASK_QUEUE = "openai-agents-model-providers-task-queue"

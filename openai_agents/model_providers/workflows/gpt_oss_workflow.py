@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from agents import Agent
+from agents import Agent, Runner
 from temporalio import workflow
 
-from openai_agents.model_providers.workflows.agent_runs import run_agent
-from openai_agents.model_providers.workflows.weather import (
+from openai_agents.model_providers.workflows.shared import (
+    MAX_TURNS,
     WEATHER_HAIKU_INSTRUCTIONS,
+    agent_errors_fail_the_workflow,
     get_weather,
+    require_prompt,
 )
 
 DEFAULT_GPT_OSS_MODEL = "gpt-oss:20b"
@@ -31,4 +33,6 @@ class GptOssWorkflow:
             model=model,
             tools=[get_weather],
         )
-        return await run_agent(agent, prompt)
+        with agent_errors_fail_the_workflow():
+            result = await Runner.run(agent, require_prompt(prompt), max_turns=MAX_TURNS)
+        return str(result.final_output)

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
-from agents import Agent
+from agents import Agent, Runner
 from temporalio import workflow
 
-from openai_agents.model_providers.workflows.agent_runs import run_agent
-from openai_agents.model_providers.workflows.weather import get_weather
+from openai_agents.model_providers.workflows.shared import (
+    MAX_TURNS,
+    agent_errors_fail_the_workflow,
+    get_weather,
+    require_prompt,
+)
 
 # The specified model. Anthropic has since retired this id, so every entry point lets
 # you name another LiteLLM model string (e.g. `anthropic/claude-sonnet-4-5`).
@@ -30,4 +34,6 @@ class LitellmAutoWorkflow:
             model=model,
             tools=[get_weather],
         )
-        return await run_agent(agent, prompt)
+        with agent_errors_fail_the_workflow():
+            result = await Runner.run(agent, require_prompt(prompt), max_turns=MAX_TURNS)
+        return str(result.final_output)

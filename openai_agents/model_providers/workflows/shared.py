@@ -1,14 +1,47 @@
-"""The weather function tool every sample agent calls, and the instructions that use it."""
+"""What every sample workflow shares: the task queue, the weather tool and its haiku
+instructions, and how a `Runner.run` is bounded and fails.
 
-from agents import function_tool
+Runs in Temporal's workflow sandbox: deterministic code only, no model clients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from agents import RunContextWrapper, function_tool
+from agents.exceptions import MaxTurnsExceeded, ModelBehaviorError
+from agents.tool_context import ToolContext
 from temporalio import workflow
+from temporalio.exceptions import ApplicationError
 
-from openai_agents.model_providers.workflows.tool_failures import report_tool_failure
+TASK_QUEUE = "openai-agents-model-providers-task-queue"
 
 WEATHER_HAIKU_INSTRUCTIONS = (
     "You only respond in haikus. When asked about the weather always use "
     "the tool to get the current weather."
 )
+
+# Each turn is one model call (one activity). A model that keeps calling a failing tool
+# stops here instead of looping until the workflow's history is full.
+MAX_TURNS = 10
+
+
+def report_tool_failure(context: RunContextWrapper[Any], error: Exception) -> str:
+    """Log a tool's failure with its name, and tell the model what went wrong.
+
+    The model gets the error as the tool's result, so it can correct its arguments or
+    answer without the tool; the workflow goes on. The Agents SDK's default handler
+    logs the failure only at debug level, without the error, so operators would not
+    see it. `workflow.logger` does not repeat the line when the workflow is replayed.
+    """
+    tool_name = context.tool_name if isinstance(context, ToolContext) else "unknown"
+    workflow.logger.warning("Tool %s failed: %s", tool_name, error)
+    return (
+        f"Tool {tool_name} failed: {error}. "
+        "Call it again with corrected arguments, or answer without it."
+    )
 
 
 # `async def` is deliberate. Since openai-agents 0.22 a *synchronous* function tool runs
@@ -30,3 +63,40 @@ async def get_weather(city: str) -> str:
         raise ValueError("city must not be empty: name a city, e.g. 'Tokyo'")
     workflow.logger.debug(f"Getting weather for {city}")
     return f"The weather in {city} is sunny."
+
+
+def require_prompt(prompt: str) -> str:
+    """Fail the workflow at once on a prompt with nothing to answer.
+
+    Without this, a blank prompt would cost a model call (or several attempts at one)
+    before anyone learnt that the input was wrong.
+    """
+    if not prompt.strip():
+        raise ApplicationError("prompt must not be empty", type="InvalidPrompt", non_retryable=True)
+    return prompt
+
+
+@contextmanager
+def agent_errors_fail_the_workflow() -> Iterator[None]:
+    """Turn the agent's own dead ends into a workflow failure that says why.
+
+    `MaxTurnsExceeded` and `ModelBehaviorError` come from what the model answered, which
+    is recorded in history. Left alone, they would fail the workflow *task*, which
+    Temporal retries forever, replaying the same answers into the same error. Raising an
+    `ApplicationError` fails the workflow instead, with the reason in one line.
+    """
+    try:
+        yield
+    except MaxTurnsExceeded as error:
+        raise ApplicationError(
+            f"the agent did not finish within {MAX_TURNS} model calls (the model kept "
+            "calling tools): check the tool errors in the worker's log, or try another model",
+            type="MaxTurnsExceeded",
+            non_retryable=True,
+        ) from error
+    except ModelBehaviorError as error:
+        raise ApplicationError(
+            f"the model's answer could not be used ({error}): try again, or another model",
+            type="ModelBehaviorError",
+            non_retryable=True,
+        ) from error

@@ -10,8 +10,6 @@ from typing import Any, Protocol
 import pytest
 from agents import ModelProvider
 
-from openai_agents.model_providers.configuration import ModelCallPolicy
-from openai_agents.model_providers.ollama_openai_compat import create_gpt_oss_provider
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
 from openai_agents.model_providers.workflows.multi_provider_workflow import (
@@ -22,6 +20,8 @@ from tests.fakes.anthropic_messages import FakeAnthropic
 from tests.fakes.http_server import FakeHTTPServer, Route
 from tests.fakes.ollama_native import FakeOllama
 from tests.fakes.ollama_openai import FakeOllamaOpenAI
+from tests.helpers.policy import ModelCallPolicy
+from tests.helpers.wiring import create_gpt_oss_provider
 
 ANTHROPIC_TEST_KEY = "sk-ant-test-key"
 
@@ -65,7 +65,7 @@ async def _ollama_openai_provider(
 async def _ollama_native_provider(
     url: str, policy: ModelCallPolicy, monkeypatch: pytest.MonkeyPatch
 ) -> ModelProvider:
-    from openai_agents.model_providers.providers import OllamaModelProvider
+    from openai_agents.model_providers.providers.ollama_provider import OllamaModelProvider
 
     monkeypatch.setenv("OLLAMA_HOST", url)
     return OllamaModelProvider(request_timeout_seconds=policy.request_timeout_seconds)
@@ -74,7 +74,7 @@ async def _ollama_native_provider(
 async def _litellm_provider(
     url: str, policy: ModelCallPolicy, monkeypatch: pytest.MonkeyPatch
 ) -> ModelProvider:
-    from openai_agents.model_providers.litellm_backend import create_litellm_provider
+    from tests.helpers.wiring import create_litellm_provider
 
     monkeypatch.setenv("ANTHROPIC_API_KEY", ANTHROPIC_TEST_KEY)
     monkeypatch.setenv("ANTHROPIC_BASE_URL", url)
@@ -84,7 +84,7 @@ async def _litellm_provider(
 async def _router_provider(
     url: str, policy: ModelCallPolicy, monkeypatch: pytest.MonkeyPatch
 ) -> ModelProvider:
-    from openai_agents.model_providers.router_backend import create_router_provider
+    from tests.helpers.wiring import create_router_provider
 
     monkeypatch.setenv("OLLAMA_HOST", url)
     return create_router_provider(policy)

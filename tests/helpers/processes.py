@@ -12,7 +12,9 @@ from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
-SCRIPTS = Path(__file__).resolve().parents[1] / "openai_agents" / "model_providers"
+from openai_agents.model_providers.support.temporal import free_local_port
+
+SCRIPTS = Path(__file__).resolve().parents[2] / "openai_agents" / "model_providers"
 WORKER_READY = "Worker serving"
 # Generous: a cold import of the Agents SDK and LiteLLM takes several seconds on 2 cores.
 STARTUP_TIMEOUT_SECONDS = 90.0
@@ -126,3 +128,18 @@ def _wait_for_output(script: BackgroundScript, text: str) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"{text!r} not printed in time:\n{script.output()}")
         time.sleep(0.2)
+
+
+WEATHER = "The weather in Tokyo is sunny."
+"""What the weather tool answers for Tokyo: seen in a result, it went through the model."""
+
+
+def printed_result(stdout: str) -> str:
+    """What follows `Result:` (a haiku spans several lines)."""
+    assert "\nResult: " in stdout, f"no Result: line in\n{stdout}"
+    return stdout.split("\nResult: ", 1)[1]
+
+
+def closed_port_address() -> str:
+    """An address where nothing listens."""
+    return f"127.0.0.1:{free_local_port()}"

@@ -1,6 +1,6 @@
 """Re-record the workflow histories that `test_replay.py` replays.
 
-    uv run python -m tests.record_histories
+    uv run python -m tests.helpers.record_histories
 
 Run it after a deliberate change to a sample workflow, once you have made sure that
 workflows already running can still finish (e.g. with `workflow.patched`), and commit
@@ -21,17 +21,17 @@ from temporalio.openai_agents.testing import AgentEnvironment, ResponseBuilders
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from openai_agents.model_providers.configuration import ModelCallPolicy
-from openai_agents.model_providers.dev_server import bundled_temporal_cli
-from openai_agents.model_providers.workflows import TASK_QUEUE
+from openai_agents.model_providers.support.temporal import bundled_temporal_cli
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
 from openai_agents.model_providers.workflows.multi_provider_workflow import (
     MultiProviderWorkflow,
 )
-from tests.scripted_model import RecordingProvider
+from openai_agents.model_providers.workflows.shared import TASK_QUEUE
+from tests.helpers.policy import ModelCallPolicy
+from tests.helpers.scripted_model import RecordingProvider
 
-HISTORIES = Path(__file__).with_name("histories")
+HISTORIES = Path(__file__).parents[1] / "histories"
 SAMPLE_WORKFLOWS: dict[str, type] = {
     "gpt_oss_workflow": GptOssWorkflow,
     "litellm_auto_workflow": LitellmAutoWorkflow,

@@ -11,8 +11,8 @@ from temporalio.openai_agents.testing import AgentEnvironment, TestModel
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
-from openai_agents.model_providers.configuration import ModelCallPolicy
-from tests.helpers import Outcome, run_to_end
+from tests.helpers.policy import ModelCallPolicy
+from tests.helpers.workflow_runs import Outcome, run_to_end
 
 
 @dataclass

@@ -13,9 +13,8 @@ from temporalio.client import Client, WorkflowFailureError, WorkflowHistory
 from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
-from openai_agents.model_providers.configuration import ModelCallPolicy
-from openai_agents.model_providers.worker import agents_plugin, build_worker
-from openai_agents.model_providers.workflows import TASK_QUEUE
+from openai_agents.model_providers.workflows.shared import TASK_QUEUE
+from tests.helpers.policy import ModelCallPolicy, agents_plugin, build_worker
 
 
 def client_with_provider(

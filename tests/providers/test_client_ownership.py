@@ -15,18 +15,18 @@ from agents import Model, ModelResponse, ModelSettings, ModelTracing
 from agents.items import TResponseStreamEvent
 from openai import AsyncOpenAI
 
-from openai_agents.model_providers.ollama_hosts import describe_ollama
-from openai_agents.model_providers.provider_errors import ActionableErrorsModel
-from openai_agents.model_providers.providers import (
+from openai_agents.model_providers.providers.errors import ActionableErrorsModel
+from openai_agents.model_providers.providers.multi_provider import (
     MultiModelProvider,
     MultiModelProviderMap,
-    OllamaModel,
-    OllamaModelProvider,
 )
+from openai_agents.model_providers.providers.ollama_hosts import describe_ollama
+from openai_agents.model_providers.providers.ollama_model import OllamaModel
+from openai_agents.model_providers.providers.ollama_provider import OllamaModelProvider
 from tests.fakes import ollama_native, openai_responses
 from tests.fakes.ollama_native import FakeOllama
 from tests.fakes.openai_responses import FakeOpenAIResponses
-from tests.helpers import call_model_once
+from tests.helpers.workflow_runs import call_model_once
 
 OPENAI_KEY = "sk-proj-ownership-0123456789"
 # Long enough for a close, if one were coming, to reach the server.

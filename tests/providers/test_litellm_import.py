@@ -1,12 +1,13 @@
-"""LiteLLM is quiet in these samples: no network at import (it otherwise fetches its model
-cost map), checked in a fresh process whose network calls are recorded and refused."""
+"""LiteLLM is quiet in these workers: no network at import (it otherwise fetches its model
+cost map), checked in a fresh process whose network calls are recorded and refused; and
+no module of the samples acts on import."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-from tests.processes import script_environment
+from tests.helpers.processes import script_environment
 
 _RECORD_NETWORK = """
 import socket
@@ -33,10 +34,47 @@ def network_attempts_while(statement: str) -> int:
     return int(completed.stdout.strip().splitlines()[-1])
 
 
-def test_importing_the_litellm_backend_makes_no_network_call() -> None:
-    assert network_attempts_while("import openai_agents.model_providers.litellm_backend") == 0
+def test_a_worker_imports_litellm_without_calling_out() -> None:
+    """What the LiteLLM worker does, in its order: prepare the process, then import."""
+    statement = (
+        "from openai_agents.model_providers.support.cli import prepare_worker_process\n"
+        "prepare_worker_process(verbose=False)\n"
+        "import openai_agents.model_providers.providers.litellm_provider"
+    )
+    assert network_attempts_while(statement) == 0
 
 
 def test_a_plain_litellm_import_would_have_called_out() -> None:
     """The control: the recorder does see LiteLLM's fetch when nothing switches it off."""
     assert network_attempts_while("import litellm") > 0
+
+
+def test_no_module_acts_on_import() -> None:
+    """Importing any module of the samples changes no environment variable and no logger:
+    the workers do that when they start (`prepare_worker_process`)."""
+    code = """
+import importlib, logging, os, pkgutil, sys
+import openai_agents.model_providers as samples
+before_environment = dict(os.environ)
+names = [m.name for m in pkgutil.walk_packages(samples.__path__, samples.__name__ + ".")]
+logging.getLogger("LiteLLM")
+before_levels = {n: l.level for n, l in logging.root.manager.loggerDict.items()
+                 if isinstance(l, logging.Logger)}
+for name in names:
+    importlib.import_module(name)
+changed_levels = [n for n, level in before_levels.items()
+                  if logging.getLogger(n).level != level]
+print(len(names), dict(os.environ) == before_environment, changed_levels)
+"""
+    completed = subprocess.run(
+        [sys.executable, "-c", code],
+        env=script_environment(LITELLM_LOCAL_MODEL_COST_MAP="True"),
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    )
+    count, environment_unchanged, changed_levels = completed.stdout.strip().rsplit(" ", 2)
+    assert int(count.split()[-1]) > 20
+    assert environment_unchanged == "True"
+    assert changed_levels == "[]"

@@ -14,23 +14,24 @@ from agents.extensions.models.litellm_model import LitellmModel
 from openai import AsyncOpenAI
 from temporalio.exceptions import ApplicationError
 
-from openai_agents.model_providers.configuration import ConfigurationError
-from openai_agents.model_providers.model_names import check_ollama_model_name
-from openai_agents.model_providers.provider_errors import ActionableErrorsModel
-from openai_agents.model_providers.providers import (
+from openai_agents.model_providers.providers.errors import ActionableErrorsModel, ConfigurationError
+from openai_agents.model_providers.providers.multi_provider import (
     MultiModelProvider,
     MultiModelProviderMap,
-    OllamaModel,
-    OllamaModelProvider,
 )
-from openai_agents.model_providers.router_names import check_router_model_name
+from openai_agents.model_providers.providers.ollama_model import OllamaModel
+from openai_agents.model_providers.providers.ollama_provider import OllamaModelProvider
+from openai_agents.model_providers.support.checks import (
+    check_ollama_model_name,
+    check_router_model_name,
+)
 from tests.fakes import ollama_native, ollama_openai, openai_responses
 from tests.fakes.http_server import FakeHTTPServer
 from tests.fakes.ollama_native import FakeOllama
 from tests.fakes.ollama_openai import FakeOllamaOpenAI
 from tests.fakes.openai_responses import FakeOpenAIResponses
-from tests.helpers import call_model_once
-from tests.leaks import assert_key_masked
+from tests.helpers.leaks import assert_key_masked
+from tests.helpers.workflow_runs import call_model_once
 
 CLOUD_KEY = "ollama-cloud-test-key"
 
@@ -193,7 +194,7 @@ def test_routing_to_ollama_never_imports_litellm() -> None:
     # A fresh interpreter: this test process has imported LiteLLM elsewhere.
     code = (
         "import sys\n"
-        "from openai_agents.model_providers.providers import MultiModelProvider\n"
+        "from openai_agents.model_providers.providers.multi_provider import MultiModelProvider\n"
         "MultiModelProvider().get_model('ollama/gpt-oss:20b')\n"
         "print('litellm' in sys.modules)\n"
     )

@@ -35,9 +35,10 @@ from openai.types.shared import Reasoning, ReasoningEffort
 from pydantic import BaseModel
 from temporalio.exceptions import ApplicationError
 
-from openai_agents.model_providers.dev_server import free_local_port
-from openai_agents.model_providers.providers import OllamaModel, OllamaModelProvider
-from openai_agents.model_providers.workflows.weather import get_weather
+from openai_agents.model_providers.providers.ollama_model import OllamaModel
+from openai_agents.model_providers.providers.ollama_provider import OllamaModelProvider
+from openai_agents.model_providers.support.temporal import free_local_port
+from openai_agents.model_providers.workflows.shared import get_weather
 from tests.fakes import ollama_native
 from tests.fakes.http_server import Route
 from tests.fakes.ollama_native import PROMPT_TOKENS, REPLY_TOKENS, FakeOllama

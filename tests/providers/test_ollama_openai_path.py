@@ -24,12 +24,12 @@ from openai.types.responses import (
 )
 from temporalio.exceptions import ApplicationError
 
-from openai_agents.model_providers.configuration import ModelCallPolicy
-from openai_agents.model_providers.ollama_openai_compat import create_gpt_oss_provider
-from openai_agents.model_providers.workflows.weather import get_weather
+from openai_agents.model_providers.workflows.shared import get_weather
 from tests.fakes import ollama_openai
 from tests.fakes.http_server import Route
 from tests.fakes.ollama_openai import PROMPT_TOKENS, REPLY_TOKENS, FakeOllamaOpenAI
+from tests.helpers.policy import ModelCallPolicy
+from tests.helpers.wiring import create_gpt_oss_provider
 
 MODEL = "gpt-oss:20b"
 PROMPT = "What's the weather in Tokyo?"

@@ -17,15 +17,15 @@ from temporalio.converter import DataConverter
 from temporalio.exceptions import ApplicationError
 from temporalio.openai_agents.testing import TestModel, TestModelProvider
 
-from openai_agents.model_providers.ollama_hosts import describe_ollama
-from openai_agents.model_providers.provider_errors import (
+from openai_agents.model_providers.providers.errors import (
     ActionableErrorsProvider,
     translate_provider_error,
 )
-from openai_agents.model_providers.providers import MultiModelProvider
+from openai_agents.model_providers.providers.multi_provider import MultiModelProvider
+from openai_agents.model_providers.providers.ollama_hosts import describe_ollama
 from tests.fakes import openai_responses
 from tests.fakes.openai_responses import FakeOpenAIResponses
-from tests.helpers import call_model_once
+from tests.helpers.workflow_runs import call_model_once
 
 OLLAMA = describe_ollama("http://localhost:11434")
 REQUEST = httpx2.Request("POST", "http://localhost:11434/v1/chat/completions")

@@ -14,14 +14,13 @@ from typing import Any
 
 import pytest
 
-from openai_agents.model_providers.configuration import ConfigurationError
-from openai_agents.model_providers.ollama_hosts import describe_ollama
-from openai_agents.model_providers.ollama_openai_compat import OllamaChatCompletionsProvider
-from openai_agents.model_providers.providers import OllamaModelProvider
-from openai_agents.model_providers.router_backend import check_router_model_ready
+from openai_agents.model_providers.providers.errors import ConfigurationError
+from openai_agents.model_providers.providers.ollama_hosts import describe_ollama
+from openai_agents.model_providers.providers.ollama_provider import OllamaModelProvider
+from openai_agents.model_providers.run_gpt_oss_worker import gpt_oss_provider
+from openai_agents.model_providers.support.checks import check_router_model_ready
 from tests.fakes.ollama_native import FakeOllama
-from tests.processes import run_script, script_environment
-from tests.test_scripts_end_to_end import closed_port_address
+from tests.helpers.processes import closed_port_address, run_script, script_environment
 
 REGISTRY_MODEL = "hf.co/org/model:Q4_K_M"
 
@@ -144,17 +143,15 @@ async def test_a_connect_timeout_in_the_router_check_reads_as_unreachable(
     assert str(raised.value) == describe_ollama(f"http://{address}").unreachable()
 
 
-async def test_a_connect_timeout_in_the_openai_compatible_check_reads_as_unreachable() -> None:
+async def test_a_connect_timeout_in_the_openai_compatible_check_reads_as_unreachable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     with never_accepting_address() as address:
-        host = f"http://{address}"
-        provider = OllamaChatCompletionsProvider(host, "gpt-oss:20b", request_timeout_seconds=0.5)
-        try:
-            with pytest.raises(ConfigurationError) as raised:
-                await provider.check_model_available("gpt-oss:20b")
-        finally:
-            await provider.aclose()
+        monkeypatch.setenv("OLLAMA_HOST", f"http://{address}")
+        with pytest.raises(ConfigurationError) as raised:
+            await gpt_oss_provider("openai-compatible", "gpt-oss:20b", request_timeout=0.5)
 
-    assert str(raised.value) == describe_ollama(host).unreachable()
+    assert str(raised.value) == describe_ollama(f"http://{address}").unreachable()
 
 
 def assert_stops_with_one_line(script: str, *args: str, starting: str, **environment: str) -> None:

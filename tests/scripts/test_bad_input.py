@@ -13,16 +13,15 @@ from temporalio.openai_agents.testing import ResponseBuilders
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
-from openai_agents.model_providers.workflow_starter import PAYLOAD_LIMIT_BYTES
+from openai_agents.model_providers.support.checks import PAYLOAD_LIMIT_BYTES
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
 from openai_agents.model_providers.workflows.multi_provider_workflow import (
     MultiProviderWorkflow,
 )
-from tests.helpers import model_call_attempts
-from tests.processes import run_script, script_environment
-from tests.scripted_model import RecordingProvider, run_scripted
-from tests.test_scripts_end_to_end import closed_port_address
+from tests.helpers.processes import closed_port_address, run_script, script_environment
+from tests.helpers.scripted_model import RecordingProvider, run_scripted
+from tests.helpers.workflow_runs import model_call_attempts
 
 
 @pytest.mark.parametrize("workflow", [GptOssWorkflow, LitellmAutoWorkflow, MultiProviderWorkflow])

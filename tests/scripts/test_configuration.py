@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
 from datetime import timedelta
 
 import pytest
 
-from openai_agents.model_providers.configuration import ConfigurationError, ModelCallPolicy
-from openai_agents.model_providers.ollama_hosts import describe_ollama, ollama_host
+from openai_agents.model_providers.providers.errors import ConfigurationError
+from openai_agents.model_providers.providers.ollama_hosts import describe_ollama, ollama_host
+from openai_agents.model_providers.providers.timeouts import request_timeout_under
+from openai_agents.model_providers.support.cli import add_model_call_arguments
+from tests.helpers.policy import ModelCallPolicy
 
 
 @pytest.mark.parametrize(
@@ -34,17 +38,23 @@ def test_ollama_host_rejects_what_is_not_a_url(value: str) -> None:
         ollama_host({"OLLAMA_HOST": value})
 
 
-def test_model_call_policy_defaults_are_the_specified_ones() -> None:
-    parameters = ModelCallPolicy().activity_parameters()
-    assert parameters.start_to_close_timeout == timedelta(seconds=30)
-    assert parameters.retry_policy is not None
-    assert parameters.retry_policy.maximum_attempts == 5
-    assert parameters.retry_policy.backoff_coefficient == 2.0
+def parsed_model_call_arguments(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    add_model_call_arguments(parser)
+    return parser.parse_args(argv)
+
+
+def test_the_workers_defaults_are_the_specified_ones_and_the_tests() -> None:
+    args = parsed_model_call_arguments()
+    assert (args.timeout, args.max_attempts) == (30, 5)
+    policy = ModelCallPolicy()
+    assert policy.timeout == timedelta(seconds=args.timeout)
+    assert policy.max_attempts == args.max_attempts
 
 
 def test_the_client_gives_up_before_the_activity_times_out() -> None:
     def client_timeout(seconds: float) -> float:
-        return ModelCallPolicy(timeout=timedelta(seconds=seconds)).request_timeout_seconds
+        return request_timeout_under(timedelta(seconds=seconds))
 
     assert client_timeout(30) == 28.0
     assert client_timeout(10) == 9.0
@@ -52,12 +62,20 @@ def test_the_client_gives_up_before_the_activity_times_out() -> None:
     assert client_timeout(1) == 0.5
 
 
-@pytest.mark.parametrize(("timeout", "attempts"), [(timedelta(0), 3), (timedelta(seconds=30), 0)])
-def test_model_call_policy_rejects_unbounded_or_empty_settings(
-    timeout: timedelta, attempts: int
+@pytest.mark.parametrize(
+    ("argv", "error"),
+    [
+        (["--timeout", "0"], "argument --timeout: must be positive, e.g. --timeout 30"),
+        (["--max-attempts", "0"], "argument --max-attempts: must be at least 1"),
+    ],
+)
+def test_unbounded_or_empty_model_call_settings_are_refused(
+    argv: list[str], error: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with pytest.raises(ConfigurationError):
-        ModelCallPolicy(timeout=timeout, max_attempts=attempts)
+    with pytest.raises(SystemExit) as raised:
+        parsed_model_call_arguments(*argv)
+    assert raised.value.code == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1].endswith(error)
 
 
 @pytest.mark.parametrize(
@@ -79,7 +97,7 @@ def test_the_described_ollama_location_has_no_credentials() -> None:
 def test_credentials_in_a_litellm_base_url_stay_out_of_messages(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from openai_agents.model_providers.litellm_backend import describe_litellm
+    from openai_agents.model_providers.providers.litellm_provider import describe_litellm
 
     monkeypatch.setenv(
         "ANTHROPIC_BASE_URL", "https://bob:hunter2@proxy.example.com/anthropic?key=token-in-query"

@@ -16,9 +16,14 @@ from openai_agents.model_providers.workflows.gpt_oss_workflow import WORKFLOW_ID
 from tests.fakes import ollama_openai
 from tests.fakes.http_server import held
 from tests.fakes.ollama_openai import FakeOllamaOpenAI
-from tests.helpers import model_call_attempts
-from tests.processes import background_script, running_worker, script_environment
-from tests.test_scripts_end_to_end import WEATHER, printed_result
+from tests.helpers.processes import (
+    WEATHER,
+    background_script,
+    printed_result,
+    running_worker,
+    script_environment,
+)
+from tests.helpers.workflow_runs import model_call_attempts
 
 # Short, so that Temporal gives up on the killed worker's call within seconds (the
 # default is 30 s): an activity's worker cannot report its own death.
@@ -62,7 +67,7 @@ async def test_a_killed_worker_resumes_without_repeating_the_completed_model_cal
                 workflow_id,
                 environment=environment,
                 tmp_path=tmp_path,
-                ready_text="Started workflow",
+                ready_text="Running workflow",
             ) as starter,
         ):
             wait_until(lambda: len(ollama.chat_requests) == 2, "the second model call is made")

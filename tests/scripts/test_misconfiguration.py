@@ -10,8 +10,7 @@ import pytest
 from temporalio.client import Client
 
 from tests.fakes.ollama_openai import FakeOllamaOpenAI
-from tests.processes import run_script, script_environment
-from tests.test_scripts_end_to_end import closed_port_address
+from tests.helpers.processes import closed_port_address, run_script, script_environment
 
 
 def assert_one_line_error(script: str, *args: str, expected: str, **environment: str) -> None:
@@ -69,8 +68,10 @@ def test_gpt_oss_worker_with_the_model_not_pulled() -> None:
     with FakeOllamaOpenAI([], pulled=("llama3.2:1b",)) as ollama:
         assert_one_line_error(
             "run_gpt_oss_worker.py",
-            expected=f"model 'gpt-oss:20b' is not pulled on the Ollama server at {ollama.url}: "
-            "run `ollama pull gpt-oss:20b`",
+            # The words a model call would fail with: one message builder for both.
+            expected=f"Ollama at {ollama.url} has no model 'gpt-oss:20b' "
+            '(model "gpt-oss:20b" not found, try pulling it first): '
+            "pull it with `ollama pull gpt-oss:20b`",
             OLLAMA_HOST=ollama.url,
         )
 
@@ -156,7 +157,7 @@ def test_verbose_shows_the_traceback() -> None:
 
 def test_an_unforeseen_error_is_one_line_too() -> None:
     code = (
-        "from openai_agents.model_providers.cli import run_script\n"
+        "from openai_agents.model_providers.support.cli import run_script\n"
         "async def main() -> int:\n"
         "    raise ValueError('disk on fire\\nsecond line')\n"
         "run_script(main, verbose=False)\n"

@@ -7,8 +7,13 @@ from pathlib import Path
 
 from tests.fakes import ollama_native
 from tests.fakes.ollama_native import FakeOllama
-from tests.processes import run_script, running_worker, script_environment
-from tests.test_scripts_end_to_end import WEATHER, printed_result
+from tests.helpers.processes import (
+    WEATHER,
+    printed_result,
+    run_script,
+    running_worker,
+    script_environment,
+)
 
 
 def native_ollama(runs: int) -> FakeOllama:
@@ -86,7 +91,8 @@ def test_router_worker_checks_a_named_model_at_start() -> None:
 
     assert completed.returncode == 2
     assert completed.stderr.strip() == (
-        f"error: Ollama at {ollama.url} has no model 'llama3.2:1b': "
+        f"error: Ollama at {ollama.url} has no model 'llama3.2:1b' "
+        '(model "llama3.2:1b" not found, try pulling it first): '
         "pull it with `ollama pull llama3.2:1b`"
     )
 

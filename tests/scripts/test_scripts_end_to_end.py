@@ -11,13 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from openai_agents.model_providers.dev_server import free_local_port
 from tests.fakes import anthropic_messages, ollama_openai
 from tests.fakes.anthropic_messages import FakeAnthropic
 from tests.fakes.ollama_openai import FakeOllamaOpenAI
-from tests.processes import background_script, run_script, running_worker, script_environment
+from tests.helpers.processes import (
+    WEATHER,
+    background_script,
+    printed_result,
+    run_script,
+    running_worker,
+    script_environment,
+)
 
-WEATHER = "The weather in Tokyo is sunny."
 TRACE_EXPORT_WARNING = "skipping trace export"
 
 
@@ -48,17 +53,6 @@ def litellm_environment(temporal_address: str, anthropic: FakeAnthropic) -> dict
     )
 
 
-def printed_result(stdout: str) -> str:
-    """What follows `Result:` (a haiku spans several lines)."""
-    assert "\nResult: " in stdout, f"no Result: line in\n{stdout}"
-    return stdout.split("\nResult: ", 1)[1]
-
-
-def closed_port_address() -> str:
-    """An address where nothing listens."""
-    return f"127.0.0.1:{free_local_port()}"
-
-
 def test_gpt_oss_worker_and_workflow_scripts(dev_server_address: str, tmp_path: Path) -> None:
     with fake_ollama(runs=2) as ollama:
         environment = script_environment(
@@ -77,7 +71,7 @@ def test_gpt_oss_worker_and_workflow_scripts(dev_server_address: str, tmp_path: 
         worker_output = worker.output()
 
     assert second.returncode == 0, second.stderr
-    assert "Started workflow litellm-gpt-oss-workflow-id-" in first.stdout
+    assert "Running workflow litellm-gpt-oss-workflow-id-" in first.stdout
     assert len(ollama.chat_requests) == 4
     # The workflow's debug log lines are visible in the worker's output.
     assert "Getting weather for Tokyo" in worker_output
@@ -99,7 +93,7 @@ def test_litellm_worker_and_workflow_scripts(dev_server_address: str, tmp_path: 
     assert completed.returncode == 0, completed.stderr
     assert WEATHER in printed_result(completed.stdout)
     assert len(anthropic.message_requests) == 2
-    assert "Started workflow litellm-auto-workflow-id-" in completed.stdout
+    assert "Running workflow litellm-auto-workflow-id-" in completed.stdout
     assert "Provider List" not in worker_output
     assert TRACE_EXPORT_WARNING not in worker_output
 
@@ -208,7 +202,7 @@ def test_demo_shuts_everything_down_on_ctrl_c(tmp_path: Path) -> None:
             "run_demo.py",
             environment=script_environment(OLLAMA_HOST=ollama.url),
             tmp_path=tmp_path,
-            ready_text="waiting for the result",
+            ready_text="Running workflow",
         ) as demo,
     ):
         # Ctrl-C while the model is still thinking about its answer.

@@ -13,7 +13,7 @@ from tests.fakes import anthropic_messages, ollama_native, openai_responses
 from tests.fakes.anthropic_messages import FakeAnthropic
 from tests.fakes.ollama_native import FakeOllama
 from tests.fakes.openai_responses import FakeOpenAIResponses
-from tests.processes import run_script, running_worker, script_environment
+from tests.helpers.processes import run_script, running_worker, script_environment
 
 KEYS = {
     "OLLAMA_API_KEY": "ollama-cloud-key-1f2e3d4c5b6a",

@@ -16,11 +16,12 @@ from temporalio.exceptions import ActivityError, ApplicationError, RetryState
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
-from openai_agents.model_providers.cli import workflow_failure_message
-from openai_agents.model_providers.configuration import ModelCallPolicy
+from openai_agents.model_providers.support.cli import workflow_failure_message
 from tests.fakes import ollama_native
 from tests.fakes.http_server import FakeHTTPServer, Route
-from tests.helpers import (
+from tests.helpers.model_paths import MODEL_PATHS, ModelPath, every_model_path
+from tests.helpers.policy import ModelCallPolicy
+from tests.helpers.workflow_runs import (
     Outcome,
     activity_failure,
     client_with_provider,
@@ -28,7 +29,6 @@ from tests.helpers import (
     new_workflow_id,
     run_to_end,
 )
-from tests.model_paths import MODEL_PATHS, ModelPath, every_model_path
 
 PROMPT = "What's the weather in Tokyo?"
 WEATHER = "The weather in Tokyo is sunny."

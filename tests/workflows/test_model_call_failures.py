@@ -14,9 +14,7 @@ from temporalio.client import WorkflowFailureError
 from temporalio.exceptions import ApplicationError, RetryState
 from temporalio.testing import WorkflowEnvironment
 
-from openai_agents.model_providers.cli import workflow_failure_message
-from openai_agents.model_providers.configuration import ModelCallPolicy
-from openai_agents.model_providers.ollama_openai_compat import create_gpt_oss_provider
+from openai_agents.model_providers.support.cli import workflow_failure_message
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
 from tests.fakes import anthropic_messages
@@ -24,7 +22,11 @@ from tests.fakes.anthropic_messages import FakeAnthropic
 from tests.fakes.ollama_openai import (
     FakeOllamaOpenAI,
 )
-from tests.helpers import (
+from tests.helpers.leaks import assert_key_masked
+from tests.helpers.model_paths import ANTHROPIC_TEST_KEY
+from tests.helpers.policy import ModelCallPolicy
+from tests.helpers.wiring import create_gpt_oss_provider
+from tests.helpers.workflow_runs import (
     activity_failure,
     call_model_once,
     client_with_provider,
@@ -32,8 +34,6 @@ from tests.helpers import (
     run_on_worker,
     run_to_end,
 )
-from tests.leaks import assert_key_masked
-from tests.model_paths import ANTHROPIC_TEST_KEY
 
 POLICY = ModelCallPolicy(max_attempts=3)
 PROMPT = "What's the weather in Tokyo?"
@@ -80,7 +80,7 @@ RETIRED_MODEL = "anthropic/claude-3-5-sonnet-20240620"
 
 def litellm_provider(anthropic: FakeAnthropic, monkeypatch: pytest.MonkeyPatch) -> ModelProvider:
     """The real LiteLLM worker provider, pointed at `anthropic`."""
-    from openai_agents.model_providers.litellm_backend import create_litellm_provider
+    from tests.helpers.wiring import create_litellm_provider
 
     monkeypatch.setenv("ANTHROPIC_API_KEY", ANTHROPIC_TEST_KEY)
     monkeypatch.setenv("ANTHROPIC_BASE_URL", anthropic.url)
@@ -165,7 +165,7 @@ async def test_a_litellm_call_gives_up_at_the_workers_timeout(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The worker's timeout reaches LiteLLM: without it, this call would wait for the answer."""
-    from openai_agents.model_providers.litellm_backend import create_litellm_provider
+    from tests.helpers.wiring import create_litellm_provider
 
     with FakeAnthropic([anthropic_messages.hang(seconds=10)]) as anthropic:
         monkeypatch.setenv("ANTHROPIC_API_KEY", ANTHROPIC_TEST_KEY)

@@ -8,14 +8,14 @@ import pytest
 from agents import ModelProvider
 from temporalio.testing import WorkflowEnvironment
 
-from openai_agents.model_providers.configuration import ModelCallPolicy
-from openai_agents.model_providers.ollama_openai_compat import create_gpt_oss_provider
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
 from tests.fakes import anthropic_messages, ollama_openai
 from tests.fakes.anthropic_messages import FakeAnthropic
 from tests.fakes.ollama_openai import FakeOllamaOpenAI
-from tests.helpers import client_with_provider, run_on_worker
+from tests.helpers.policy import ModelCallPolicy
+from tests.helpers.wiring import create_gpt_oss_provider
+from tests.helpers.workflow_runs import client_with_provider, run_on_worker
 
 WEATHER = "The weather in Tokyo is sunny."
 ANTHROPIC_KEY = "sk-ant-api03-real-clients-0123456789"
@@ -76,7 +76,7 @@ async def test_litellm_provider_over_anthropics_messages_api(
 ) -> None:
     # A real dev server: it records a retried activity's last failure in the history,
     # where the time-skipping test server does not, and that failure quotes the key.
-    from openai_agents.model_providers.litellm_backend import create_litellm_provider
+    from tests.helpers.wiring import create_litellm_provider
 
     with FakeAnthropic(
         [

@@ -1,27 +1,18 @@
 """Determinism: the committed histories of each sample replay under today's workflow code,
 and a change that would break workflows already running is caught here, not in
-production. Re-record with `uv run python -m tests.record_histories`."""
+production. Re-record with `uv run python -m tests.helpers.record_histories`."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from agents import Agent
-from temporalio import workflow
 from temporalio.client import WorkflowHistory
 from temporalio.openai_agents import ModelActivityParameters, OpenAIAgentsPlugin
 from temporalio.worker import Replayer
 from temporalio.workflow import NondeterminismError
 
-from openai_agents.model_providers.configuration import ModelCallPolicy
-from openai_agents.model_providers.workflows.agent_runs import run_agent
-from openai_agents.model_providers.workflows.gpt_oss_workflow import DEFAULT_GPT_OSS_MODEL
-from openai_agents.model_providers.workflows.weather import (
-    WEATHER_HAIKU_INSTRUCTIONS,
-    get_weather,
-)
-from tests.record_histories import HISTORIES, SAMPLE_WORKFLOWS
+from tests.helpers.extra_workflows import GptOssWorkflowWithAPauseAdded
+from tests.helpers.policy import ModelCallPolicy
+from tests.helpers.record_histories import HISTORIES, SAMPLE_WORKFLOWS
 
 
 def recorded_history(name: str) -> WorkflowHistory:
@@ -46,22 +37,6 @@ async def test_recorded_histories_replay_under_the_current_code(name: str) -> No
     # The fixture is a real run: two model calls, the tool in between, then the answer.
     assert history.events[-1].HasField("workflow_execution_completed_event_attributes")
     await replay(SAMPLE_WORKFLOWS[name], history)
-
-
-@workflow.defn(name="GptOssWorkflow")
-class GptOssWorkflowWithAPauseAdded:
-    """The GPT-OSS workflow after someone "just" added a pause before the agent runs."""
-
-    @workflow.run
-    async def run(self, prompt: str, model: str = DEFAULT_GPT_OSS_MODEL) -> str:
-        await workflow.sleep(timedelta(seconds=1))
-        agent = Agent(
-            name="Assistant",
-            instructions=WEATHER_HAIKU_INSTRUCTIONS,
-            model=model,
-            tools=[get_weather],
-        )
-        return await run_agent(agent, prompt)
 
 
 async def test_a_changed_workflow_is_caught_by_replay() -> None:

@@ -10,23 +10,24 @@ from temporalio.client import WorkflowFailureError
 from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
-from openai_agents.model_providers.configuration import ModelCallPolicy
-from openai_agents.model_providers.providers import MultiModelProvider, OllamaModelProvider
-from openai_agents.model_providers.router_backend import create_router_provider
+from openai_agents.model_providers.providers.multi_provider import MultiModelProvider
+from openai_agents.model_providers.providers.ollama_provider import OllamaModelProvider
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.multi_provider_workflow import (
     MultiProviderWorkflow,
 )
 from tests.fakes import ollama_native
 from tests.fakes.ollama_native import FakeOllama
-from tests.helpers import (
+from tests.helpers.extra_workflows import ImagePromptWorkflow
+from tests.helpers.policy import ModelCallPolicy
+from tests.helpers.wiring import create_router_provider
+from tests.helpers.workflow_runs import (
     activity_failure,
     client_with_provider,
     model_call_attempts,
     run_on_worker,
     run_to_end,
 )
-from tests.workflows.image_prompt_workflow import ImagePromptWorkflow
 
 WEATHER = "The weather in Tokyo is sunny."
 POLICY = ModelCallPolicy(max_attempts=3)

@@ -11,13 +11,13 @@ from temporalio.exceptions import ApplicationError
 from temporalio.openai_agents.testing import ResponseBuilders
 from temporalio.testing import WorkflowEnvironment
 
-from openai_agents.model_providers.workflows.agent_runs import MAX_TURNS
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
 from openai_agents.model_providers.workflows.multi_provider_workflow import (
     MultiProviderWorkflow,
 )
-from tests.scripted_model import RecordingProvider, run_scripted
+from openai_agents.model_providers.workflows.shared import MAX_TURNS
+from tests.helpers.scripted_model import RecordingProvider, run_scripted
 
 WORKFLOWS = [GptOssWorkflow, LitellmAutoWorkflow, MultiProviderWorkflow]
 CITY_ERROR = "city must not be empty: name a city, e.g. 'Tokyo'"

@@ -11,18 +11,18 @@ import pytest
 from temporalio.openai_agents.testing import ResponseBuilders
 from temporalio.testing import WorkflowEnvironment
 
-from openai_agents.model_providers.model_names import (
+from openai_agents.model_providers.providers.multi_provider import MultiModelProvider
+from openai_agents.model_providers.support.checks import (
     check_litellm_model_name,
     check_ollama_model_name,
+    check_router_model_name,
 )
-from openai_agents.model_providers.providers import MultiModelProvider
-from openai_agents.model_providers.router_names import check_router_model_name
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
 from openai_agents.model_providers.workflows.multi_provider_workflow import (
     MultiProviderWorkflow,
 )
-from tests.scripted_model import RecordingProvider, run_with_scripted_model
+from tests.helpers.scripted_model import RecordingProvider, run_with_scripted_model
 
 GPT_OSS_INSTRUCTIONS = (
     "You only respond in haikus. When asked about the weather always use the tool to get "

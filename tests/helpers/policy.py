@@ -1,0 +1,54 @@
+"""A model activity's timeout and attempts, as the workers' --timeout and --max-attempts
+set them, and the plugin and worker built from them.
+
+Light on imports: workflow modules in the tests import it, and Temporal's sandbox
+re-imports what they import."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from agents import ModelProvider
+from temporalio.client import Client
+from temporalio.common import RetryPolicy
+from temporalio.openai_agents import ModelActivityParameters, OpenAIAgentsPlugin
+from temporalio.worker import Worker
+
+from openai_agents.model_providers.providers.timeouts import request_timeout_under
+from openai_agents.model_providers.workflows.shared import TASK_QUEUE
+
+# The workers' defaults (`support.cli`); test_configuration.py checks that they agree.
+DEFAULT_MODEL_CALL_TIMEOUT = timedelta(seconds=30)
+DEFAULT_MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class ModelCallPolicy:
+    """A model activity's timeout and attempts, as the workers' --timeout and
+    --max-attempts set them (the same defaults)."""
+
+    timeout: timedelta = DEFAULT_MODEL_CALL_TIMEOUT
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
+
+    @property
+    def request_timeout_seconds(self) -> float:
+        return request_timeout_under(self.timeout)
+
+    def activity_parameters(self) -> ModelActivityParameters:
+        return ModelActivityParameters(
+            start_to_close_timeout=self.timeout,
+            retry_policy=RetryPolicy(
+                maximum_attempts=self.max_attempts, maximum_interval=timedelta(seconds=30)
+            ),
+        )
+
+
+def agents_plugin(provider: ModelProvider, policy: ModelCallPolicy) -> OpenAIAgentsPlugin:
+    return OpenAIAgentsPlugin(model_params=policy.activity_parameters(), model_provider=provider)
+
+
+def build_worker(client: Client, workflows: Sequence[type], task_queue: str = TASK_QUEUE) -> Worker:
+    # The plugin on `client` adds the model activities and the Agents SDK's data converter.
+    return Worker(client, task_queue=task_queue, workflows=workflows)

@@ -1,0 +1,1 @@
+"""Providers and models against fake servers speaking the real wire formats; no Temporal."""

@@ -1,0 +1,1 @@
+"""The sample scripts as a user runs them: separate processes, real environment."""

@@ -1,0 +1,1 @@
+"""Sample workflows on in-process workers, on a real Temporal server."""

@@ -147,6 +147,7 @@ async def demo(args: argparse.Namespace) -> int:
     plugin = OpenAIAgentsPlugin(
         model_params=ModelActivityParameters(
             start_to_close_timeout=call_timeout,
+            use_local_activity=args.fast_path,  # see "The fast path" in the README
             retry_policy=RetryPolicy(
                 maximum_attempts=args.max_attempts, maximum_interval=timedelta(seconds=30)
             ),
@@ -159,7 +160,14 @@ async def demo(args: argparse.Namespace) -> int:
             async with Worker(client, task_queue=TASK_QUEUE, workflows=[sample.workflow]):
                 print(f"Running workflow {workflow_id} on task queue {TASK_QUEUE}...")
                 result = await client.execute_workflow(
-                    sample.workflow.run, args=[prompt, model], id=workflow_id, task_queue=TASK_QUEUE
+                    sample.workflow.run,
+                    args=[prompt, model],
+                    id=workflow_id,
+                    task_queue=TASK_QUEUE,
+                    # The server hands the first workflow task straight back to this
+                    # process's worker, skipping a poll: possible only here, where the
+                    # starter and the worker share one client.
+                    request_eager_start=args.fast_path,
                 )
             print(f"Result: {result}")
             if ui_url:

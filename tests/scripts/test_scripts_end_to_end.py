@@ -4,17 +4,21 @@ Temporal dev server and local model servers."""
 from __future__ import annotations
 
 import re
+import runpy
 import socket
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from temporalio.testing import WorkflowEnvironment
 
 from tests.fakes import anthropic_messages, ollama_openai
 from tests.fakes.anthropic_messages import FakeAnthropic
 from tests.fakes.ollama_openai import FakeOllamaOpenAI
 from tests.helpers.processes import (
+    SCRIPTS,
     WEATHER,
     background_script,
     printed_result,
@@ -160,9 +164,9 @@ def test_worker_flags_bound_the_time_per_model_call(
         )
         with running_worker(
             "run_gpt_oss_worker.py",
-            # 10 s leaves the client's 9 s timeout a full second before the activity's,
+            # 4 s leaves the client's 3 s timeout a full second before the activity's,
             # time enough to report the failure even on a busy machine.
-            *("--timeout", "10", "--max-attempts", "1"),
+            *("--timeout", "4", "--max-attempts", "1"),
             environment=environment,
             tmp_path=tmp_path,
         ):
@@ -171,7 +175,7 @@ def test_worker_flags_bound_the_time_per_model_call(
     assert completed.returncode == 1
     (line,) = completed.stderr.strip().splitlines()
     assert line.endswith(
-        f"failed: Ollama at {ollama.url} did not answer model 'gpt-oss:20b' within 9s; "
+        f"failed: Ollama at {ollama.url} did not answer model 'gpt-oss:20b' within 3s; "
         "the model may be loading or overloaded (raise --timeout, or use a smaller model)"
     )
 
@@ -186,13 +190,24 @@ def test_demo_starts_its_own_temporal_server_and_runs_gpt_oss() -> None:
     assert "Workflow history in the Temporal Web UI: http://localhost:" in completed.stdout
 
 
-def test_demo_runs_the_litellm_sample_on_a_configured_server(dev_server_address: str) -> None:
+async def test_demo_runs_the_litellm_sample_on_a_configured_server_on_the_fast_path(
+    dev_server_env: WorkflowEnvironment, dev_server_address: str
+) -> None:
     with fake_anthropic() as anthropic:
         environment = litellm_environment(dev_server_address, anthropic)
+        environment["AGENTS_FAST_PATH"] = "1"
         completed = run_script("run_demo.py", "--sample", "litellm", environment=environment)
     assert completed.returncode == 0, completed.stderr
     assert WEATHER in printed_result(completed.stdout)
     assert "Starting the bundled Temporal dev server" not in completed.stdout
+
+    # Both model calls ran as local activities: recorded as markers, never scheduled.
+    workflow_id = re.search(r"Running workflow (\S+) ", completed.stdout)
+    assert workflow_id, completed.stdout
+    history = await dev_server_env.client.get_workflow_handle(workflow_id[1]).fetch_history()
+    kinds = [event.WhichOneof("attributes") for event in history.events]
+    assert kinds.count("marker_recorded_event_attributes") == 2
+    assert "activity_task_scheduled_event_attributes" not in kinds
 
 
 def test_demo_shuts_everything_down_on_ctrl_c(tmp_path: Path) -> None:
@@ -240,7 +255,13 @@ def wait_until(condition: Callable[[], bool], timeout: float = 60) -> None:
         "run_demo.py",
     ],
 )
-def test_every_script_has_help(script: str) -> None:
-    completed = run_script(script, "--help", environment=script_environment())
-    assert completed.returncode == 0
-    assert "--verbose" in completed.stdout
+def test_every_script_has_help(
+    script: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The script as `python script.py --help` runs it, in this process: argparse prints the
+    # help and exits before anything else happens.
+    monkeypatch.setattr(sys, "argv", [script, "--help"])
+    with pytest.raises(SystemExit) as exited:
+        runpy.run_path(str(SCRIPTS / script), run_name="__main__")
+    assert exited.value.code == 0
+    assert "--verbose" in capsys.readouterr().out

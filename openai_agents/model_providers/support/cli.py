@@ -40,8 +40,8 @@ def add_verbose_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def add_model_call_arguments(parser: argparse.ArgumentParser) -> None:
-    """--timeout and --max-attempts: the model activity's start-to-close timeout and
-    retry limit."""
+    """--timeout, --max-attempts and --fast-path: the model activity's start-to-close
+    timeout, retry limit, and whether it runs as a local activity."""
     parser.add_argument(
         "--timeout",
         type=positive_number,
@@ -55,6 +55,14 @@ def add_model_call_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_MAX_ATTEMPTS,
         metavar="N",
         help="attempts per model call before the workflow fails (default: %(default)d)",
+    )
+    parser.add_argument(
+        "--fast-path",
+        action="store_true",
+        default=os.environ.get("AGENTS_FAST_PATH", "") not in ("", "0"),
+        help="run model calls as local activities (and, in the demo, start workflows "
+        "eagerly): fewer round trips, for short model calls; see the README before "
+        "switching it for running workflows (env: AGENTS_FAST_PATH=1)",
     )
 
 
@@ -163,26 +171,29 @@ def run_script(main: Callable[[], Coroutine[Any, Any, int]], *, verbose: bool) -
         exit_code = asyncio.run(_cancelled_by_signals(main()))
     except KeyboardInterrupt:  # Before the event loop took over the signals.
         exit_code = EXIT_INTERRUPTED
-    except WorkflowFailureError as error:
-        print(f"Workflow failed: {workflow_failure_message(error)}", file=sys.stderr)
-        exit_code = EXIT_WORKFLOW_FAILED
     except Exception as error:
-        if verbose:
+        if verbose and not isinstance(error, WorkflowFailureError):
             traceback.print_exc()
-        message = str(error) if isinstance(error, ConfigurationError) else None
-        message = message or temporal_failure_message(error)
-        if message is not None:
-            print(f"error: {message}", file=sys.stderr)
-            exit_code = EXIT_CONFIGURATION_ERROR
-        else:  # A bug or an unforeseen failure: still one line by default.
-            detail = " ".join(str(error).split())
-            print(
-                f"error: unexpected {type(error).__name__}: {detail} "
-                "(--verbose shows the traceback)",
-                file=sys.stderr,
-            )
-            exit_code = EXIT_UNEXPECTED_ERROR
+        line, exit_code = failure_line(error)
+        print(line, file=sys.stderr)
     exit_skipping_teardown(exit_code)
+
+
+def failure_line(error: BaseException) -> tuple[str, int]:
+    """The one line a script prints for `error`, and its exit code."""
+    if isinstance(error, WorkflowFailureError):
+        return f"Workflow failed: {workflow_failure_message(error)}", EXIT_WORKFLOW_FAILED
+    message = (
+        str(error) if isinstance(error, ConfigurationError) else temporal_failure_message(error)
+    )
+    if message is not None:
+        return f"error: {message}", EXIT_CONFIGURATION_ERROR
+    # A bug or an unforeseen failure: still one line by default.
+    detail = " ".join(str(error).split())
+    return (
+        f"error: unexpected {type(error).__name__}: {detail} (--verbose shows the traceback)",
+        EXIT_UNEXPECTED_ERROR,
+    )
 
 
 def call_on_stop_signals(callback: Callable[[], object]) -> None:

@@ -66,11 +66,8 @@ async def get_weather(city: str) -> str:
 
 
 def require_prompt(prompt: str) -> str:
-    """Fail the workflow at once on a prompt with nothing to answer.
-
-    Without this, a blank prompt would cost a model call (or several attempts at one)
-    before anyone learnt that the input was wrong.
-    """
+    """Fail the workflow at once on a prompt with nothing to answer, rather than after a
+    model call (or several attempts at one) that could not have helped."""
     if not prompt.strip():
         raise ApplicationError("prompt must not be empty", type="InvalidPrompt", non_retryable=True)
     return prompt

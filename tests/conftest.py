@@ -44,6 +44,38 @@ async def _start_local() -> WorkflowEnvironment:
     return await WorkflowEnvironment.start_local(dev_server_existing_path=bundled_temporal_cli())
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """How many processes `-n auto` (the default, see pyproject.toml) runs the tests in.
+
+    Each process starts its own Temporal servers, so its script tests have the samples' task
+    queue to themselves; most of the suite waits on servers and subprocesses, so a process per
+    core pays off, up to 4. Against a server you run yourself (`host:port`) the script tests
+    of two processes would share that task queue: there, one process.
+    """
+    if config.getoption("--workflow-environment") not in ("time-skipping", "local"):
+        return 0
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "server_kind: runs on the server --workflow-environment picks (the `env` fixture), so "
+        "its outcome can differ between the time-skipping and the local server",
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Only these need running on both servers; every other test runs on the same real dev
+    # server (or none) whichever is picked. `-m server_kind` selects them.
+    # (`dev_server_env` itself depends on `env`: a test that uses it runs on a dev server
+    # either way.)
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "env" in fixtures and "dev_server_env" not in fixtures:
+            item.add_marker(pytest.mark.server_kind)
+
+
 @pytest.fixture(autouse=True)
 def no_developer_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests talk only to the servers they start, whatever the developer's shell exports."""

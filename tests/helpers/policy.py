@@ -31,6 +31,10 @@ class ModelCallPolicy:
 
     timeout: timedelta = DEFAULT_MODEL_CALL_TIMEOUT
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
+    initial_interval: timedelta = timedelta(seconds=1)
+    """The first retry's backoff (Temporal's default, which the workers keep). Tests about
+    what fails and how often, not how long Temporal waits, shorten it: on a real server
+    the waits are real."""
 
     @property
     def request_timeout_seconds(self) -> float:
@@ -40,7 +44,9 @@ class ModelCallPolicy:
         return ModelActivityParameters(
             start_to_close_timeout=self.timeout,
             retry_policy=RetryPolicy(
-                maximum_attempts=self.max_attempts, maximum_interval=timedelta(seconds=30)
+                initial_interval=self.initial_interval,
+                maximum_attempts=self.max_attempts,
+                maximum_interval=timedelta(seconds=30),
             ),
         )
 

@@ -14,13 +14,15 @@ from typing import Any
 
 import pytest
 
+from openai_agents.model_providers import run_gpt_oss_worker, run_multi_provider_worker
 from openai_agents.model_providers.providers.errors import ConfigurationError
 from openai_agents.model_providers.providers.ollama_hosts import describe_ollama
 from openai_agents.model_providers.providers.ollama_provider import OllamaModelProvider
 from openai_agents.model_providers.run_gpt_oss_worker import gpt_oss_provider
 from openai_agents.model_providers.support.checks import check_router_model_ready
 from tests.fakes.ollama_native import FakeOllama
-from tests.helpers.processes import closed_port_address, run_script, script_environment
+from tests.helpers.in_process import ScriptMain, failure_of
+from tests.helpers.processes import closed_port_address
 
 REGISTRY_MODEL = "hf.co/org/model:Q4_K_M"
 
@@ -154,44 +156,44 @@ async def test_a_connect_timeout_in_the_openai_compatible_check_reads_as_unreach
     assert str(raised.value) == describe_ollama(f"http://{address}").unreachable()
 
 
-def assert_stops_with_one_line(script: str, *args: str, starting: str, **environment: str) -> None:
-    completed = run_script(script, *args, environment=script_environment(**environment))
-    assert completed.returncode == 2, completed.stderr
-    [line] = completed.stderr.strip().splitlines()
+async def assert_stops_with_one_line(main: ScriptMain, starting: str, **options: Any) -> None:
+    line, exit_code = await failure_of(main, **options)
+    assert exit_code == 2, line
     assert line.startswith(f"error: {starting}"), line
 
 
 @pytest.mark.parametrize(
-    "worker",
+    ("main", "options"),
     [
-        ["run_gpt_oss_worker.py", "--api", "native"],
-        ["run_multi_provider_worker.py", "--check-model", "ollama/gpt-oss:20b"],
+        (run_gpt_oss_worker.main, {"api": "native", "model": "gpt-oss:20b"}),
+        (run_multi_provider_worker.main, {"check_model": "ollama/gpt-oss:20b"}),
     ],
     ids=["gpt-oss-native", "router"],
 )
-def test_workers_start_on_a_show_reply_without_model_info(worker: list[str]) -> None:
+async def test_workers_start_on_a_show_reply_without_model_info(
+    monkeypatch: pytest.MonkeyPatch, main: ScriptMain, options: dict[str, Any]
+) -> None:
     # With no Temporal server, a worker that passed its model check stops at the next
     # step, connecting to Temporal: that line proves the check let it through.
     temporal = closed_port_address()
+    monkeypatch.setenv("TEMPORAL_ADDRESS", temporal)
     with FakeOllama([], show_body={"capabilities": ["completion"]}) as ollama:
-        assert_stops_with_one_line(
-            *worker,
-            starting=f"cannot reach Temporal at {temporal}",
-            OLLAMA_HOST=ollama.url,
-            TEMPORAL_ADDRESS=temporal,
+        monkeypatch.setenv("OLLAMA_HOST", ollama.url)
+        await assert_stops_with_one_line(
+            main, starting=f"cannot reach Temporal at {temporal}", **options
         )
 
 
-def test_native_gpt_oss_worker_with_a_host_that_never_accepts() -> None:
-    # `--timeout 1` makes the model calls' HTTP timeout, and so the check's, 0.5 s. (The
-    # OpenAI-compatible path is covered in process above; its script reports the same way.)
+async def test_native_gpt_oss_worker_with_a_host_that_never_accepts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `--timeout 1` makes the model calls' HTTP timeout, and so the check's, 0.5 s.
     with never_accepting_address() as address:
-        assert_stops_with_one_line(
-            "run_gpt_oss_worker.py",
-            "--api",
-            "native",
-            "--timeout",
-            "1",
+        monkeypatch.setenv("OLLAMA_HOST", address)
+        await assert_stops_with_one_line(
+            run_gpt_oss_worker.main,
             starting=describe_ollama(f"http://{address}").unreachable(),
-            OLLAMA_HOST=address,
+            api="native",
+            model="gpt-oss:20b",
+            timeout=1.0,
         )

@@ -13,12 +13,19 @@ from temporalio.openai_agents.testing import ResponseBuilders
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
+from openai_agents.model_providers import (
+    run_demo,
+    run_gpt_oss_workflow,
+    run_litellm_auto_workflow,
+    run_multi_provider_workflow,
+)
 from openai_agents.model_providers.support.checks import PAYLOAD_LIMIT_BYTES
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
 from openai_agents.model_providers.workflows.multi_provider_workflow import (
     MultiProviderWorkflow,
 )
+from tests.helpers.in_process import ScriptMain, failure_of
 from tests.helpers.processes import closed_port_address, run_script, script_environment
 from tests.helpers.scripted_model import RecordingProvider, run_scripted
 from tests.helpers.workflow_runs import model_call_attempts
@@ -45,34 +52,49 @@ async def test_an_empty_prompt_fails_the_workflow_at_once(
 # The scripts refuse bad input before connecting: Temporal's address here is a closed
 # port, so any other error would say "cannot reach Temporal".
 STARTERS = [
-    "run_gpt_oss_workflow.py",
-    "run_litellm_auto_workflow.py",
-    "run_multi_provider_workflow.py",
-    "run_demo.py",
+    pytest.param(run_gpt_oss_workflow.main, "gpt-oss:20b", id="gpt-oss"),
+    pytest.param(run_litellm_auto_workflow.main, "anthropic/claude-sonnet-4-5", id="litellm"),
+    pytest.param(run_multi_provider_workflow.main, "ollama/gpt-oss:20b", id="router"),
+    pytest.param(run_demo.demo, None, id="demo"),
 ]
 
 
-def refused_before_starting(script: str, *args: str) -> str:
-    environment = script_environment(TEMPORAL_ADDRESS=closed_port_address())
-    completed = run_script(script, *args, environment=environment)
-    assert completed.returncode == 2, completed.stderr
-    [line] = completed.stderr.strip().splitlines()
+@pytest.fixture(autouse=True)
+def temporal_unreachable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEMPORAL_ADDRESS", closed_port_address())
+
+
+async def refused_before_starting(main: ScriptMain, **options: Any) -> str:
+    line, exit_code = await failure_of(main, **options)
+    assert exit_code == 2, line
     return line
 
 
-@pytest.mark.parametrize("script", STARTERS)
-def test_starters_refuse_an_empty_prompt(script: str) -> None:
-    assert refused_before_starting(script, "--prompt", "  \t ") == (
+def test_a_starter_refuses_an_empty_prompt_in_one_line() -> None:
+    """The real script, once: its parser, its check and `run_script`'s one line and exit 2."""
+    environment = script_environment(TEMPORAL_ADDRESS=closed_port_address())
+    completed = run_script("run_gpt_oss_workflow.py", "--prompt", "  \t ", environment=environment)
+    assert completed.returncode == 2, completed.stderr
+    assert completed.stderr.strip().splitlines() == [
+        "error: prompt must not be empty: ask a question with --prompt"
+    ]
+
+
+@pytest.mark.parametrize(("main", "model"), STARTERS)
+async def test_starters_refuse_an_empty_prompt(main: ScriptMain, model: str | None) -> None:
+    assert await refused_before_starting(main, model=model, prompt="  \t ") == (
         "error: prompt must not be empty: ask a question with --prompt"
     )
 
 
-@pytest.mark.parametrize("script", STARTERS)
-def test_starters_refuse_a_prompt_over_temporals_payload_limit(script: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("main", "model"), STARTERS)
+async def test_starters_refuse_a_prompt_over_temporals_payload_limit(
+    main: ScriptMain, model: str | None, tmp_path: Path
+) -> None:
     # Too long for a command line too: such prompts come from a file.
     prompt_file = tmp_path / "prompt.txt"
     prompt_file.write_text("Summarise this log. " + "x" * (3 * 2**20))
-    assert refused_before_starting(script, "--prompt-file", str(prompt_file)) == (
+    assert await refused_before_starting(main, model=model, prompt_file=prompt_file) == (
         "error: the prompt is 3.00 MiB; with the agent's instructions and tools it must fit "
         "Temporal's 2 MiB payload limit (at most 1.88 MiB): shorten it, or store the document "
         "elsewhere (e.g. object storage) and pass a reference to it"
@@ -96,27 +118,27 @@ async def test_temporal_itself_rejects_a_workflow_input_over_the_limit(
 
 MALFORMED_MODELS = [
     pytest.param(
-        "run_gpt_oss_workflow.py",
+        run_gpt_oss_workflow.main,
         "gpt oss",
         "error: --model 'gpt oss' is not an Ollama model name: use name:tag, e.g. gpt-oss:20b",
         id="ollama",
     ),
     pytest.param(
-        "run_litellm_auto_workflow.py",
+        run_litellm_auto_workflow.main,
         "claude-sonnet-4-5",
         "error: --model 'claude-sonnet-4-5' is not a LiteLLM model string: use provider/model, "
         "e.g. anthropic/claude-sonnet-4-5 (see https://docs.litellm.ai/docs/providers)",
         id="litellm",
     ),
     pytest.param(
-        "run_multi_provider_workflow.py",
+        run_multi_provider_workflow.main,
         "",
         "error: --model '' is not a router model name: use prefix/model, e.g. "
         "ollama/gpt-oss:20b (prefixes: ollama, openai, litellm)",
         id="router",
     ),
     pytest.param(
-        "run_multi_provider_workflow.py",
+        run_multi_provider_workflow.main,
         "ollama/",
         "error: --model 'ollama/' names no model after 'ollama/': use ollama/<model>, e.g. "
         "ollama/gpt-oss:20b",
@@ -125,13 +147,13 @@ MALFORMED_MODELS = [
 ]
 
 
-@pytest.mark.parametrize(("script", "model", "expected"), MALFORMED_MODELS)
-def test_starters_refuse_a_malformed_model_with_the_expected_form(
-    script: str, model: str, expected: str
+@pytest.mark.parametrize(("main", "model", "expected"), MALFORMED_MODELS)
+async def test_starters_refuse_a_malformed_model_with_the_expected_form(
+    main: ScriptMain, model: str, expected: str
 ) -> None:
-    assert refused_before_starting(script, "--model", model) == expected
+    assert await refused_before_starting(main, model=model) == expected
 
 
-def test_the_demo_checks_the_model_form_of_the_sample_it_runs() -> None:
-    line = refused_before_starting("run_demo.py", "--sample", "litellm", "--model", "claude")
+async def test_the_demo_checks_the_model_form_of_the_sample_it_runs() -> None:
+    line = await refused_before_starting(run_demo.demo, sample="litellm", model="claude")
     assert line.startswith("error: --model 'claude' is not a LiteLLM model string")

@@ -1,149 +1,192 @@
-"""Misconfiguration stops a script at start with one actionable line and exit code 2."""
+"""Misconfiguration stops a script at start with one actionable line and exit code 2.
+
+Most cases run the script's `main` in this process (see `tests.helpers.in_process`); real
+processes prove what only a process can show: the parser, `--verbose`, the exit code, and
+that a malformed OLLAMA_HOST is reported before `import ollama` could choke on it."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import uuid
+from pathlib import Path
+from typing import Any
 
 import pytest
 from temporalio.client import Client
 
+from openai_agents.model_providers import (
+    run_demo,
+    run_gpt_oss_worker,
+    run_gpt_oss_workflow,
+    run_litellm_provider_worker,
+    run_multi_provider_worker,
+)
+from openai_agents.model_providers.support.cli import failure_line
 from tests.fakes.ollama_openai import FakeOllamaOpenAI
+from tests.helpers.in_process import ScriptMain, failure_of
 from tests.helpers.processes import closed_port_address, run_script, script_environment
 
 
-def assert_one_line_error(script: str, *args: str, expected: str, **environment: str) -> None:
-    completed = run_script(script, *args, environment=script_environment(**environment))
-    assert completed.returncode == 2, completed.stderr
-    assert completed.stderr.strip().splitlines() == [f"error: {expected}"]
+@pytest.fixture
+def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
+    """What the scripts read, set per test; no developer profile (as in `script_environment`)."""
+    monkeypatch.setenv("TEMPORAL_CONFIG_FILE", str(tmp_path / "no-temporal.toml"))
+    return monkeypatch
 
 
-def test_litellm_worker_without_the_providers_key() -> None:
-    assert_one_line_error(
-        "run_litellm_provider_worker.py",
+async def assert_one_line_error(main: ScriptMain, expected: str, **options: Any) -> None:
+    assert await failure_of(main, **options) == (f"error: {expected}", 2)
+
+
+async def test_litellm_worker_without_the_providers_key() -> None:
+    await assert_one_line_error(
+        run_litellm_provider_worker.main,
+        model="anthropic/claude-3-5-sonnet-20240620",
         expected="anthropic/claude-3-5-sonnet-20240620 needs ANTHROPIC_API_KEY for anthropic: "
         "export ANTHROPIC_API_KEY=... before starting the worker, or choose another model "
         "with --model",
     )
 
 
-def test_litellm_worker_with_a_model_string_litellm_does_not_know() -> None:
-    assert_one_line_error(
-        "run_litellm_provider_worker.py",
-        "--model",
-        "claude-of-my-own",
+async def test_litellm_worker_with_a_model_string_litellm_does_not_know() -> None:
+    await assert_one_line_error(
+        run_litellm_provider_worker.main,
+        model="claude-of-my-own",
         expected="--model 'claude-of-my-own' is not a LiteLLM model string: use provider/model, "
         "e.g. anthropic/claude-sonnet-4-5 (see https://docs.litellm.ai/docs/providers)",
     )
 
 
-@pytest.mark.parametrize("host", ["not a url", "ftp://localhost:11434", "http://localhost:port"])
-@pytest.mark.parametrize(
-    "worker",
-    [["run_gpt_oss_worker.py"], ["run_gpt_oss_worker.py", "--api", "native"],
-     ["run_multi_provider_worker.py"]],
-    ids=["gpt-oss", "gpt-oss-native", "router"],
-)  # fmt: skip
-def test_ollama_workers_with_a_malformed_ollama_host(host: str, worker: list[str]) -> None:
-    # The `ollama` package itself chokes on a malformed OLLAMA_HOST while being imported.
-    completed = run_script(*worker, environment=script_environment(OLLAMA_HOST=host))
-    assert completed.returncode == 2
-    (line,) = completed.stderr.strip().splitlines()
+MALFORMED_HOSTS = ["not a url", "ftp://localhost:11434", "http://localhost:port"]
+OLLAMA_WORKERS = [
+    pytest.param(run_gpt_oss_worker.main, "openai-compatible", id="gpt-oss"),
+    pytest.param(run_gpt_oss_worker.main, "native", id="gpt-oss-native"),
+    pytest.param(run_multi_provider_worker.main, "openai-compatible", id="router"),
+]
+
+
+@pytest.mark.parametrize("host", MALFORMED_HOSTS)
+@pytest.mark.parametrize(("main", "api"), OLLAMA_WORKERS)
+async def test_ollama_workers_with_a_malformed_ollama_host(
+    environment: pytest.MonkeyPatch, host: str, main: ScriptMain, api: str
+) -> None:
+    environment.setenv("OLLAMA_HOST", host)
+    line, exit_code = await failure_of(main, model="gpt-oss:20b", api=api)
+    assert exit_code == 2
     assert line.startswith(f"error: OLLAMA_HOST={host!r} is not a valid Ollama URL")
     assert line.endswith("set it like http://localhost:11434 or unset it")
 
 
-def test_gpt_oss_worker_with_ollama_down() -> None:
-    address = closed_port_address()
-    assert_one_line_error(
+def test_a_malformed_ollama_host_is_reported_before_ollama_is_imported() -> None:
+    """`import ollama` itself fails on this value: the worker must check it first."""
+    completed = run_script(
         "run_gpt_oss_worker.py",
+        "--api",
+        "native",
+        environment=script_environment(OLLAMA_HOST="http://localhost:port"),
+    )
+    assert completed.returncode == 2
+    assert completed.stderr.strip().splitlines() == [
+        "error: OLLAMA_HOST='http://localhost:port' is not a valid Ollama URL (the port is not "
+        "a number from 0 to 65535); set it like http://localhost:11434 or unset it"
+    ]
+
+
+async def test_gpt_oss_worker_with_ollama_down(environment: pytest.MonkeyPatch) -> None:
+    address = closed_port_address()
+    environment.setenv("OLLAMA_HOST", address)
+    await assert_one_line_error(
+        run_gpt_oss_worker.main,
+        model="gpt-oss:20b",
         expected=f"cannot reach Ollama at http://{address}: start it with `ollama serve`, "
         "or point OLLAMA_HOST at a running server",
-        OLLAMA_HOST=address,
     )
 
 
-def test_gpt_oss_worker_with_the_model_not_pulled() -> None:
+async def test_gpt_oss_worker_with_the_model_not_pulled(environment: pytest.MonkeyPatch) -> None:
     with FakeOllamaOpenAI([], pulled=("llama3.2:1b",)) as ollama:
-        assert_one_line_error(
-            "run_gpt_oss_worker.py",
+        environment.setenv("OLLAMA_HOST", ollama.url)
+        await assert_one_line_error(
+            run_gpt_oss_worker.main,
+            model="gpt-oss:20b",
             # The words a model call would fail with: one message builder for both.
             expected=f"Ollama at {ollama.url} has no model 'gpt-oss:20b' "
             '(model "gpt-oss:20b" not found, try pulling it first): '
             "pull it with `ollama pull gpt-oss:20b`",
-            OLLAMA_HOST=ollama.url,
         )
 
 
-def test_scripts_with_temporal_unreachable() -> None:
+async def test_scripts_with_temporal_unreachable(environment: pytest.MonkeyPatch) -> None:
     address = closed_port_address()
+    environment.setenv("TEMPORAL_ADDRESS", address)
     expected = (
         f"cannot reach Temporal at {address}: start a dev server with "
         "`uv run temporal server start-dev`, or set TEMPORAL_ADDRESS"
     )
-    assert_one_line_error("run_gpt_oss_workflow.py", expected=expected, TEMPORAL_ADDRESS=address)
+    await assert_one_line_error(run_gpt_oss_workflow.main, expected, model="gpt-oss:20b")
     with FakeOllamaOpenAI([]) as ollama:
-        assert_one_line_error(
-            "run_gpt_oss_worker.py",
-            expected=expected,
-            TEMPORAL_ADDRESS=address,
-            OLLAMA_HOST=ollama.url,
-        )
+        environment.setenv("OLLAMA_HOST", ollama.url)
+        await assert_one_line_error(run_gpt_oss_worker.main, expected, model="gpt-oss:20b")
 
 
-def test_scripts_with_a_namespace_that_does_not_exist(dev_server_address: str) -> None:
+async def test_scripts_with_a_namespace_that_does_not_exist(
+    environment: pytest.MonkeyPatch, dev_server_address: str
+) -> None:
     expected = (
         f"Temporal at {dev_server_address} has no usable namespace 'no-such-namespace' "
         "(Namespace no-such-namespace is not found.): check TEMPORAL_NAMESPACE and the API "
         "key's permissions"
     )
-    environment = {
-        "TEMPORAL_ADDRESS": dev_server_address,
-        "TEMPORAL_NAMESPACE": "no-such-namespace",
-    }
-    assert_one_line_error("run_gpt_oss_workflow.py", expected=expected, **environment)
+    environment.setenv("TEMPORAL_ADDRESS", dev_server_address)
+    environment.setenv("TEMPORAL_NAMESPACE", "no-such-namespace")
+    await assert_one_line_error(run_gpt_oss_workflow.main, expected, model="gpt-oss:20b")
     with FakeOllamaOpenAI([]) as ollama:
-        assert_one_line_error(
-            "run_gpt_oss_worker.py", expected=expected, OLLAMA_HOST=ollama.url, **environment
-        )
+        environment.setenv("OLLAMA_HOST", ollama.url)
+        await assert_one_line_error(run_gpt_oss_worker.main, expected, model="gpt-oss:20b")
 
 
-def test_scripts_with_a_temporal_profile_that_does_not_exist() -> None:
-    assert_one_line_error(
-        "run_gpt_oss_workflow.py",
+async def test_scripts_with_a_temporal_profile_that_does_not_exist(
+    environment: pytest.MonkeyPatch,
+) -> None:
+    environment.setenv("TEMPORAL_PROFILE", "nope")
+    await assert_one_line_error(
+        run_gpt_oss_workflow.main,
+        model="gpt-oss:20b",
         expected="cannot load the Temporal connection settings (Profile 'nope' not found): "
         "check TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE and the TEMPORAL_TLS_* paths",
-        TEMPORAL_PROFILE="nope",
     )
 
 
-async def test_workflow_script_with_the_id_of_a_running_workflow(dev_server_address: str) -> None:
+async def test_workflow_script_with_the_id_of_a_running_workflow(
+    environment: pytest.MonkeyPatch, dev_server_address: str
+) -> None:
+    environment.setenv("TEMPORAL_ADDRESS", dev_server_address)
     client = await Client.connect(dev_server_address)
     # Open, and it stays open: no worker serves this task queue.
     handle = await client.start_workflow(
         "GptOssWorkflow", "hi", id=f"busy-{uuid.uuid4().hex[:8]}", task_queue="nobody-polls-this"
     )
     try:
-        assert_one_line_error(
-            "run_gpt_oss_workflow.py",
-            "--workflow-id",
-            handle.id,
+        await assert_one_line_error(
+            run_gpt_oss_workflow.main,
+            model="gpt-oss:20b",
+            workflow_id=handle.id,
             expected=f"workflow {handle.id} is already running: choose another --workflow-id, "
             "or leave it out for a fresh one",
-            TEMPORAL_ADDRESS=dev_server_address,
         )
     finally:
         await handle.terminate()
 
 
-def test_demo_without_a_model_backend_says_what_to_start() -> None:
+async def test_demo_without_a_model_backend_says_what_to_start(
+    environment: pytest.MonkeyPatch,
+) -> None:
     address = closed_port_address()
-    assert_one_line_error(
-        "run_demo.py",
+    environment.setenv("OLLAMA_HOST", address)
+    await assert_one_line_error(
+        run_demo.demo,
+        model=None,
         expected=f"cannot reach Ollama at http://{address}: start it with `ollama serve`, "
         "or point OLLAMA_HOST at a running server",
-        OLLAMA_HOST=address,
     )
 
 
@@ -156,19 +199,10 @@ def test_verbose_shows_the_traceback() -> None:
 
 
 def test_an_unforeseen_error_is_one_line_too() -> None:
-    code = (
-        "from openai_agents.model_providers.support.cli import run_script\n"
-        "async def main() -> int:\n"
-        "    raise ValueError('disk on fire\\nsecond line')\n"
-        "run_script(main, verbose=False)\n"
+    assert failure_line(ValueError("disk on fire\nsecond line")) == (
+        "error: unexpected ValueError: disk on fire second line (--verbose shows the traceback)",
+        1,
     )
-    completed = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
-    )
-    assert completed.returncode == 1
-    assert completed.stderr.strip().splitlines() == [
-        "error: unexpected ValueError: disk on fire second line (--verbose shows the traceback)"
-    ]
 
 
 @pytest.mark.parametrize(
@@ -203,7 +237,7 @@ def test_an_unforeseen_error_is_one_line_too() -> None:
         ),
     ],
 )
-def test_router_worker_checking_a_model_whose_key_or_prefix_is_missing(
+async def test_router_worker_checking_a_model_whose_key_or_prefix_is_missing(
     model: str, expected: str
 ) -> None:
-    assert_one_line_error("run_multi_provider_worker.py", "--check-model", model, expected=expected)
+    await assert_one_line_error(run_multi_provider_worker.main, expected, check_model=model)

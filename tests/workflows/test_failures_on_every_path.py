@@ -32,7 +32,8 @@ from tests.helpers.workflow_runs import (
 
 PROMPT = "What's the weather in Tokyo?"
 WEATHER = "The weather in Tokyo is sunny."
-POLICY = ModelCallPolicy(max_attempts=3)
+# Short backoff: these tests are about what fails and after how many attempts.
+POLICY = ModelCallPolicy(max_attempts=3, initial_interval=timedelta(milliseconds=200))
 
 
 def weather_run(path: ModelPath) -> list[Route]:
@@ -190,7 +191,7 @@ async def test_a_rate_limit_is_waited_out_as_long_as_the_provider_asks(
     [rate_limited] = failed_attempts(caplog)
     assert rate_limited.type == "ProviderRateLimited"
     # Temporal is asked to wait the provider's Retry-After instead of its own backoff
-    # (1 s here); the time-skipping server skips the wait itself.
+    # (0.2 s here); the time-skipping server skips the wait itself.
     assert rate_limited.next_retry_delay == timedelta(seconds=3)
 
 

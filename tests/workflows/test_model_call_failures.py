@@ -35,7 +35,8 @@ from tests.helpers.workflow_runs import (
     run_to_end,
 )
 
-POLICY = ModelCallPolicy(max_attempts=3)
+# Short backoff: these tests are about what fails and after how many attempts.
+POLICY = ModelCallPolicy(max_attempts=3, initial_interval=timedelta(milliseconds=200))
 PROMPT = "What's the weather in Tokyo?"
 
 

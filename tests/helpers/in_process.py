@@ -1,0 +1,43 @@
+"""A script's `main` run in this process: what a script checks and reports, without the
+seconds a fresh interpreter costs. The scripts' argument parsers and `run_script` itself
+are proven by a few real-process tests; these cover every case in between."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from openai_agents.model_providers.support.cli import (
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_MODEL_CALL_TIMEOUT_SECONDS,
+    DEFAULT_PROMPT,
+    failure_line,
+)
+
+# Every option any script has, at its parser's default; a script reads only its own.
+_DEFAULTS: dict[str, Any] = {
+    "prompt": DEFAULT_PROMPT,
+    "prompt_file": None,
+    "workflow_id": None,
+    "verbose": False,
+    "timeout": DEFAULT_MODEL_CALL_TIMEOUT_SECONDS,
+    "max_attempts": DEFAULT_MAX_ATTEMPTS,
+    "fast_path": False,
+    "api": "openai-compatible",
+    "default_prefix": "ollama",
+    "check_model": None,
+    "sample": "gpt-oss",
+    "keep_server": False,
+}
+
+ScriptMain = Callable[[argparse.Namespace], Awaitable[int]]
+
+
+async def failure_of(main: ScriptMain, **options: Any) -> tuple[str, int]:
+    """The line and exit code the script would end with; fails if `main` succeeds."""
+    with pytest.raises(Exception) as raised:
+        await main(argparse.Namespace(**{**_DEFAULTS, **options}))
+    return failure_line(raised.value)

@@ -1,0 +1,67 @@
+"""`python -m bench --quick` runs end to end and measures every row.
+
+A smoke test only: it asserts that each row was measured and holds positive numbers, never
+what they are. Timings depend on the machine and its load; the benchmark's own output
+judges them against the targets.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+# Each row's key (stable across runs: compare JSON files by it).
+ROWS = {
+    "direct_runner",
+    "workflow_regular",
+    "workflow_local",
+    "workflow_local_eager",
+    "throughput_regular",
+    "throughput_local_eager",
+    "model_call_cpu_native",
+    "model_call_cpu_openai",
+    "model_call_wall_native",
+    "model_call_wall_openai",
+    "import_floor",
+    "startup_gpt_oss",
+    "startup_litellm",
+    "startup_router",
+    "memory_gpt_oss",
+    "memory_litellm",
+    "memory_router",
+    "streaming",
+}
+NOT_MEASURED_YET = {"streaming"}
+# Read from /proc: measured on Linux only.
+LINUX_ONLY = {"memory_gpt_oss", "memory_litellm", "memory_router"}
+
+
+def test_quick_benchmark_measures_every_row(tmp_path: Path) -> None:
+    results_file = tmp_path / "bench.json"
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--json", str(results_file)],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        # Generous: a dozen worker processes start, each importing the Agents SDK.
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    document = json.loads(results_file.read_text())
+
+    assert document["machine"]["cores"] > 0
+    rows = {row["key"]: row for row in document["rows"]}
+    assert set(rows) == ROWS
+    for key, row in rows.items():
+        if key in NOT_MEASURED_YET or (key in LINUX_ONLY and not sys.platform.startswith("linux")):
+            assert not row["measured"], row
+            continue
+        assert row["measured"], row
+        assert row["n"] > 0, row
+        for statistic in ("median", "p10", "p90", "min", "max"):
+            assert row[statistic] > 0, (key, statistic, row)
+    # Whether each LiteLLM-free worker imported LiteLLM was found out (either way).
+    assert set(document["findings"]["litellm_imported"]) == {"gpt_oss", "router"}

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.helpers.environment import isolated_environment
+
 SWITCHES = {
     # The Agents SDK would export traces to OpenAI (no key here: one warning per run and
     # background work that would be timed). The Temporal plugin's trace provider reads this.
@@ -23,26 +25,6 @@ SWITCHES = {
     # to use the copy it ships: no network here, and a fetch would distort start-up times.
     "LITELLM_LOCAL_MODEL_COST_MAP": "True",
 }
-
-# What a developer's shell may carry that would send a child's requests elsewhere or change
-# what it loads (every TEMPORAL_* variable is dropped as well: envconfig reads them).
-_DEVELOPER_VARIABLES = frozenset(
-    {
-        "OPENAI_API_KEY",
-        "OPENAI_BASE_URL",
-        "ANTHROPIC_API_KEY",
-        "ANTHROPIC_BASE_URL",
-        "ANTHROPIC_API_BASE",
-        "OLLAMA_HOST",
-        "OLLAMA_API_KEY",
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-    }
-)
 
 
 def apply_switches() -> None:
@@ -109,14 +91,4 @@ def virtualenv_has_bytecode() -> bool:
 def child_environment(**overrides: str) -> dict[str, str]:
     """The environment for a worker or helper process: this one's, minus the developer's
     provider and Temporal settings, plus `SWITCHES` and `overrides`."""
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in _DEVELOPER_VARIABLES and not name.startswith("TEMPORAL_")
-    }
-    environment.update(SWITCHES)
-    environment["PYTHONUNBUFFERED"] = "1"  # Log lines arrive as they are written.
-    # No user config profile: the workers must reach the server this benchmark names.
-    environment["TEMPORAL_CONFIG_FILE"] = str(Path(tempfile.gettempdir()) / "no-temporal.toml")
-    environment.update(overrides)
-    return environment
+    return isolated_environment(**{**SWITCHES, **overrides})

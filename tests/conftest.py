@@ -24,7 +24,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from openai_agents.model_providers.support.temporal import bundled_temporal_cli
-from tests.helpers.processes import is_developer_setting
+from tests.helpers.environment import is_developer_setting
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from openai_agents.model_providers.support.temporal import free_local_port
+from tests.helpers.environment import isolated_environment
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "openai_agents" / "model_providers"
 WORKER_READY = "Worker serving"
@@ -20,42 +19,13 @@ WORKER_READY = "Worker serving"
 STARTUP_TIMEOUT_SECONDS = 90.0
 SCRIPT_TIMEOUT_SECONDS = 180.0
 
-# Variables a developer's shell may carry that would send the tests' requests elsewhere
-# (besides every TEMPORAL_* variable, which envconfig reads).
-_DEVELOPER_VARIABLES = (
-    "OPENAI_API_KEY",
-    "OPENAI_BASE_URL",
-    "ANTHROPIC_API_KEY",
-    "ANTHROPIC_BASE_URL",
-    "ANTHROPIC_API_BASE",
-    "OLLAMA_HOST",
-    "OLLAMA_API_KEY",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "ALL_PROXY",
-    "http_proxy",
-    "https_proxy",
-    "all_proxy",
-)
 # The test process sets these for itself; the scripts must set them on their own.
 _SET_BY_THE_TESTS = ("OPENAI_AGENTS_DISABLE_TRACING", "LITELLM_LOCAL_MODEL_COST_MAP")
 
 
-def is_developer_setting(name: str) -> bool:
-    return name in _DEVELOPER_VARIABLES or name.startswith("TEMPORAL_")
-
-
 def script_environment(**overrides: str) -> dict[str, str]:
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if not is_developer_setting(name) and name not in _SET_BY_THE_TESTS
-    }
-    environment["PYTHONUNBUFFERED"] = "1"
-    # No user config profile: the scripts must default to what the test sets.
-    environment["TEMPORAL_CONFIG_FILE"] = str(Path(tempfile.gettempdir()) / "no-temporal.toml")
-    environment.update(overrides)
-    return environment
+    """This process's environment for a script, without what the tests set for themselves."""
+    return isolated_environment(without=_SET_BY_THE_TESTS, **overrides)
 
 
 def run_script(

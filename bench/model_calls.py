@@ -24,7 +24,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from agents import Model, ModelResponse, ModelSettings, ModelTracing, OpenAIChatCompletionsModel
+from agents import Model, ModelResponse, OpenAIChatCompletionsModel
 from agents.items import TResponseInputItem
 from openai import AsyncOpenAI
 from openai.types.responses import ResponseFunctionToolCall
@@ -35,6 +35,7 @@ from bench.report import Row
 from bench.timing import Summary
 from openai_agents.model_providers.providers.ollama_provider import OllamaModelProvider
 from openai_agents.model_providers.workflows.shared import WEATHER_HAIKU_INSTRUCTIONS, get_weather
+from tests.helpers.model_calls import model_call_arguments
 
 WARM_UP_CONVERSATIONS = 3  # First connection, first-use imports and validator building.
 TOOL_OUTPUT = f"The weather in {CITY} is sunny."
@@ -56,16 +57,7 @@ async def _call(
 ) -> ModelResponse:
     wall, cpu = time.perf_counter(), time.process_time()
     response = await model.get_response(
-        system_instructions=WEATHER_HAIKU_INSTRUCTIONS,
-        input=input,
-        model_settings=ModelSettings(),
-        tools=[get_weather],
-        output_schema=None,
-        handoffs=[],
-        tracing=ModelTracing.DISABLED,
-        previous_response_id=None,
-        conversation_id=None,
-        prompt=None,
+        **model_call_arguments(input, system=WEATHER_HAIKU_INSTRUCTIONS, tools=[get_weather])
     )
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     if samples is not None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from agents import Model, ModelProvider, ModelResponse, ModelSettings, ModelTracing
+from agents import ModelProvider
 from temporalio.client import Client, WorkflowFailureError, WorkflowHistory
 from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.testing import WorkflowEnvironment
@@ -98,24 +98,6 @@ def model_call_attempts(history: WorkflowHistory) -> list[int]:
         for event in history.events
         if event.HasField("activity_task_started_event_attributes")
     ]
-
-
-async def call_model_once(
-    model: Model, prompt: str = "What's the weather in Tokyo?"
-) -> ModelResponse:
-    """One model call as the Temporal model activity makes it, outside any workflow."""
-    return await model.get_response(
-        system_instructions=None,
-        input=prompt,
-        model_settings=ModelSettings(),
-        tools=[],
-        output_schema=None,
-        handoffs=[],
-        tracing=ModelTracing.DISABLED,
-        previous_response_id=None,
-        conversation_id=None,
-        prompt=None,
-    )
 
 
 def activity_failure(error: WorkflowFailureError) -> tuple[ActivityError, ApplicationError]:

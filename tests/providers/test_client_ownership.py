@@ -11,7 +11,7 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any, cast
 
 import ollama
-from agents import Model, ModelResponse, ModelSettings, ModelTracing
+from agents import Model, ModelResponse
 from agents.items import TResponseStreamEvent
 from openai import AsyncOpenAI
 
@@ -26,7 +26,7 @@ from openai_agents.model_providers.providers.ollama_provider import OllamaModelP
 from tests.fakes import ollama_native, openai_responses
 from tests.fakes.ollama_native import FakeOllama
 from tests.fakes.openai_responses import FakeOpenAIResponses
-from tests.helpers.workflow_runs import call_model_once
+from tests.helpers.model_calls import call_model_once, model_call_arguments
 
 OPENAI_KEY = "sk-proj-ownership-0123456789"
 # Long enough for a close, if one were coming, to reach the server.
@@ -125,18 +125,7 @@ async def test_a_stream_the_consumer_stops_early_is_closed_at_once() -> None:
         )
         events = cast(
             AsyncGenerator[TResponseStreamEvent, None],
-            model.stream_response(
-                system_instructions=None,
-                input="Write a long poem",
-                model_settings=ModelSettings(),
-                tools=[],
-                output_schema=None,
-                handoffs=[],
-                tracing=ModelTracing.DISABLED,
-                previous_response_id=None,
-                conversation_id=None,
-                prompt=None,
-            ),
+            model.stream_response(**model_call_arguments("Write a long poem")),
         )
         try:
             await anext(events)

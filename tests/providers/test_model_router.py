@@ -31,7 +31,7 @@ from tests.fakes.ollama_native import FakeOllama
 from tests.fakes.ollama_openai import FakeOllamaOpenAI
 from tests.fakes.openai_responses import FakeOpenAIResponses
 from tests.helpers.leaks import assert_key_masked
-from tests.helpers.workflow_runs import call_model_once
+from tests.helpers.model_calls import call_model_once
 
 CLOUD_KEY = "ollama-cloud-test-key"
 

@@ -17,7 +17,6 @@ from agents import (
     Handoff,
     ModelResponse,
     ModelSettings,
-    ModelTracing,
     Tool,
     TResponseInputItem,
     WebSearchTool,
@@ -42,6 +41,7 @@ from openai_agents.model_providers.workflows.shared import get_weather
 from tests.fakes import ollama_native
 from tests.fakes.http_server import Route
 from tests.fakes.ollama_native import PROMPT_TOKENS, REPLY_TOKENS, FakeOllama
+from tests.helpers.model_calls import model_call_arguments
 
 MODEL = "gpt-oss:20b"
 PNG = b"\x89PNG\r\n\x1a\nfake image bytes"
@@ -58,16 +58,14 @@ async def respond(
     system: str | None = "You only respond in haikus.",
 ) -> ModelResponse:
     return await model.get_response(
-        system_instructions=system,
-        input=input,
-        model_settings=settings or ModelSettings(),
-        tools=[get_weather] if tools is None else tools,
-        output_schema=output_schema,
-        handoffs=handoffs or [],
-        tracing=ModelTracing.DISABLED,
-        previous_response_id=None,
-        conversation_id=None,
-        prompt=None,
+        **model_call_arguments(
+            input,
+            system=system,
+            settings=settings,
+            tools=[get_weather] if tools is None else tools,
+            output_schema=output_schema,
+            handoffs=handoffs or [],
+        )
     )
 
 
@@ -75,16 +73,7 @@ def stream(
     model: OllamaModel, input: str | list[TResponseInputItem] = "Weather in Tokyo?"
 ) -> AsyncIterator[TResponseStreamEvent]:
     return model.stream_response(
-        system_instructions="You only respond in haikus.",
-        input=input,
-        model_settings=ModelSettings(),
-        tools=[get_weather],
-        output_schema=None,
-        handoffs=[],
-        tracing=ModelTracing.DISABLED,
-        previous_response_id=None,
-        conversation_id=None,
-        prompt=None,
+        **model_call_arguments(input, system="You only respond in haikus.", tools=[get_weather])
     )
 
 

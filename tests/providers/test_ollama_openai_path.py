@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from agents import Model, ModelResponse, ModelSettings, ModelTracing, TResponseInputItem, Usage
+from agents import Model, ModelResponse, ModelSettings, TResponseInputItem, Usage
 from agents.items import TResponseStreamEvent
 from openai.types.responses import (
     ResponseCompletedEvent,
@@ -28,6 +28,7 @@ from openai_agents.model_providers.workflows.shared import get_weather
 from tests.fakes import ollama_openai
 from tests.fakes.http_server import Route
 from tests.fakes.ollama_openai import PROMPT_TOKENS, REPLY_TOKENS, FakeOllamaOpenAI
+from tests.helpers.model_calls import call_model_once, model_call_arguments
 from tests.helpers.policy import ModelCallPolicy
 from tests.helpers.wiring import create_gpt_oss_provider
 
@@ -55,16 +56,9 @@ async def stream_all(
     settings: ModelSettings | None = None,
 ) -> list[TResponseStreamEvent]:
     events = model.stream_response(
-        system_instructions="You only respond in haikus.",
-        input=input,
-        model_settings=settings or ModelSettings(),
-        tools=[get_weather],
-        output_schema=None,
-        handoffs=[],
-        tracing=ModelTracing.DISABLED,
-        previous_response_id=None,
-        conversation_id=None,
-        prompt=None,
+        **model_call_arguments(
+            input, system="You only respond in haikus.", settings=settings, tools=[get_weather]
+        )
     )
     return [event async for event in events]
 
@@ -227,18 +221,7 @@ async def test_a_stream_broken_off_fails_retryably() -> None:
 
 async def test_a_whole_reply_with_reasoning_parses_into_a_reasoning_item() -> None:
     async with gpt_oss_model(ollama_openai.answer(HAIKU, reasoning=THOUGHT)) as (fake, model):
-        response = await model.get_response(
-            system_instructions=None,
-            input=PROMPT,
-            model_settings=ModelSettings(),
-            tools=[],
-            output_schema=None,
-            handoffs=[],
-            tracing=ModelTracing.DISABLED,
-            previous_response_id=None,
-            conversation_id=None,
-            prompt=None,
-        )
+        response = await call_model_once(model, PROMPT)
 
     assert "stream" not in fake.chat_requests[0]
     reasoning, message = response.output

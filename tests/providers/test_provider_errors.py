@@ -25,7 +25,7 @@ from openai_agents.model_providers.providers.multi_provider import MultiModelPro
 from openai_agents.model_providers.providers.ollama_hosts import describe_ollama
 from tests.fakes import openai_responses
 from tests.fakes.openai_responses import FakeOpenAIResponses
-from tests.helpers.workflow_runs import call_model_once
+from tests.helpers.model_calls import call_model_once
 
 OLLAMA = describe_ollama("http://localhost:11434")
 REQUEST = httpx2.Request("POST", "http://localhost:11434/v1/chat/completions")

@@ -23,12 +23,12 @@ from tests.fakes.ollama_openai import (
     FakeOllamaOpenAI,
 )
 from tests.helpers.leaks import assert_key_masked
+from tests.helpers.model_calls import call_model_once
 from tests.helpers.model_paths import ANTHROPIC_TEST_KEY
 from tests.helpers.policy import ModelCallPolicy
 from tests.helpers.wiring import create_gpt_oss_provider
 from tests.helpers.workflow_runs import (
     activity_failure,
-    call_model_once,
     client_with_provider,
     model_call_attempts,
     run_on_worker,

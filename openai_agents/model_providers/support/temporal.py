@@ -74,10 +74,9 @@ def temporal_failure_message(error: BaseException) -> str | None:
             f"workflow {error.workflow_id} is already running: choose another --workflow-id, "
             "or leave it out for a fresh one"
         )
-    if not isinstance(error, (RuntimeError, RPCError)) or isinstance(error, NotImplementedError):
-        return None
     text = " ".join(str(error).split())
-    if isinstance(error, RuntimeError) and not text.startswith("Failed client connect"):
+    connect_failed = isinstance(error, RuntimeError) and text.startswith("Failed client connect")
+    if not (connect_failed or isinstance(error, RPCError)):
         return None
     address = temporal_connect_config()["target_host"]
     if "Connection refused" in text:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from openai_agents.model_providers.support.cli import (
+    DEFAULT_HEARTBEAT_TIMEOUT_SECONDS,
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_MODEL_CALL_TIMEOUT_SECONDS,
     DEFAULT_PROMPT,
@@ -24,6 +25,7 @@ _DEFAULTS: dict[str, Any] = {
     "workflow_id": None,
     "verbose": False,
     "timeout": DEFAULT_MODEL_CALL_TIMEOUT_SECONDS,
+    "heartbeat_timeout": DEFAULT_HEARTBEAT_TIMEOUT_SECONDS,
     "max_attempts": DEFAULT_MAX_ATTEMPTS,
     "fast_path": False,
     "api": "openai-compatible",
@@ -36,8 +38,13 @@ _DEFAULTS: dict[str, Any] = {
 ScriptMain = Callable[[argparse.Namespace], Awaitable[int]]
 
 
+def script_arguments(**options: Any) -> argparse.Namespace:
+    """A script's parsed arguments: `options`, and every other option at its default."""
+    return argparse.Namespace(**{**_DEFAULTS, **options})
+
+
 async def failure_of(main: ScriptMain, **options: Any) -> tuple[str, int]:
     """The line and exit code the script would end with; fails if `main` succeeds."""
     with pytest.raises(Exception) as raised:
-        await main(argparse.Namespace(**{**_DEFAULTS, **options}))
+        await main(script_arguments(**options))
     return failure_line(raised.value)

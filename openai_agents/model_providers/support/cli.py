@@ -30,6 +30,7 @@ EXIT_INTERRUPTED = 130
 
 DEFAULT_MODEL_CALL_TIMEOUT_SECONDS = 30.0
 DEFAULT_MAX_ATTEMPTS = 5
+DEFAULT_HEARTBEAT_TIMEOUT_SECONDS = 10.0
 DEFAULT_PROMPT = "What's the weather in Tokyo?"
 
 
@@ -40,14 +41,23 @@ def add_verbose_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def add_model_call_arguments(parser: argparse.ArgumentParser) -> None:
-    """--timeout, --max-attempts and --fast-path: the model activity's start-to-close
-    timeout, retry limit, and whether it runs as a local activity."""
+    """--timeout, --heartbeat-timeout, --max-attempts and --fast-path: the model
+    activity's start-to-close and heartbeat timeouts, retry limit, and whether it runs as
+    a local activity."""
     parser.add_argument(
         "--timeout",
         type=positive_number,
         default=DEFAULT_MODEL_CALL_TIMEOUT_SECONDS,
         metavar="SECONDS",
         help="start-to-close timeout of each model call (default: %(default)g)",
+    )
+    parser.add_argument(
+        "--heartbeat-timeout",
+        type=positive_number,
+        default=DEFAULT_HEARTBEAT_TIMEOUT_SECONDS,
+        metavar="SECONDS",
+        help="retry a model call whose worker stopped heartbeating (it died or hung) after "
+        "this long, not after the whole --timeout; keep it below --timeout (default: %(default)g)",
     )
     parser.add_argument(
         "--max-attempts",

@@ -1,13 +1,39 @@
 """Anthropic's Messages API (`POST /v1/messages`), as LiteLLM calls it when
-ANTHROPIC_BASE_URL points here. Bodies are built from the `anthropic` SDK's own types."""
+ANTHROPIC_BASE_URL points here. Bodies are built from the `anthropic` SDK's own types.
+
+A step describes one whole reply (its content blocks); the fake sends it as one JSON
+`Message`, or, when the request has `"stream": true`, as Server-Sent Events in the order
+Anthropic sends them: `message_start`; for each block `content_block_start`, its deltas
+(text in small `text_delta` pieces, a tool call's input in `input_json_delta` pieces) and
+`content_block_stop`; then `message_delta` (stop reason, output tokens) and
+`message_stop`.
+"""
 
 from __future__ import annotations
 
 import itertools
+import json
 import time
+from collections.abc import Callable
 from typing import Any
 
-from anthropic.types import Message, TextBlock, ToolUseBlock, Usage
+from anthropic.types import (
+    InputJSONDelta,
+    Message,
+    MessageDeltaUsage,
+    RawContentBlockDeltaEvent,
+    RawContentBlockStartEvent,
+    RawContentBlockStopEvent,
+    RawMessageDeltaEvent,
+    RawMessageStartEvent,
+    RawMessageStopEvent,
+    RawMessageStreamEvent,
+    TextBlock,
+    TextDelta,
+    ToolUseBlock,
+    Usage,
+)
+from anthropic.types.raw_message_delta_event import Delta
 from anthropic.types.shared import (
     APIErrorObject,
     AuthenticationError,
@@ -23,11 +49,17 @@ from tests.fakes.http_server import (
     Reply,
     Route,
     Script,
+    StreamedReply,
     broken,
     sent_key,
 )
 
 _ids = itertools.count(1)
+INPUT_TOKENS = 40
+OUTPUT_TOKENS = 9
+
+Block = TextBlock | ToolUseBlock
+"""A content block a step can reply with."""
 
 
 class FakeAnthropic(FakeHTTPServer):
@@ -39,36 +71,141 @@ class FakeAnthropic(FakeHTTPServer):
         return self.requests_to("/v1/messages")
 
 
-def _message(request: RecordedRequest, content: list[Any], stop_reason: Any) -> Reply:
+def _stop_reason(content: list[Block]) -> Any:
+    return "tool_use" if any(isinstance(b, ToolUseBlock) for b in content) else "end_turn"
+
+
+def _message(request: RecordedRequest, content: list[Block]) -> Reply:
     message = Message(
         id=f"msg_{next(_ids)}",
         type="message",
         role="assistant",
         model=request.body["model"],
-        content=content,
-        stop_reason=stop_reason,
+        content=list(content),
+        stop_reason=_stop_reason(content),
         stop_sequence=None,
-        usage=Usage(input_tokens=40, output_tokens=9),
+        usage=Usage(input_tokens=INPUT_TOKENS, output_tokens=OUTPUT_TOKENS),
     )
     return Reply(200, message.model_dump(mode="json", exclude_none=True))
 
 
-def call_tool(name: str, **arguments: Any) -> Route:
-    def step(request: RecordedRequest) -> Reply:
-        block = ToolUseBlock(id=f"toolu_{next(_ids)}", type="tool_use", name=name, input=arguments)
-        return _message(request, [block], "tool_use")
+def _pieces(text: str, size: int) -> list[str]:
+    """`text` split into the few-character pieces a model streams."""
+    return [text[i : i + size] for i in range(0, len(text), size)] or [""]
+
+
+def stream_events(model: str, content: list[Block]) -> list[RawMessageStreamEvent]:
+    """The events Anthropic streams for a reply of `content`, in its order."""
+    start = Message(
+        id=f"msg_{next(_ids)}",
+        type="message",
+        role="assistant",
+        model=model,
+        content=[],
+        stop_reason=None,
+        stop_sequence=None,
+        usage=Usage(input_tokens=INPUT_TOKENS, output_tokens=1),
+    )
+    events: list[RawMessageStreamEvent] = [
+        RawMessageStartEvent(type="message_start", message=start)
+    ]
+    for index, block in enumerate(content):
+        deltas: list[TextDelta | InputJSONDelta]
+        if isinstance(block, TextBlock):
+            # The block opens empty; its text follows in deltas.
+            opened: Block = TextBlock(type="text", text="")
+            deltas = [TextDelta(type="text_delta", text=t) for t in _pieces(block.text, 4)]
+        else:
+            # The block opens with an empty input; the input follows as JSON text in pieces.
+            opened = ToolUseBlock(id=block.id, type="tool_use", name=block.name, input={})
+            deltas = [
+                InputJSONDelta(type="input_json_delta", partial_json=j)
+                for j in _pieces(json.dumps(block.input), 8)
+            ]
+        events.append(
+            RawContentBlockStartEvent(type="content_block_start", index=index, content_block=opened)
+        )
+        events += [
+            RawContentBlockDeltaEvent(type="content_block_delta", index=index, delta=delta)
+            for delta in deltas
+        ]
+        events.append(RawContentBlockStopEvent(type="content_block_stop", index=index))
+    events.append(
+        RawMessageDeltaEvent(
+            type="message_delta",
+            delta=Delta(stop_reason=_stop_reason(content), stop_sequence=None),
+            usage=MessageDeltaUsage(output_tokens=OUTPUT_TOKENS),
+        )
+    )
+    events.append(RawMessageStopEvent(type="message_stop"))
+    return events
+
+
+def _sse(events: list[RawMessageStreamEvent]) -> list[bytes]:
+    # Only the fields set, so explicit nulls (`"stop_reason": null` in message_start)
+    # are sent as Anthropic sends them, and the SDK's many unset optional fields are not.
+    return [
+        f"event: {e.type}\ndata: {e.model_dump_json(exclude_unset=True)}\n\n".encode()
+        for e in events
+    ]
+
+
+def replying(content: Callable[[RecordedRequest], list[Block]], delay: float = 0.0) -> Route:
+    """A step that answers with the blocks `content(request)`: streamed as SSE, `delay`
+    seconds between events, if the request asked for it; else whole, after `delay`."""
+
+    def step(request: RecordedRequest) -> Reply | StreamedReply:
+        blocks = content(request)
+        if request.body.get("stream"):
+            events = stream_events(request.body["model"], blocks)
+            return StreamedReply(_sse(events), content_type="text/event-stream", delay=delay)
+        time.sleep(delay)
+        return _message(request, blocks)
 
     return step
+
+
+def text(content: str) -> TextBlock:
+    return TextBlock(type="text", text=content)
+
+
+def tool_use(name: str, arguments: dict[str, Any]) -> ToolUseBlock:
+    return ToolUseBlock(id=f"toolu_{next(_ids)}", type="tool_use", name=name, input=arguments)
+
+
+def answer(content: str, delay: float = 0.0) -> Route:
+    return replying(lambda _request: [text(content)], delay)
+
+
+def call_tools(*calls: tuple[str, dict[str, Any]], content: str = "", delay: float = 0.0) -> Route:
+    """A step in which the model calls the tools (in parallel if several), after saying
+    `content` if given."""
+    return replying(
+        lambda _request: [
+            *([text(content)] if content else []),
+            *(tool_use(name, arguments) for name, arguments in calls),
+        ],
+        delay,
+    )
+
+
+def call_tool(name: str, **arguments: Any) -> Route:
+    return call_tools((name, arguments))
 
 
 def hang(seconds: float) -> Route:
     """A step in which the model takes `seconds` to think, then answers."""
 
-    def step(request: RecordedRequest) -> Reply:
+    def step(request: RecordedRequest) -> Reply | StreamedReply:
         time.sleep(seconds)
-        return _message(request, [TextBlock(type="text", text="Late")], "end_turn")
+        return answer("Late")(request)
 
     return step
+
+
+def slow_stream(pieces: int, delay: float) -> Route:
+    """A long answer, streamed in `pieces` text deltas, `delay` seconds between events."""
+    return answer("word" * pieces, delay)
 
 
 def tool_results(body: dict[str, Any]) -> list[str]:
@@ -85,14 +222,16 @@ def tool_results(body: dict[str, Any]) -> list[str]:
     return found
 
 
-def answer_quoting_tool_result() -> Route:
-    def step(request: RecordedRequest) -> Reply:
+def answer_quoting_tool_result(delay: float = 0.0) -> Route:
+    """A step in which the model answers with the last tool result it was sent, so a test
+    can see the tool's real output travel through the model into the workflow result."""
+
+    def content(request: RecordedRequest) -> list[Block]:
         results = tool_results(request.body)
         seen = results[-1] if results else "(no tool result reached the model)"
-        text = f"Skies over the town\n{seen}\nso the haiku ends"
-        return _message(request, [TextBlock(type="text", text=text)], "end_turn")
+        return [text(f"Skies over the town\n{seen}\nso the haiku ends")]
 
-    return step
+    return replying(content, delay)
 
 
 def _error_reply(status: int, error: Any, headers: dict[str, str] | None = None) -> Reply:

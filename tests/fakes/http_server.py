@@ -42,13 +42,17 @@ class StreamedReply:
     """A 200 reply sent chunk by chunk (chunked transfer encoding), `delay` seconds apart.
 
     With `break_after` set, the server drops the connection after that many chunks,
-    as a server that crashes mid-reply does.
+    as a server that crashes mid-reply does. With `last_chunk_after` set, the last chunk
+    waits for that event (at most `last_chunk_timeout` seconds): a test can see what a
+    client did with a reply that had not finished yet.
     """
 
     chunks: list[bytes]
     content_type: str = "application/x-ndjson"
     delay: float = 0.0
     break_after: int | None = None
+    last_chunk_after: threading.Event | None = None
+    last_chunk_timeout: float = 20.0
 
 
 Route = Callable[[RecordedRequest], Reply | StreamedReply]
@@ -207,6 +211,8 @@ class FakeHTTPServer:
                             self.close_connection = True
                             self.connection.shutdown(socket.SHUT_RDWR)
                             return
+                        if reply.last_chunk_after and sent == len(reply.chunks) - 1:
+                            reply.last_chunk_after.wait(reply.last_chunk_timeout)
                         self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
                         self.wfile.flush()
                         time.sleep(reply.delay)
@@ -243,6 +249,18 @@ def broken(route: Route) -> Route:
         if isinstance(reply, StreamedReply):
             return dataclasses.replace(reply, break_after=1)
         return dataclasses.replace(reply, cut_after_bytes=20)
+
+    return step
+
+
+def streamed_slowly(route: Route, delay: float, finish_after: threading.Event) -> Route:
+    """`route`'s streamed reply, `delay` seconds between chunks, its last chunk held back
+    until `finish_after` is set."""
+
+    def step(request: RecordedRequest) -> Reply | StreamedReply:
+        reply = route(request)
+        assert isinstance(reply, StreamedReply), "the request did not ask to stream"
+        return dataclasses.replace(reply, delay=delay, last_chunk_after=finish_after)
 
     return step
 

@@ -29,8 +29,12 @@ from openai_agents.model_providers.workflows.multi_provider_workflow import (
     MultiProviderWorkflow,
 )
 from openai_agents.model_providers.workflows.shared import TASK_QUEUE
+from openai_agents.model_providers.workflows.streaming_workflow import (
+    MODEL_EVENTS_TOPIC,
+    StreamingWorkflow,
+)
 
-WORKFLOWS = [MultiProviderWorkflow, GptOssWorkflow, LitellmAutoWorkflow]
+WORKFLOWS = [MultiProviderWorkflow, StreamingWorkflow, GptOssWorkflow, LitellmAutoWorkflow]
 
 
 async def main(args: argparse.Namespace) -> int:
@@ -53,6 +57,11 @@ async def main(args: argparse.Namespace) -> int:
                 OpenAIAgentsPlugin(
                     model_params=ModelActivityParameters(
                         start_to_close_timeout=call_timeout,
+                        # The streaming activity heartbeats while the model streams: a worker
+                        # that dies mid-reply is noticed after this, not the whole timeout.
+                        heartbeat_timeout=timedelta(seconds=args.heartbeat_timeout),
+                        # Where `Runner.run_streamed`'s model calls publish their events.
+                        streaming_topic=MODEL_EVENTS_TOPIC,
                         use_local_activity=args.fast_path,  # see "The fast path" in the README
                         retry_policy=RetryPolicy(
                             maximum_attempts=args.max_attempts,

@@ -18,10 +18,12 @@ from temporalio.worker import Worker
 
 from openai_agents.model_providers.providers.timeouts import request_timeout_under
 from openai_agents.model_providers.workflows.shared import TASK_QUEUE
+from openai_agents.model_providers.workflows.streaming_workflow import MODEL_EVENTS_TOPIC
 
 # The workers' defaults (`support.cli`); test_configuration.py checks that they agree.
 DEFAULT_MODEL_CALL_TIMEOUT = timedelta(seconds=30)
 DEFAULT_MAX_ATTEMPTS = 5
+DEFAULT_HEARTBEAT_TIMEOUT = timedelta(seconds=10)
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class ModelCallPolicy:
     """The first retry's backoff (Temporal's default, which the workers keep). Tests about
     what fails and how often, not how long Temporal waits, shorten it: on a real server
     the waits are real."""
+    heartbeat_timeout: timedelta = DEFAULT_HEARTBEAT_TIMEOUT
 
     @property
     def request_timeout_seconds(self) -> float:
@@ -43,6 +46,9 @@ class ModelCallPolicy:
     def activity_parameters(self) -> ModelActivityParameters:
         return ModelActivityParameters(
             start_to_close_timeout=self.timeout,
+            heartbeat_timeout=self.heartbeat_timeout,
+            # As on the router worker, so the streaming sample runs on every test worker.
+            streaming_topic=MODEL_EVENTS_TOPIC,
             retry_policy=RetryPolicy(
                 initial_interval=self.initial_interval,
                 maximum_attempts=self.max_attempts,

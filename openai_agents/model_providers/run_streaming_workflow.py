@@ -1,0 +1,115 @@
+"""Starts the streaming sample's workflow and prints the answer as the model writes it.
+
+Start `run_multi_provider_worker.py` first, in another terminal; any router model streams:
+  --model ollama/gpt-oss:20b
+  --model litellm/anthropic/claude-sonnet-4-5
+  --model openai/gpt-4.1
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import cast
+
+from agents.items import TResponseStreamEvent
+from openai.types.responses import (
+    ResponseCompletedEvent,
+    ResponseCreatedEvent,
+    ResponseTextDeltaEvent,
+)
+from temporalio.client import Client
+from temporalio.common import RawValue
+from temporalio.contrib.workflow_streams import WorkflowStreamClient
+from temporalio.openai_agents import OpenAIAgentsPlugin
+
+from openai_agents.model_providers.support import checks, cli, temporal
+from openai_agents.model_providers.workflows.multi_provider_workflow import DEFAULT_ROUTER_MODEL
+from openai_agents.model_providers.workflows.shared import TASK_QUEUE
+from openai_agents.model_providers.workflows.streaming_workflow import (
+    AGENT_STEPS_TOPIC,
+    DONE_TOPIC,
+    MODEL_EVENTS_TOPIC,
+    WORKFLOW_ID_PREFIX,
+    AgentStep,
+    StreamingWorkflow,
+)
+
+# A union, not a class: the cast lets it pass as `from_payload`'s type argument.
+MODEL_EVENT = cast(type, TResponseStreamEvent)
+
+
+async def main(args: argparse.Namespace) -> int:
+    checks.check_router_model_name(args.model)
+    prompt = checks.checked_prompt(args)
+    # The plugin gives this client the Agents SDK's data converter, which decodes the
+    # model's events as the worker encoded them.
+    client = await Client.connect(
+        **temporal.temporal_connect_config(), plugins=[OpenAIAgentsPlugin()]
+    )
+    await temporal.check_namespace(client)
+    workflow_id = args.workflow_id or cli.unique_workflow_id(WORKFLOW_ID_PREFIX)
+    print(f"Running workflow {workflow_id} on task queue {TASK_QUEUE}...")
+    handle = await client.start_workflow(
+        StreamingWorkflow.run, args=[prompt, args.model], id=workflow_id, task_queue=TASK_QUEUE
+    )
+
+    stream = WorkflowStreamClient.create(client, workflow_id)
+    decode = client.data_converter.payload_converter.from_payload
+    line = Line()
+    reply_open = False
+    # One subscription to every topic, read in the order things happened. `RawValue`
+    # leaves each item undecoded, so it can be decoded as its topic's type.
+    topics = [MODEL_EVENTS_TOPIC, AGENT_STEPS_TOPIC, DONE_TOPIC]
+    async for item in stream.subscribe(topics, result_type=RawValue):
+        if item.topic == DONE_TOPIC:
+            break  # Everything is read. (A failed run publishes nothing: the loop just ends.)
+        if item.topic == AGENT_STEPS_TOPIC:
+            step = decode(item.data.payload, AgentStep)
+            line.mark(f"[{step.kind}] {step.text}")
+            continue
+        event: TResponseStreamEvent = decode(item.data.payload, MODEL_EVENT)
+        if isinstance(event, ResponseCreatedEvent):
+            # A model call starts. If the last one never completed, its attempt failed
+            # mid-reply and Temporal retried the call: the retry writes a new reply.
+            if reply_open:
+                line.mark("[the model call failed mid-reply and was retried: its reply restarts]")
+            reply_open = True
+        elif isinstance(event, ResponseCompletedEvent):
+            reply_open = False
+        elif isinstance(event, ResponseTextDeltaEvent):
+            line.write(event.delta)
+
+    result = await handle.result()
+    line.end()
+    print(f"Result: {result}")
+    return 0
+
+
+class Line:
+    """Deltas run on in one line; each mark gets a line of its own."""
+
+    def __init__(self) -> None:
+        self._open = False
+
+    def write(self, text: str) -> None:
+        print(text, end="", flush=True)
+        self._open = True
+
+    def mark(self, text: str) -> None:
+        self.end()
+        print(text, flush=True)
+
+    def end(self) -> None:
+        if self._open:
+            print()
+            self._open = False
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    cli.add_workflow_arguments(parser, DEFAULT_ROUTER_MODEL)
+    cli.add_verbose_argument(parser)
+    arguments = parser.parse_args()
+    cli.run_script(lambda: main(arguments), verbose=arguments.verbose)

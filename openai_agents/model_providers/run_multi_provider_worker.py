@@ -23,6 +23,7 @@ from openai_agents.model_providers.providers.multi_provider import MultiModelPro
 from openai_agents.model_providers.providers.ollama_hosts import ollama_host
 from openai_agents.model_providers.providers.timeouts import request_timeout_under
 from openai_agents.model_providers.support import checks, cli, temporal
+from openai_agents.model_providers.workflows.chat_workflow import ChatWorkflow
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
 from openai_agents.model_providers.workflows.multi_provider_workflow import (
@@ -34,7 +35,13 @@ from openai_agents.model_providers.workflows.streaming_workflow import (
     StreamingWorkflow,
 )
 
-WORKFLOWS = [MultiProviderWorkflow, StreamingWorkflow, GptOssWorkflow, LitellmAutoWorkflow]
+WORKFLOWS = [
+    MultiProviderWorkflow,
+    StreamingWorkflow,
+    ChatWorkflow,
+    GptOssWorkflow,
+    LitellmAutoWorkflow,
+]
 
 
 async def main(args: argparse.Namespace) -> int:

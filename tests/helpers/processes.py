@@ -29,11 +29,12 @@ def script_environment(**overrides: str) -> dict[str, str]:
 
 
 def run_script(
-    name: str, *args: str, environment: Mapping[str, str]
+    name: str, *args: str, environment: Mapping[str, str], stdin: str = ""
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(SCRIPTS / name), *args],
         env=dict(environment),
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=SCRIPT_TIMEOUT_SECONDS,
@@ -56,18 +57,29 @@ class BackgroundScript:
 
 @contextmanager
 def background_script(
-    name: str, *args: str, environment: Mapping[str, str], tmp_path: Path, ready_text: str
+    name: str,
+    *args: str,
+    environment: Mapping[str, str],
+    tmp_path: Path,
+    ready_text: str,
+    stdin: str | None = None,
 ) -> Iterator[BackgroundScript]:
-    """Start a script, wait until it prints `ready_text`, and Ctrl-C it on the way out."""
+    """Start a script, wait until it prints `ready_text`, and Ctrl-C it on the way out.
+    `stdin`, if given, is piped to the script, then its standard input ends."""
     log = tmp_path / f"{name}.log"
     with log.open("w") as sink:
         process = subprocess.Popen(
             [sys.executable, str(SCRIPTS / name), *args],
             env=dict(environment),
+            stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
             stdout=sink,
             stderr=subprocess.STDOUT,
             text=True,
         )
+    if stdin is not None:
+        assert process.stdin is not None
+        process.stdin.write(stdin)
+        process.stdin.close()
     script = BackgroundScript(process, log)
     try:
         _wait_for_output(script, ready_text)

@@ -24,9 +24,10 @@ class ModelCall:
 
 
 class RecordingProvider(ModelProvider):
-    """Serves scripted responses and records what each model call was given."""
+    """Serves scripted responses and records what each model call was given. An exception
+    in the script is raised by its model call instead."""
 
-    def __init__(self, responses: list[ModelResponse]) -> None:
+    def __init__(self, responses: list[ModelResponse | Exception]) -> None:
         self.calls: list[ModelCall] = []
         self._responses = iter(responses)
 
@@ -45,7 +46,13 @@ class RecordingProvider(ModelProvider):
                 )
                 return await super().get_response(*args, **kwargs)
 
-        return Recording(lambda: next(self._responses))
+        return Recording(self._next_response)
+
+    def _next_response(self) -> ModelResponse:
+        response = next(self._responses)
+        if isinstance(response, Exception):
+            raise response
+        return response
 
 
 async def run_scripted(

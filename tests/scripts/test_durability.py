@@ -1,33 +1,32 @@
-"""Temporal's reason to exist: a worker killed mid-workflow loses nothing, and a model call
-that completed is never made again. Real scripts, a real dev server, SIGKILL."""
+"""Temporal's reason to exist, shown with the chat sample's real scripts on a real dev
+server: a worker killed mid-reply (SIGKILL) loses nothing, a model call that completed is
+never made again, and the conversation outlives the terminal that started it."""
 
 from __future__ import annotations
 
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from temporalio.client import Client
 
-from openai_agents.model_providers.workflows.gpt_oss_workflow import WORKFLOW_ID_PREFIX
-from tests.fakes import ollama_openai
+from tests.fakes import ollama_native
 from tests.fakes.http_server import held
-from tests.fakes.ollama_openai import FakeOllamaOpenAI
+from tests.fakes.ollama_native import FakeOllama
 from tests.helpers.processes import (
-    WEATHER,
     background_script,
-    printed_result,
+    run_script,
     running_worker,
     script_environment,
 )
 from tests.helpers.workflow_runs import model_call_attempts
 
-# Short, so that Temporal gives up on the killed worker's call within seconds (the
-# default is 30 s): an activity's worker cannot report its own death.
-MODEL_CALL_TIMEOUT = "5"
+# Short, so that Temporal retries the killed worker's model call within seconds (by
+# default 10 s): a dead worker cannot report its own death, it just stops heartbeating.
+WORKER_ARGUMENTS = ("--heartbeat-timeout", "2")
+MESSAGES = "What's the weather in Tokyo?\nAnd in Paris?\n"
 
 
 def wait_until(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
@@ -41,55 +40,85 @@ def tool_results_sent(request: dict[str, Any]) -> int:
     return sum(1 for message in request["messages"] if message["role"] == "tool")
 
 
-async def test_a_killed_worker_resumes_without_repeating_the_completed_model_call(
+async def test_a_conversation_survives_a_killed_worker_and_its_terminal(
     dev_server_address: str, tmp_path: Path
 ) -> None:
-    second_call_in_flight = threading.Event()
+    paris_answer_in_flight = threading.Event()
     steps = [
-        ollama_openai.call_tool("get_weather", city="Tokyo"),
-        # The second model call is caught in flight: the worker dies while it waits.
-        held(ollama_openai.answer_quoting_tool_result(), second_call_in_flight),
-        ollama_openai.answer_quoting_tool_result(),
+        ollama_native.call_tool("get_weather", city="Tokyo"),
+        ollama_native.answer_quoting_tool_result(),
+        ollama_native.call_tool("get_weather", city="Paris"),
+        # This model call is caught in flight: the worker dies while it waits.
+        held(ollama_native.answer_quoting_tool_result(), paris_answer_in_flight),
+        ollama_native.answer_quoting_tool_result(),
     ]
-    with FakeOllamaOpenAI(steps) as ollama:
+    with FakeOllama(steps) as ollama:
         environment = script_environment(
             TEMPORAL_ADDRESS=dev_server_address, OLLAMA_HOST=ollama.url
         )
-        worker_args = ("--timeout", MODEL_CALL_TIMEOUT)
-        workflow_id = f"{WORKFLOW_ID_PREFIX}-durability-{uuid.uuid4().hex[:8]}"
+        (tmp_path / "second").mkdir()
         with (
             running_worker(
-                "run_gpt_oss_worker.py", *worker_args, environment=environment, tmp_path=tmp_path
-            ) as first_worker,
-            background_script(
-                "run_gpt_oss_workflow.py",
-                "--workflow-id",
-                workflow_id,
+                "run_multi_provider_worker.py",
+                *WORKER_ARGUMENTS,
                 environment=environment,
                 tmp_path=tmp_path,
-                ready_text="Running workflow",
-            ) as starter,
+            ) as first_worker,
+            # Two messages piped in, one a line; then the input ends.
+            background_script(
+                "run_chat_workflow.py",
+                environment=environment,
+                tmp_path=tmp_path,
+                ready_text="Started conversation",
+                stdin=MESSAGES,
+            ) as chat,
         ):
-            wait_until(lambda: len(ollama.chat_requests) == 2, "the second model call is made")
+            wait_until(lambda: len(ollama.chat_requests) == 4, "the Paris answer is asked for")
             first_worker.process.kill()  # SIGKILL: no graceful shutdown, nothing flushed.
             first_worker.process.wait()
-            second_call_in_flight.set()
-
-            (tmp_path / "second").mkdir()
+            paris_answer_in_flight.set()
             with running_worker(
-                "run_gpt_oss_worker.py",
-                *worker_args,
+                "run_multi_provider_worker.py",
+                *WORKER_ARGUMENTS,
                 environment=environment,
                 tmp_path=tmp_path / "second",
             ):
-                assert starter.process.wait(timeout=120) == 0, starter.output()
-
-        assert WEATHER in printed_result(starter.output())
+                assert chat.process.wait(timeout=120) == 0, chat.output()
+                conversation_id = chat.output().split("Started conversation ")[1].split()[0]
+                # Another terminal rejoins the conversation, and ends it.
+                rejoined = run_script(
+                    "run_chat_workflow.py",
+                    "--conversation-id",
+                    conversation_id,
+                    environment=environment,
+                    stdin="/end\n",
+                )
         requests = ollama.chat_requests
 
-    # The first model call (the one without a tool result) was made once, before the
-    # kill; only the call that was in flight was made again, by the new worker.
-    assert [tool_results_sent(r) for r in requests] == [0, 1, 1]
+    transcript = chat.output().splitlines()
+    assert transcript[1:] == [
+        "Type a message; /quit leaves the conversation running, /end closes it.",
+        "you> What's the weather in Tokyo?",
+        "assistant> Skies over the town",
+        "The weather in Tokyo is sunny.",
+        "so the haiku ends",
+        "you> And in Paris?",
+        "assistant> Skies over the town",
+        "The weather in Paris is sunny.",
+        "so the haiku ends",
+        f"Left conversation {conversation_id} running; rejoin with --conversation-id "
+        f"{conversation_id}",
+    ], chat.output()
+    assert rejoined.returncode == 0, rejoined.stderr
+    assert rejoined.stdout.splitlines() == [
+        f"Rejoined conversation {conversation_id} after 2 exchanges.",
+        "Type a message; /quit leaves the conversation running, /end closes it.",
+        "you> /end",
+        f"Conversation {conversation_id} ended after 2 exchanges.",
+    ]
+    # Every model call made once, except the one in flight when the worker died; the
+    # Paris calls saw the Tokyo exchange (two tool results in the last ones).
+    assert [tool_results_sent(r) for r in requests] == [0, 1, 1, 2, 2]
     client = await Client.connect(dev_server_address)
-    history = await client.get_workflow_handle(workflow_id).fetch_history()
-    assert model_call_attempts(history) == [1, 2]
+    history = await client.get_workflow_handle(conversation_id).fetch_history()
+    assert model_call_attempts(history) == [1, 1, 1, 2]

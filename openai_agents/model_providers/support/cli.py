@@ -12,11 +12,11 @@ import signal
 import sys
 import traceback
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-from temporalio.client import WorkflowFailureError
+from temporalio.client import WorkflowFailureError, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError, FailureError, TimeoutError
 
 from openai_agents.model_providers.providers.errors import ConfigurationError
@@ -118,6 +118,25 @@ def unique_workflow_id(prefix: str) -> str:
     # A fixed id would make a second run fail with "workflow already started" whenever the
     # first is still open (e.g. it waited for a worker that was never started).
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+async def typed_lines(prompt: str) -> AsyncIterator[str]:
+    """Each non-blank line of standard input, until its end (Ctrl-D, or the last piped
+    line). Someone typing sees `prompt` before each line; piped lines are echoed after it,
+    so the output reads as a transcript."""
+    typing = sys.stdin.isatty()
+    while True:
+        if typing:
+            print(prompt, end="", flush=True)
+        # In a thread: a blocking read would stop the event loop, and with it the client's
+        # work (and Ctrl-C, which cancels the script's task).
+        line = await asyncio.to_thread(sys.stdin.readline)
+        if not line:
+            return
+        if line.strip():
+            if not typing:
+                print(f"{prompt}{line.strip()}")
+            yield line.strip()
 
 
 def prepare_worker_process(verbose: bool) -> None:
@@ -228,8 +247,8 @@ async def _cancelled_by_signals(main: Coroutine[Any, Any, int]) -> int:
         return EXIT_INTERRUPTED
 
 
-def workflow_failure_message(error: WorkflowFailureError) -> str:
-    """The most useful single line from a failed workflow's cause chain.
+def workflow_failure_message(error: WorkflowFailureError | WorkflowUpdateFailedError) -> str:
+    """The most useful single line from a failed workflow's (or Update's) cause chain.
 
     That is the first application error (the message our model wrapper or the workflow
     wrote), else a timeout, else the innermost cause.

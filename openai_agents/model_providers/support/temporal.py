@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
-from temporalio.client import Client, Plugin
+from temporalio.client import Client, Plugin, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.envconfig import ClientConfig
 from temporalio.exceptions import WorkflowAlreadyStartedError
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
 from openai_agents.model_providers.providers.errors import ConfigurationError
@@ -64,6 +64,25 @@ async def check_namespace(client: Client) -> None:
             f"{client.namespace!r} ({error.message}): check TEMPORAL_NAMESPACE and the API "
             "key's permissions"
         ) from error
+
+
+async def check_conversation_open(handle: WorkflowHandle[Any, Any]) -> None:
+    """Fail now, in one line, unless the workflow `--conversation-id` names is running."""
+    try:
+        description = await handle.describe()
+    except RPCError as error:
+        if error.status != RPCStatusCode.NOT_FOUND:
+            raise
+        raise ConfigurationError(
+            f"there is no conversation {handle.id!r}: check --conversation-id (and "
+            "TEMPORAL_NAMESPACE), or leave it out to start a new conversation"
+        ) from None
+    if description.status != WorkflowExecutionStatus.RUNNING:
+        status = description.status.name.lower() if description.status else "closed"
+        raise ConfigurationError(
+            f"conversation {handle.id!r} is over ({status}): leave out --conversation-id "
+            "to start a new one"
+        )
 
 
 def temporal_failure_message(error: BaseException) -> str | None:

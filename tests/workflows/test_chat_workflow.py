@@ -1,0 +1,156 @@
+"""The chat sample's workflow: a conversation that remembers, answers one message at a
+time in order, rejects empty messages before they reach its history, survives a failed
+reply, and carries on across continue-as-new. A scripted model records what each model
+call was given."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError, WorkflowUpdateStage
+from temporalio.exceptions import ApplicationError
+from temporalio.openai_agents.testing import AgentEnvironment, ResponseBuilders
+from temporalio.testing import WorkflowEnvironment
+
+from openai_agents.model_providers.workflows.chat_workflow import ChatWorkflow, Conversation
+from openai_agents.model_providers.workflows.shared import TASK_QUEUE
+from tests.helpers.policy import ModelCallPolicy, build_worker
+from tests.helpers.scripted_model import RecordingProvider
+from tests.helpers.workflow_runs import new_workflow_id
+
+POLICY = ModelCallPolicy(max_attempts=2)
+
+
+@contextlib.asynccontextmanager
+async def conversation(
+    env: WorkflowEnvironment, provider: RecordingProvider, exchanges_per_run: int = 100
+) -> AsyncIterator[WorkflowHandle[ChatWorkflow, int]]:
+    """A conversation on a worker of its own, ended when the test is done with it."""
+    workflow_id = new_workflow_id(ChatWorkflow)
+    task_queue = f"{TASK_QUEUE}-{workflow_id}"
+    async with AgentEnvironment(
+        model_provider=provider, model_params=POLICY.activity_parameters()
+    ) as agents:
+        client = agents.applied_on_client(env.client)
+        async with build_worker(client, [ChatWorkflow], task_queue):
+            handle = await client.start_workflow(
+                ChatWorkflow.run,
+                Conversation(model="ollama/gpt-oss:20b", exchanges_per_run=exchanges_per_run),
+                id=workflow_id,
+                task_queue=task_queue,
+                # A workflow task that keeps failing would otherwise leave the test waiting.
+                execution_timeout=timedelta(minutes=1),
+            )
+            yield handle
+            await handle.execute_update(ChatWorkflow.end)
+            await handle.result()
+
+
+def texts(model_input: Any) -> list[str]:
+    """The user and assistant text a model call was given, in order."""
+    found = []
+    for item in model_input:
+        content = item.get("content")
+        if isinstance(content, str):
+            found.append(content)
+        elif content is not None:  # A list of parts, or what the data converter made of one.
+            found += [part["text"] for part in content if "text" in part]
+    return found
+
+
+async def test_each_reply_sees_the_conversation_so_far(env: WorkflowEnvironment) -> None:
+    provider = RecordingProvider(
+        [ResponseBuilders.output_message("Hello Ada"), ResponseBuilders.output_message("Ada")]
+    )
+    async with conversation(env, provider) as chat:
+        first = await chat.execute_update(ChatWorkflow.send, "My name is Ada")
+        second = await chat.execute_update(ChatWorkflow.send, "What is my name?")
+        assert await chat.query(ChatWorkflow.exchanges) == 2
+
+    assert (first, second) == ("Hello Ada", "Ada")
+    assert texts(provider.calls[1].input) == ["My name is Ada", "Hello Ada", "What is my name?"]
+    assert await chat.result() == 2
+
+
+async def test_two_messages_sent_at_once_are_answered_in_order_one_at_a_time(
+    env: WorkflowEnvironment,
+) -> None:
+    provider = RecordingProvider(
+        [ResponseBuilders.output_message("one"), ResponseBuilders.output_message("two")]
+    )
+    async with conversation(env, provider) as chat:
+        sent = [
+            await chat.start_update(
+                ChatWorkflow.send, text, wait_for_stage=WorkflowUpdateStage.ACCEPTED
+            )
+            for text in ("first", "second")
+        ]
+        replies = await asyncio.gather(*(update.result() for update in sent))
+
+    assert replies == ["one", "two"]
+    # The second model call started after the first reply, and saw it.
+    assert texts(provider.calls[1].input) == ["first", "one", "second"]
+
+
+async def test_an_empty_message_is_rejected_before_it_reaches_history(
+    env: WorkflowEnvironment,
+) -> None:
+    provider = RecordingProvider([ResponseBuilders.output_message("Hello")])
+    async with conversation(env, provider) as chat:
+        with pytest.raises(WorkflowUpdateFailedError) as rejected:
+            await chat.execute_update(ChatWorkflow.send, "   ")
+        await chat.execute_update(ChatWorkflow.send, "Hi")
+
+    assert isinstance(rejected.value.cause, ApplicationError)
+    assert rejected.value.cause.message == "the message is empty: type something to send"
+    history = await chat.fetch_history()
+    accepted = [
+        e
+        for e in history.events
+        if e.HasField("workflow_execution_update_accepted_event_attributes")
+    ]
+    assert len(accepted) == 2  # "Hi" and /end; the validator turned the empty one away.
+    assert [texts(call.input) for call in provider.calls] == [["Hi"]]
+
+
+async def test_a_failed_reply_fails_only_its_message(env: WorkflowEnvironment) -> None:
+    provider = RecordingProvider(
+        [
+            ApplicationError("model unavailable", type="ProviderServerError", non_retryable=True),
+            ResponseBuilders.output_message("Hello"),
+        ]
+    )
+    async with conversation(env, provider) as chat:
+        with pytest.raises(WorkflowUpdateFailedError):
+            await chat.execute_update(ChatWorkflow.send, "Are you there?")
+        reply = await chat.execute_update(ChatWorkflow.send, "Hi")
+
+    assert reply == "Hello"
+    # The unanswered message did not join the conversation.
+    assert texts(provider.calls[1].input) == ["Hi"]
+    assert await chat.result() == 1
+
+
+async def test_the_conversation_carries_on_across_continue_as_new(
+    env: WorkflowEnvironment,
+) -> None:
+    replies = ["one", "two", "three", "four"]
+    provider = RecordingProvider([ResponseBuilders.output_message(reply) for reply in replies])
+    async with conversation(env, provider, exchanges_per_run=2) as chat:
+        first_run = (await chat.describe()).run_id
+        for text in ("first", "second", "third", "fourth"):
+            await chat.execute_update(ChatWorkflow.send, text)
+        current_run = (await chat.describe()).run_id
+        assert await chat.query(ChatWorkflow.exchanges) == 4
+
+    assert current_run != first_run
+    # The second exchange of the new run still reads the first run's exchanges.
+    assert texts(provider.calls[3].input) == [
+        *("first", "one", "second", "two", "third", "three", "fourth")
+    ]
+    assert await chat.result() == 4

@@ -1,33 +1,49 @@
 """Re-record the workflow histories that `test_replay.py` replays.
 
-    uv run python -m tests.helpers.record_histories
+    uv run python -m tests.helpers.record_histories [NAME ...]
+
+(NAMEs, e.g. `chat_workflow`, re-record only those; by default, all.)
 
 Run it after a deliberate change to a sample workflow, once you have made sure that
 workflows already running can still finish (e.g. with `workflow.patched`), and commit
-the new files. Each sample runs once on a fresh local dev server, with a scripted model
-that calls the weather tool and then answers, as a real model would.
+the new files. Each sample runs once on a fresh local dev server, with a model that calls
+the weather tool and then answers, as a real model would: a scripted one, or, for the
+streaming sample, the native Ollama model streaming from a fake Ollama, with a subscriber
+reading the stream. The chat sample has two exchanges, then ends.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
 
-from temporalio.client import Client
+from agents import ModelProvider
+from temporalio.client import Client, WorkflowHandle
+from temporalio.contrib.workflow_streams import WorkflowStreamClient
 from temporalio.openai_agents.testing import AgentEnvironment, ResponseBuilders
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from openai_agents.model_providers.providers.multi_provider import MultiModelProvider
 from openai_agents.model_providers.support.temporal import bundled_temporal_cli
+from openai_agents.model_providers.workflows.chat_workflow import ChatWorkflow, Conversation
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
 from openai_agents.model_providers.workflows.multi_provider_workflow import (
     MultiProviderWorkflow,
 )
 from openai_agents.model_providers.workflows.shared import TASK_QUEUE
+from openai_agents.model_providers.workflows.streaming_workflow import (
+    DONE_TOPIC,
+    StreamingWorkflow,
+)
+from tests.fakes import ollama_native
+from tests.fakes.ollama_native import FakeOllama
 from tests.helpers.policy import ModelCallPolicy
 from tests.helpers.scripted_model import RecordingProvider
 
@@ -36,7 +52,10 @@ SAMPLE_WORKFLOWS: dict[str, type] = {
     "gpt_oss_workflow": GptOssWorkflow,
     "litellm_auto_workflow": LitellmAutoWorkflow,
     "multi_provider_workflow": MultiProviderWorkflow,
+    "streaming_workflow": StreamingWorkflow,
+    "chat_workflow": ChatWorkflow,
 }
+PROMPT = "What's the weather in Tokyo?"
 # Fixed, so the files carry no host name and re-recording changes only what changed.
 IDENTITY = "record-histories"
 
@@ -46,35 +65,64 @@ def weather_conversation() -> RecordingProvider:
         [
             ResponseBuilders.tool_call('{"city": "Tokyo"}', "get_weather", call_id="call_tokyo"),
             ResponseBuilders.output_message("Tokyo sun shines bright"),
+            ResponseBuilders.output_message("You are welcome"),  # The chat's second message.
         ]
     )
 
 
 async def record(env: WorkflowEnvironment, name: str, workflow: type) -> str:
-    async with AgentEnvironment(
-        model_provider=weather_conversation(),
-        model_params=ModelCallPolicy().activity_parameters(),
-    ) as agents:
-        client = await Client.connect(
-            env.client.service_client.config.target_host,
-            identity=IDENTITY,
-            plugins=[agents.openai_agents_plugin],
+    with FakeOllama(
+        [
+            ollama_native.call_tool("get_weather", city="Tokyo"),
+            ollama_native.answer_quoting_tool_result(),
+        ]
+    ) as ollama:
+        provider: ModelProvider = (
+            MultiModelProvider(default_prefix="ollama", ollama_base_url=ollama.url)
+            if workflow is StreamingWorkflow
+            else weather_conversation()
         )
-        async with Worker(client, task_queue=TASK_QUEUE, workflows=[workflow]):
-            handle = await client.start_workflow(
-                workflow.run,  # type: ignore[attr-defined]
-                "What's the weather in Tokyo?",
-                id=f"{name}-history",
-                task_queue=TASK_QUEUE,
+        async with AgentEnvironment(
+            model_provider=provider, model_params=ModelCallPolicy().activity_parameters()
+        ) as agents:
+            client = await Client.connect(
+                env.client.service_client.config.target_host,
+                identity=IDENTITY,
+                plugins=[agents.openai_agents_plugin],
             )
-            await handle.result()
-        return (await handle.fetch_history()).to_json()
+            async with Worker(client, task_queue=TASK_QUEUE, workflows=[workflow]):
+                handle = await run_sample(client, workflow, f"{name}-history")
+                await handle.result()
+            return (await handle.fetch_history()).to_json()
 
 
-async def main() -> None:
+async def run_sample(client: Client, workflow: type, workflow_id: str) -> WorkflowHandle[Any, Any]:
+    """Start the sample, and do what its starter does, short of printing."""
+    if workflow is ChatWorkflow:
+        chat = await client.start_workflow(
+            ChatWorkflow.run, Conversation(), id=workflow_id, task_queue=TASK_QUEUE
+        )
+        await chat.execute_update(ChatWorkflow.send, PROMPT)
+        await chat.execute_update(ChatWorkflow.send, "Thank you")
+        await chat.execute_update(ChatWorkflow.end)
+        return chat
+    handle = await client.start_workflow(
+        workflow.run,  # type: ignore[attr-defined]
+        PROMPT,
+        id=workflow_id,
+        task_queue=TASK_QUEUE,
+    )
+    if workflow is StreamingWorkflow:
+        async for _done in WorkflowStreamClient.create(client, workflow_id).subscribe(DONE_TOPIC):
+            break
+    return handle
+
+
+async def main(names: list[str]) -> None:
     env = await WorkflowEnvironment.start_local(dev_server_existing_path=bundled_temporal_cli())
     try:
-        for name, workflow in SAMPLE_WORKFLOWS.items():
+        for name in names or SAMPLE_WORKFLOWS:
+            workflow = SAMPLE_WORKFLOWS[name]
             path = HISTORIES / f"{name}.json"
             path.write_text(await record(env, name, workflow) + "\n")
             print(f"recorded {path}")
@@ -83,4 +131,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(main(sys.argv[1:]))

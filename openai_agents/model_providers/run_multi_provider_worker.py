@@ -35,13 +35,8 @@ from openai_agents.model_providers.workflows.streaming_workflow import (
     StreamingWorkflow,
 )
 
-WORKFLOWS = [
-    MultiProviderWorkflow,
-    StreamingWorkflow,
-    ChatWorkflow,
-    GptOssWorkflow,
-    LitellmAutoWorkflow,
-]
+WORKFLOWS = [MultiProviderWorkflow, StreamingWorkflow, ChatWorkflow]
+WORKFLOWS += [GptOssWorkflow, LitellmAutoWorkflow]  # The other samples' workflows too.
 
 
 async def main(args: argparse.Namespace) -> int:
@@ -64,8 +59,7 @@ async def main(args: argparse.Namespace) -> int:
                 OpenAIAgentsPlugin(
                     model_params=ModelActivityParameters(
                         start_to_close_timeout=call_timeout,
-                        # The streaming activity heartbeats while the model streams: a worker
-                        # that dies mid-reply is noticed after this, not the whole timeout.
+                        # A model call whose worker died or hung is retried after this.
                         heartbeat_timeout=timedelta(seconds=args.heartbeat_timeout),
                         # Where `Runner.run_streamed`'s model calls publish their events.
                         streaming_topic=MODEL_EVENTS_TOPIC,

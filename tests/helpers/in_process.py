@@ -33,6 +33,7 @@ _DEFAULTS: dict[str, Any] = {
     "check_model": None,
     "sample": "gpt-oss",
     "keep_server": False,
+    "conversation_id": None,
 }
 
 ScriptMain = Callable[[argparse.Namespace], Awaitable[int]]

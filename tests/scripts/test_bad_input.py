@@ -14,10 +14,12 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from openai_agents.model_providers import (
+    run_chat_workflow,
     run_demo,
     run_gpt_oss_workflow,
     run_litellm_auto_workflow,
     run_multi_provider_workflow,
+    run_streaming_workflow,
 )
 from openai_agents.model_providers.support.checks import PAYLOAD_LIMIT_BYTES
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
@@ -55,6 +57,7 @@ STARTERS = [
     pytest.param(run_gpt_oss_workflow.main, "gpt-oss:20b", id="gpt-oss"),
     pytest.param(run_litellm_auto_workflow.main, "anthropic/claude-sonnet-4-5", id="litellm"),
     pytest.param(run_multi_provider_workflow.main, "ollama/gpt-oss:20b", id="router"),
+    pytest.param(run_streaming_workflow.main, "ollama/gpt-oss:20b", id="streaming"),
     pytest.param(run_demo.demo, None, id="demo"),
 ]
 
@@ -144,6 +147,14 @@ MALFORMED_MODELS = [
         "ollama/gpt-oss:20b",
         id="router-no-model",
     ),
+    pytest.param(
+        run_chat_workflow.main,
+        "anthropic/claude-sonnet-4-5",
+        "error: unknown model prefix 'anthropic/' in 'anthropic/claude-sonnet-4-5': use one "
+        "of ollama/, openai/, litellm/ (a LiteLLM model string goes after litellm/, e.g. "
+        "litellm/anthropic/claude-sonnet-4-5)",
+        id="chat",
+    ),
 ]
 
 
@@ -157,3 +168,16 @@ async def test_starters_refuse_a_malformed_model_with_the_expected_form(
 async def test_the_demo_checks_the_model_form_of_the_sample_it_runs() -> None:
     line = await refused_before_starting(run_demo.demo, sample="litellm", model="claude")
     assert line.startswith("error: --model 'claude' is not a LiteLLM model string")
+
+
+async def test_rejoining_a_conversation_that_does_not_exist_fails_in_one_line(
+    dev_server_address: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEMPORAL_ADDRESS", dev_server_address)
+    line = await refused_before_starting(
+        run_chat_workflow.main, model="ollama/gpt-oss:20b", conversation_id="chat-nope"
+    )
+    assert line == (
+        "error: there is no conversation 'chat-nope': check --conversation-id (and "
+        "TEMPORAL_NAMESPACE), or leave it out to start a new conversation"
+    )

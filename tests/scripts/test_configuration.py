@@ -46,10 +46,11 @@ def parsed_model_call_arguments(*argv: str) -> argparse.Namespace:
 
 def test_the_workers_defaults_are_the_specified_ones_and_the_tests() -> None:
     args = parsed_model_call_arguments()
-    assert (args.timeout, args.max_attempts) == (30, 5)
+    assert (args.timeout, args.max_attempts, args.heartbeat_timeout) == (30, 5, 10)
     policy = ModelCallPolicy()
     assert policy.timeout == timedelta(seconds=args.timeout)
     assert policy.max_attempts == args.max_attempts
+    assert policy.heartbeat_timeout == timedelta(seconds=args.heartbeat_timeout)
 
 
 def test_the_client_gives_up_before_the_activity_times_out() -> None:

@@ -24,10 +24,13 @@ from agents import Model, ModelProvider, ModelResponse
 from agents.items import TResponseStreamEvent
 from temporalio import activity
 from temporalio.api.enums.v1 import TimeoutType
+from temporalio.client import WorkflowFailureError
 from temporalio.testing import WorkflowEnvironment
+from temporalio.workflow import UnfinishedUpdateHandlersWarning
 
 from openai_agents.model_providers import run_streaming_workflow
 from openai_agents.model_providers.providers.multi_provider import MultiModelProvider
+from openai_agents.model_providers.support.cli import failure_line
 from openai_agents.model_providers.workflows.streaming_workflow import StreamingWorkflow
 from tests.fakes import anthropic_messages, ollama_native, ollama_openai
 from tests.fakes.anthropic_messages import FakeAnthropic
@@ -246,3 +249,19 @@ async def test_a_hung_model_call_is_retried_after_the_heartbeat_timeout(
     timeout_type = first_call.last_failure.timeout_failure_info.timeout_type
     assert timeout_type == TimeoutType.TIMEOUT_TYPE_HEARTBEAT
 
+
+async def test_a_failed_run_ends_the_stream_and_fails_in_one_line(
+    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch, recwarn: pytest.WarningsRecorder
+) -> None:
+    with FakeOllama([ollama_native.invalid_api_key()]) as server:
+        monkeypatch.setenv("OLLAMA_HOST", server.url)
+        router = create_router_provider(POLICY)
+        with pytest.raises(WorkflowFailureError) as failed:
+            await run_the_starter(env, monkeypatch, router, POLICY)
+        await router.aclose()
+
+    line, exit_code = failure_line(failed.value)
+    assert exit_code == 1
+    assert line.startswith("Workflow failed: Ollama at ") and "rejected the credentials" in line
+    # The run let the starter's waiting poll go before it ended, failed or not.
+    assert not [w for w in recwarn if issubclass(w.category, UnfinishedUpdateHandlersWarning)]

@@ -61,20 +61,23 @@ class StreamingWorkflow:
             model=model,
             tools=[get_weather],
         )
-        with agent_errors_fail_the_workflow():
-            result = Runner.run_streamed(agent, require_prompt(prompt), max_turns=MAX_TURNS)
-            async for event in result.stream_events():
-                if event.type != "run_item_stream_event":
-                    continue  # Text deltas are already on MODEL_EVENTS_TOPIC.
-                if isinstance(event.item, ToolCallItem):
-                    call = event.item.raw_item
-                    name, arguments = getattr(call, "name", "?"), getattr(call, "arguments", "")
-                    self.agent_steps.publish(AgentStep("tool call", f"{name}({arguments})"))
-                elif isinstance(event.item, ToolCallOutputItem):
-                    self.agent_steps.publish(AgentStep("tool result", str(event.item.output)))
-        self.done.publish(True)
-        # Release subscribers waiting on this run, and let their polls finish before the
-        # run does; anything they have not read yet they read from the closed run.
-        self.stream.detach_pollers()
-        await workflow.wait_condition(workflow.all_handlers_finished)
-        return str(result.final_output)
+        try:
+            with agent_errors_fail_the_workflow():
+                result = Runner.run_streamed(agent, require_prompt(prompt), max_turns=MAX_TURNS)
+                async for event in result.stream_events():
+                    if event.type != "run_item_stream_event":
+                        continue  # Text deltas are already on MODEL_EVENTS_TOPIC.
+                    if isinstance(event.item, ToolCallItem):
+                        call = event.item.raw_item
+                        name, arguments = getattr(call, "name", "?"), getattr(call, "arguments", "")
+                        self.agent_steps.publish(AgentStep("tool call", f"{name}({arguments})"))
+                    elif isinstance(event.item, ToolCallOutputItem):
+                        self.agent_steps.publish(AgentStep("tool result", str(event.item.output)))
+            self.done.publish(True)
+            return str(result.final_output)
+        finally:
+            # Succeeded or failed, release the subscribers waiting on this run and let their
+            # polls finish before it ends; what they have not read, they read from the
+            # closed run.
+            self.stream.detach_pollers()
+            await workflow.wait_condition(workflow.all_handlers_finished)

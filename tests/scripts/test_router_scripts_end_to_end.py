@@ -25,10 +25,10 @@ def native_ollama(runs: int) -> FakeOllama:
     return FakeOllama(steps * runs)
 
 
-def test_router_worker_serves_router_names_bare_names_and_reports_unpulled_models(
+def test_router_worker_serves_router_names_bare_names_streams_and_reports_unpulled_models(
     dev_server_address: str, tmp_path: Path
 ) -> None:
-    with native_ollama(runs=2) as ollama:
+    with native_ollama(runs=3) as ollama:
         environment = script_environment(
             TEMPORAL_ADDRESS=dev_server_address, OLLAMA_HOST=ollama.url
         )
@@ -37,6 +37,12 @@ def test_router_worker_serves_router_names_bare_names_and_reports_unpulled_model
         ):
             routed = run_script(
                 "run_multi_provider_workflow.py",
+                "--model",
+                "ollama/gpt-oss:20b",
+                environment=environment,
+            )
+            streamed = run_script(
+                "run_streaming_workflow.py",
                 "--model",
                 "ollama/gpt-oss:20b",
                 environment=environment,
@@ -54,7 +60,15 @@ def test_router_worker_serves_router_names_bare_names_and_reports_unpulled_model
     assert WEATHER in printed_result(routed.stdout)
     assert bare.returncode == 0, bare.stderr
     assert WEATHER in printed_result(bare.stdout)
-    assert [r["model"] for r in ollama.chat_requests] == ["gpt-oss:20b"] * 4 + ["llama3.2:1b"]
+    assert streamed.returncode == 0, streamed.stderr
+    assert streamed.stdout.splitlines()[1:3] == [
+        '[tool call] get_weather({"city": "Tokyo"})',
+        f"[tool result] {WEATHER}",
+    ]
+    assert WEATHER in printed_result(streamed.stdout)
+    requests = ollama.chat_requests
+    assert [r["model"] for r in requests] == ["gpt-oss:20b"] * 6 + ["llama3.2:1b"]
+    assert [bool(r.get("stream")) for r in requests[:6]] == [False, False, True, True, False, False]
 
     assert not_pulled.returncode == 1
     assert "Traceback" not in not_pulled.stderr

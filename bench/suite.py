@@ -20,12 +20,11 @@ from typing import Any
 from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.testing import WorkflowEnvironment
 
-from bench import model_calls, workers, workflows
+from bench import model_calls, streaming, workers, workflows
 from bench.fake_ollama import fake_ollama_process
 from bench.options import Options
 from bench.report import (
     Results,
-    Row,
     load_average,
     machine,
     table,
@@ -34,14 +33,6 @@ from bench.report import (
     write_json,
 )
 from openai_agents.model_providers.support.temporal import bundled_temporal_cli
-
-STREAMING = Row(
-    "streaming",
-    "8 streaming",
-    "-",
-    None,
-    "not measured: no streaming sample yet",
-)
 
 
 async def _dev_server() -> WorkflowEnvironment:
@@ -107,7 +98,7 @@ async def run(options: Options) -> Results:
             commands = workers.worker_commands(address, fakes)
             _progress("7 worker start-up and memory")
             results.rows += await asyncio.to_thread(
-                workers.startup_rows, commands, options.startup_samples
+                workers.startup_rows, commands, options.startup_samples, not options.quick
             )
             # After the timed starts, so that these too find the bytecode cache filled.
             _progress("7 import profile of each worker (-X importtime)")
@@ -116,9 +107,12 @@ async def run(options: Options) -> Results:
                 # own profile would add a 12-second start and tell what is known already.
                 if command.key != "litellm":
                     profiles[command.key] = await asyncio.to_thread(workers.import_profile, command)
+            _progress("8 streaming")
+            results.rows.append(
+                await streaming.streaming_row(environment.client, min(options.runs, 10))
+            )
         finally:
             await environment.shutdown()
-    results.rows.append(STREAMING)
     results.findings["import_profiles"] = profiles
     results.findings["litellm_imported"] = {
         key: profile["litellm_imported"] for key, profile in profiles.items()

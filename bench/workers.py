@@ -173,16 +173,17 @@ def import_floor_seconds() -> float:
     return sample.seconds
 
 
-def startup_rows(commands: list[WorkerCommand], samples: int) -> list[Row]:
+def startup_rows(commands: list[WorkerCommand], samples: int, warm_up: bool = True) -> list[Row]:
     """The import floor and each worker, `samples` times, round by round.
 
-    An unmeasured first round fills the bytecode cache (see
-    `environment.private_bytecode_cache`) and the page cache, so that every measured start
-    finds what a worker's second start on a machine finds.
+    An unmeasured first round (unless `warm_up` is off, as in the suite's smoke test) fills
+    the bytecode cache (see `environment.private_bytecode_cache`) and the page cache, so
+    that every measured start finds what a worker's second start on a machine finds.
     """
-    import_floor_seconds()
-    for command in commands:
-        start_and_stop(command)
+    if warm_up:
+        import_floor_seconds()
+        for command in commands:
+            start_and_stop(command)
     floor: list[float] = []
     starts: dict[str, list[StartSample]] = defaultdict(list)
     for _ in range(samples):

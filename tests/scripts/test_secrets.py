@@ -8,7 +8,10 @@ import uuid
 from pathlib import Path
 
 from temporalio.client import Client
+from temporalio.openai_agents import OpenAIAgentsPlugin
 
+from openai_agents.model_providers.workflows.multi_provider_workflow import MultiProviderWorkflow
+from openai_agents.model_providers.workflows.shared import TASK_QUEUE
 from tests.fakes import anthropic_messages, ollama_native, openai_responses
 from tests.fakes.anthropic_messages import FakeAnthropic
 from tests.fakes.ollama_native import FakeOllama
@@ -24,7 +27,8 @@ ANTHROPIC_MODEL = "litellm/anthropic/claude-sonnet-4-5"
 
 
 def start_workflow(model: str, environment: dict[str, str]) -> tuple[str, str]:
-    """Run the router workflow on `model`; return its id and everything the starter printed."""
+    """Run the router workflow's starter on `model`; return the workflow id and everything
+    the starter printed."""
     workflow_id = f"secrets-{uuid.uuid4().hex[:8]}"
     completed = run_script(
         "run_multi_provider_workflow.py",
@@ -35,6 +39,19 @@ def start_workflow(model: str, environment: dict[str, str]) -> tuple[str, str]:
         environment=environment,
     )
     return workflow_id, completed.stdout + completed.stderr
+
+
+async def run_workflow(client: Client, model: str) -> tuple[str, str]:
+    """The same run, started from this process (what the worker logs and the history holds
+    do not depend on who started it); return its id and its result."""
+    workflow_id = f"secrets-{uuid.uuid4().hex[:8]}"
+    result = await client.execute_workflow(
+        MultiProviderWorkflow.run,
+        args=["What's the weather in Tokyo?", model],
+        id=workflow_id,
+        task_queue=TASK_QUEUE,
+    )
+    return workflow_id, f"Result: {result}"
 
 
 async def test_api_keys_stay_out_of_history_logs_and_failure_messages(
@@ -70,10 +87,12 @@ async def test_api_keys_stay_out_of_history_logs_and_failure_messages(
             environment=environment,
             tmp_path=tmp_path,
         ) as worker:
+            client = await Client.connect(dev_server_address, plugins=[OpenAIAgentsPlugin()])
             runs = [
-                start_workflow(model, environment)
+                await run_workflow(client, model)
                 for model in ("ollama/gpt-oss:20b", ANTHROPIC_MODEL, "openai/gpt-4.1")
             ]
+            # The one the provider rejects, through the real starter: its one-line failure.
             rejected_id, rejected_output = start_workflow("openai/gpt-4.1", environment)
         worker_log = worker.output()
 
@@ -91,7 +110,6 @@ async def test_api_keys_stay_out_of_history_logs_and_failure_messages(
     }
     assert all("authorization" not in r.headers for r in ollama.requests)
 
-    client = await Client.connect(dev_server_address)
     histories = [
         (await client.get_workflow_handle(workflow_id).fetch_history()).to_json()
         for workflow_id in [*(run[0] for run in runs), rejected_id]

@@ -64,6 +64,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "server_kind: runs on the server --workflow-environment picks (the `env` fixture), so "
         "its outcome can differ between the time-skipping and the local server",
     )
+    config.addinivalue_line(
+        "markers", "long: takes tens of seconds; started first, so it does not end the run alone"
+    )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -75,6 +78,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         fixtures = getattr(item, "fixturenames", ())
         if "env" in fixtures and "dev_server_env" not in fixtures:
             item.add_marker(pytest.mark.server_kind)
+    # The long tests first (the sort keeps the order otherwise): started last, one of them
+    # would run on alone while the other processes sit idle.
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
 @pytest.fixture(autouse=True)

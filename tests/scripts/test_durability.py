@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from temporalio.client import Client
 
 from tests.fakes import ollama_native
@@ -40,6 +41,7 @@ def tool_results_sent(request: dict[str, Any]) -> int:
     return sum(1 for message in request["messages"] if message["role"] == "tool")
 
 
+@pytest.mark.long
 async def test_a_conversation_survives_a_killed_worker_and_its_terminal(
     dev_server_address: str, tmp_path: Path
 ) -> None:

@@ -126,18 +126,15 @@ def test_gpt_oss_worker_on_the_native_api(dev_server_address: str, tmp_path: Pat
     assert [r.path for r in ollama.requests][:2] == ["/api/show", "/api/chat"]
 
 
-def test_demo_runs_a_sample_through_the_router_for_a_router_name(
-    dev_server_address: str,
-) -> None:
+def test_demo_starts_its_own_server_and_runs_a_sample_through_the_router() -> None:
     with native_ollama(runs=1) as ollama:
-        environment = script_environment(
-            TEMPORAL_ADDRESS=dev_server_address, OLLAMA_HOST=ollama.url
-        )
+        # No TEMPORAL_ADDRESS: the demo starts the bundled dev server itself.
         completed = run_script(
             "run_demo.py", "--sample", "multi-provider", "--model", "ollama/gpt-oss:20b",
-            environment=environment,
+            environment=script_environment(OLLAMA_HOST=ollama.url),
         )  # fmt: skip
 
     assert completed.returncode == 0, completed.stderr
     assert WEATHER in printed_result(completed.stdout)
+    assert "Workflow history in the Temporal Web UI: http://localhost:" in completed.stdout
     assert [r["model"] for r in ollama.chat_requests] == ["gpt-oss:20b"] * 2

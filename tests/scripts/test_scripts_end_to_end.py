@@ -180,16 +180,6 @@ def test_worker_flags_bound_the_time_per_model_call(
     )
 
 
-def test_demo_starts_its_own_temporal_server_and_runs_gpt_oss() -> None:
-    with fake_ollama() as ollama:
-        completed = run_script(
-            "run_demo.py", environment=script_environment(OLLAMA_HOST=ollama.url)
-        )
-    assert completed.returncode == 0, completed.stderr
-    assert WEATHER in printed_result(completed.stdout)
-    assert "Workflow history in the Temporal Web UI: http://localhost:" in completed.stdout
-
-
 async def test_demo_runs_the_litellm_sample_on_a_configured_server_on_the_fast_path(
     dev_server_env: WorkflowEnvironment, dev_server_address: str
 ) -> None:
@@ -252,6 +242,8 @@ def wait_until(condition: Callable[[], bool], timeout: float = 60) -> None:
         "run_litellm_auto_workflow.py",
         "run_multi_provider_worker.py",
         "run_multi_provider_workflow.py",
+        "run_streaming_workflow.py",
+        "run_chat_workflow.py",
         "run_demo.py",
     ],
 )

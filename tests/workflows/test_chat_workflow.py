@@ -7,18 +7,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
+import sys
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError, WorkflowUpdateStage
+from temporalio.client import (
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateStage,
+)
 from temporalio.exceptions import ApplicationError
 from temporalio.openai_agents.testing import AgentEnvironment, ResponseBuilders
 from temporalio.testing import WorkflowEnvironment
 
+from openai_agents.model_providers import run_chat_workflow
 from openai_agents.model_providers.workflows.chat_workflow import ChatWorkflow, Conversation
 from openai_agents.model_providers.workflows.shared import TASK_QUEUE
+from tests.helpers.in_process import script_arguments
 from tests.helpers.policy import ModelCallPolicy, build_worker
 from tests.helpers.scripted_model import RecordingProvider
 from tests.helpers.workflow_runs import new_workflow_id
@@ -154,3 +163,46 @@ async def test_the_conversation_carries_on_across_continue_as_new(
         *("first", "one", "second", "two", "third", "three", "fourth")
     ]
     assert await chat.result() == 4
+
+
+async def test_the_starter_reports_a_failed_message_goes_on_and_quits_leaving_it_running(
+    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The terminal chat's `main` in this process, its input piped: `Not answered` for the
+    failed message, the next one answered, and `/quit` leaves the conversation running."""
+    provider = RecordingProvider(
+        [
+            ApplicationError("model unavailable", type="ProviderServerError", non_retryable=True),
+            ResponseBuilders.output_message("Hello"),
+        ]
+    )
+    monkeypatch.setenv("TEMPORAL_ADDRESS", env.client.service_client.config.target_host)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Are you there?\n\nHi\n/quit\nnever sent\n"))
+    output = io.StringIO()
+    async with AgentEnvironment(
+        model_provider=provider, model_params=POLICY.activity_parameters()
+    ) as agents:
+        client = agents.applied_on_client(env.client)
+        async with build_worker(client, [ChatWorkflow]):
+            with contextlib.redirect_stdout(output):
+                exit_code = await run_chat_workflow.main(
+                    script_arguments(model="ollama/gpt-oss:20b")
+                )
+            started, *transcript, left = output.getvalue().splitlines()
+            conversation_id = started.split()[2]
+            chat = client.get_workflow_handle_for(ChatWorkflow.run, conversation_id)
+            still_running = (await chat.describe()).status == WorkflowExecutionStatus.RUNNING
+            await chat.execute_update(ChatWorkflow.end)
+
+    assert exit_code == 0
+    assert transcript == [
+        "Type a message; /quit leaves the conversation running, /end closes it.",
+        "you> Are you there?",
+        "Not answered: model unavailable",
+        "you> Hi",
+        "assistant> Hello",
+        "you> /quit",
+    ]
+    assert left.startswith(f"Left conversation {conversation_id} running")
+    assert still_running
+    assert len(provider.calls) == 2

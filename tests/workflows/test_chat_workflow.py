@@ -152,10 +152,13 @@ async def test_the_conversation_carries_on_across_continue_as_new(
     provider = RecordingProvider([ResponseBuilders.output_message(reply) for reply in replies])
     async with conversation(env, provider, exchanges_per_run=2) as chat:
         first_run = (await chat.describe()).run_id
-        for text in ("first", "second", "third", "fourth"):
+        for text in ("first", "second", "third"):
             await chat.execute_update(ChatWorkflow.send, text)
+        # A client that rejoins by id, as `--conversation-id` does, reaches the new run.
+        rejoined = env.client.get_workflow_handle_for(ChatWorkflow.run, chat.id)
+        assert await rejoined.execute_update(ChatWorkflow.send, "fourth") == "four"
         current_run = (await chat.describe()).run_id
-        assert await chat.query(ChatWorkflow.exchanges) == 4
+        assert await rejoined.query(ChatWorkflow.exchanges) == 4
 
     assert current_run != first_run
     # The second exchange of the new run still reads the first run's exchanges.

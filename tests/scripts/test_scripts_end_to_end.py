@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 import runpy
+import signal
 import socket
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -224,6 +226,31 @@ def test_demo_shuts_everything_down_on_ctrl_c(tmp_path: Path) -> None:
     for port in map(int, announced.groups()):
         with socket.socket() as probe:
             assert probe.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open"
+
+
+def test_ctrl_c_at_the_chat_prompt_exits_at_once(dev_server_address: str) -> None:
+    """Ctrl-C while the chat waits for a line: the script exits, though the thread reading
+    standard input is still blocked in its read."""
+    chat = subprocess.Popen(
+        [sys.executable, str(SCRIPTS / "run_chat_workflow.py")],
+        env=script_environment(TEMPORAL_ADDRESS=dev_server_address),
+        stdin=subprocess.PIPE,  # Held open: no line, and no end of input, ever comes.
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert chat.stdout is not None
+        while "Type a message" not in (line := chat.stdout.readline()):
+            assert line, "the chat ended before it asked for a message"
+        chat.send_signal(signal.SIGINT)
+        exit_code = chat.wait(timeout=20)
+    finally:
+        chat.kill()
+        chat.wait()
+
+    assert exit_code == 130
+    assert chat.stdout.read().strip() == "Interrupted."
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 60) -> None:

@@ -10,6 +10,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 import traceback
 import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine
@@ -125,18 +126,39 @@ async def typed_lines(prompt: str) -> AsyncIterator[str]:
     line). Someone typing sees `prompt` before each line; piped lines are echoed after it,
     so the output reads as a transcript."""
     typing = sys.stdin.isatty()
+    lines = _lines_read_in_the_background()
     while True:
         if typing:
             print(prompt, end="", flush=True)
-        # In a thread: a blocking read would stop the event loop, and with it the client's
-        # work (and Ctrl-C, which cancels the script's task).
-        line = await asyncio.to_thread(sys.stdin.readline)
+        line = await lines.get()
         if not line:
             return
         if line.strip():
             if not typing:
                 print(f"{prompt}{line.strip()}")
             yield line.strip()
+
+
+def _lines_read_in_the_background() -> asyncio.Queue[str]:
+    """Standard input's lines, then "" at its end, read by a daemon thread.
+
+    A blocking read would stop the event loop; in `asyncio.to_thread` it would instead
+    keep Ctrl-C from ending the script, as `asyncio.run` waits for its threads, and this
+    one waits for a line. A daemon thread is left behind when the script exits.
+    """
+    loop = asyncio.get_running_loop()
+    lines: asyncio.Queue[str] = asyncio.Queue()
+
+    def read() -> None:
+        try:
+            for line in iter(sys.stdin.readline, ""):
+                loop.call_soon_threadsafe(lines.put_nowait, line)
+            loop.call_soon_threadsafe(lines.put_nowait, "")
+        except RuntimeError:  # The loop closed: the script is ending.
+            pass
+
+    threading.Thread(target=read, name="stdin-reader", daemon=True).start()
+    return lines
 
 
 def prepare_worker_process(verbose: bool) -> None:

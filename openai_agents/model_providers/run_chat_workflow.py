@@ -12,6 +12,7 @@ import argparse
 
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.openai_agents import OpenAIAgentsPlugin
+from temporalio.service import RPCError, RPCStatusCode
 
 from openai_agents.model_providers.support import checks, cli, temporal
 from openai_agents.model_providers.workflows.chat_workflow import (
@@ -34,8 +35,7 @@ async def main(args: argparse.Namespace) -> int:
         # The id reaches the conversation's current run, however often it continued-as-new.
         handle = client.get_workflow_handle_for(ChatWorkflow.run, args.conversation_id)
         await temporal.check_conversation_open(handle)
-        exchanges = await handle.query(ChatWorkflow.exchanges)
-        print(f"Rejoined conversation {handle.id} after {exchanges} exchanges.")
+        print(f"Rejoined conversation {handle.id}.")
     else:
         handle = await client.start_workflow(
             ChatWorkflow.run,
@@ -49,18 +49,22 @@ async def main(args: argparse.Namespace) -> int:
     async for message in cli.typed_lines("you> "):
         if message == "/quit":
             break
-        if message == "/end":
-            exchanges = await handle.execute_update(ChatWorkflow.end)
-            print(f"Conversation {handle.id} ended after {exchanges} exchanges.")
-            return 0
         try:
+            if message == "/end":
+                exchanges = await handle.execute_update(ChatWorkflow.end)
+                print(f"Conversation {handle.id} ended after {exchanges} exchanges.")
+                return 0
             # Returns once the agent has replied; the worker may crash and retry meanwhile.
             reply = await handle.execute_update(ChatWorkflow.send, message)
+            print(f"assistant> {reply}")
         except WorkflowUpdateFailedError as error:
             # The message is not part of the conversation; the conversation goes on.
             print(f"Not answered: {cli.workflow_failure_message(error)}")
-            continue
-        print(f"assistant> {reply}")
+        except RPCError as error:
+            if error.status != RPCStatusCode.NOT_FOUND:
+                raise
+            print(f"Conversation {handle.id} has ended (another terminal sent /end).")
+            return 1
 
     print(f"Left conversation {handle.id} running; rejoin with --conversation-id {handle.id}")
     return 0

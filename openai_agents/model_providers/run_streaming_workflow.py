@@ -69,8 +69,9 @@ async def main(args: argparse.Namespace) -> int:
             continue
         event: TResponseStreamEvent = decode(item.data.payload, MODEL_EVENT)
         if isinstance(event, ResponseCreatedEvent):
-            # A model call starts. If the last one never completed, its attempt failed
-            # mid-reply and Temporal retried the call: the retry writes a new reply.
+            # A model call starts, on a line of its own. If the last one never completed,
+            # its attempt failed mid-reply and Temporal retried the call: a new reply.
+            line.end()
             if reply_open:
                 line.mark("[the model call failed mid-reply and was retried: its reply restarts]")
             reply_open = True
@@ -79,8 +80,10 @@ async def main(args: argparse.Namespace) -> int:
         elif isinstance(event, ResponseTextDeltaEvent):
             line.write(event.delta)
 
-    result = await handle.result()
-    line.end()
+    try:
+        result = await handle.result()
+    finally:
+        line.end()  # A failure's one line, too, starts on a line of its own.
     print(f"Result: {result}")
     return 0
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from temporalio.client import Client
 from temporalio.exceptions import ApplicationError
+from temporalio.openai_agents import OpenAIAgentsPlugin
 from temporalio.openai_agents.testing import ResponseBuilders
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
@@ -22,6 +23,7 @@ from openai_agents.model_providers import (
     run_streaming_workflow,
 )
 from openai_agents.model_providers.support.checks import PAYLOAD_LIMIT_BYTES
+from openai_agents.model_providers.workflows.chat_workflow import ChatWorkflow, Conversation
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
 from openai_agents.model_providers.workflows.multi_provider_workflow import (
@@ -180,4 +182,25 @@ async def test_rejoining_a_conversation_that_does_not_exist_fails_in_one_line(
     assert line == (
         "error: there is no conversation 'chat-nope': check --conversation-id (and "
         "TEMPORAL_NAMESPACE), or leave it out to start a new conversation"
+    )
+
+
+async def test_rejoining_a_conversation_that_is_over_fails_in_one_line(
+    dev_server_address: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = await Client.connect(dev_server_address, plugins=[OpenAIAgentsPlugin()])
+    over = await client.start_workflow(
+        ChatWorkflow.run,
+        Conversation(),
+        id=f"chat-over-{uuid.uuid4().hex[:8]}",
+        task_queue="nobody-polls-this",
+    )
+    await over.terminate()
+    monkeypatch.setenv("TEMPORAL_ADDRESS", dev_server_address)
+    line = await refused_before_starting(
+        run_chat_workflow.main, model="ollama/gpt-oss:20b", conversation_id=over.id
+    )
+    assert line == (
+        f"error: conversation '{over.id}' is over (terminated): leave out --conversation-id "
+        "to start a new one"
     )

@@ -1,9 +1,10 @@
 """The streaming sample: the starter prints the answer while the model is still writing it,
-on each path a model call can take, with the real clients over HTTP to wire-level fakes.
+on each path a model call can take, with the real clients over HTTP to wire-level fakes;
+and what it shows when a reply breaks off, a model call hangs, or the run fails.
 
-Each test runs the starter's `main` in this process against an in-process worker, and holds
-back the fake model's last chunk until the starter has printed text: the test passes only
-if the text reached the starter through Temporal before the model's reply had finished.
+Each test runs the starter's `main` in this process against an in-process worker. The
+first holds back the fake model's last chunk until the starter has printed text: it passes
+only if the text reached the starter through Temporal before the model's reply had finished.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ from tests.fakes.anthropic_messages import FakeAnthropic
 from tests.fakes.http_server import (
     FakeHTTPServer,
     RecordedRequest,
+    Reply,
     Route,
+    StreamedReply,
     broken,
     streamed_slowly,
 )
@@ -250,10 +253,19 @@ async def test_a_hung_model_call_is_retried_after_the_heartbeat_timeout(
     assert timeout_type == TimeoutType.TIMEOUT_TYPE_HEARTBEAT
 
 
+def after_a_second(route: Route) -> Route:
+    def step(request: RecordedRequest) -> Reply | StreamedReply:
+        time.sleep(1)
+        return route(request)
+
+    return step
+
+
 async def test_a_failed_run_ends_the_stream_and_fails_in_one_line(
     env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch, recwarn: pytest.WarningsRecorder
 ) -> None:
-    with FakeOllama([ollama_native.invalid_api_key()]) as server:
+    # The model fails only after a while, so the starter's poll is waiting when it does.
+    with FakeOllama([after_a_second(ollama_native.invalid_api_key())]) as server:
         monkeypatch.setenv("OLLAMA_HOST", server.url)
         router = create_router_provider(POLICY)
         with pytest.raises(WorkflowFailureError) as failed:

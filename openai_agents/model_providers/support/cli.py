@@ -57,8 +57,9 @@ def add_model_call_arguments(parser: argparse.ArgumentParser) -> None:
         type=positive_number,
         default=DEFAULT_HEARTBEAT_TIMEOUT_SECONDS,
         metavar="SECONDS",
-        help="retry a model call whose worker stopped heartbeating (it died or hung) after "
-        "this long, not after the whole --timeout; keep it below --timeout (default: %(default)g)",
+        help="retry a model call whose worker stopped heartbeating (it died, or its event "
+        "loop is blocked) after this long, not after the whole --timeout; keep it below "
+        "--timeout (default: %(default)g)",
     )
     parser.add_argument(
         "--max-attempts",

@@ -19,7 +19,8 @@ WORKFLOW_ID_PREFIX = "chat-workflow-id"
 
 # Each exchange adds a few dozen events to the run's history; starting a fresh run (same
 # workflow id, the conversation carried over) long before Temporal's 50,000-event limit
-# keeps every run small and quick to replay.
+# keeps every run's history short and quick to replay. The conversation itself is carried
+# whole, and goes to every model call: see the README on conversations that grow long.
 EXCHANGES_PER_RUN = 100
 
 
@@ -61,7 +62,7 @@ class ChatWorkflow:
         await workflow.wait_condition(
             lambda: (
                 self.ended
-                or self.exchanges_this_run >= conversation.exchanges_per_run
+                or self.exchanges_this_run >= self.conversation.exchanges_per_run
                 or workflow.info().is_continue_as_new_suggested()
             )
         )

@@ -119,6 +119,8 @@ def test_workflow_modules_import_no_model_clients() -> None:
         "import openai_agents.model_providers.workflows.gpt_oss_workflow\n"
         "import openai_agents.model_providers.workflows.litellm_auto_workflow\n"
         "import openai_agents.model_providers.workflows.multi_provider_workflow\n"
+        "import openai_agents.model_providers.workflows.streaming_workflow\n"
+        "import openai_agents.model_providers.workflows.chat_workflow\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('litellm', 'ollama')))\n"
     )
     output = subprocess.run(

@@ -56,7 +56,10 @@ async def main(args: argparse.Namespace) -> int:
     stream = WorkflowStreamClient.create(client, workflow_id)
     decode = client.data_converter.payload_converter.from_payload
     line = Line()
-    reply_open = False
+    # A model call that starts while the last reply is open, or right after a completed one
+    # (before the agent's steps that follow each reply), is the last call retried: its
+    # attempt failed, mid-reply or just after, and the retry writes a new reply.
+    reply_open = replied_without_steps = False
     # One subscription to every topic, read in the order things happened. `RawValue`
     # leaves each item undecoded, so it can be decoded as its topic's type.
     topics = [MODEL_EVENTS_TOPIC, AGENT_STEPS_TOPIC, DONE_TOPIC]
@@ -66,17 +69,16 @@ async def main(args: argparse.Namespace) -> int:
         if item.topic == AGENT_STEPS_TOPIC:
             step = decode(item.data.payload, AgentStep)
             line.mark(f"[{step.kind}] {step.text}")
+            replied_without_steps = False
             continue
         event: TResponseStreamEvent = decode(item.data.payload, MODEL_EVENT)
         if isinstance(event, ResponseCreatedEvent):
-            # A model call starts, on a line of its own. If the last one never completed,
-            # its attempt failed mid-reply and Temporal retried the call: a new reply.
-            line.end()
-            if reply_open:
-                line.mark("[the model call failed mid-reply and was retried: its reply restarts]")
+            line.end()  # Each reply on a line of its own.
+            if reply_open or replied_without_steps:
+                line.mark("[the model call failed and was retried: its reply restarts]")
             reply_open = True
         elif isinstance(event, ResponseCompletedEvent):
-            reply_open = False
+            reply_open, replied_without_steps = False, True
         elif isinstance(event, ResponseTextDeltaEvent):
             line.write(event.delta)
 

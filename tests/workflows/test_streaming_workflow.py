@@ -54,7 +54,7 @@ from tests.helpers.workflow_runs import client_with_provider
 POLICY = ModelCallPolicy(max_attempts=3)
 ANSWER = "Bright sun on Tokyo\nno cloud in the noon sky\nthe tool said so too"
 TOOL_RESULT = "[tool result] The weather in Tokyo is sunny."
-RESTART = "[the model call failed mid-reply and was retried: its reply restarts]"
+RESTART = "[the model call failed and was retried: its reply restarts]"
 
 
 class StarterOutput(io.StringIO):
@@ -184,6 +184,49 @@ async def test_a_reply_broken_off_mid_stream_is_shown_restarting_not_run_on(
     # once, after a line that says what happened.
     _running, _tool_call, _tool_result, *rest = printed.splitlines()
     assert "\n".join(rest) == f"{ANSWER[:4]}\n{RESTART}\n{ANSWER}\nResult: {ANSWER}"
+
+
+class FailsAfterTheAnswerOnce(ModelProvider):
+    """The router's models, except that the answer's first attempt fails once its whole
+    reply has streamed, as when a worker dies just after the last batch went out."""
+
+    def __init__(self, router: MultiModelProvider) -> None:
+        self.router = router
+
+    def get_model(self, model_name: str | None) -> Model:
+        inner = self.router.get_model(model_name)
+
+        class FailsOnce(Model):
+            async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
+                return await inner.get_response(*args, **kwargs)
+
+            async def stream_response(
+                self, *args: Any, **kwargs: Any
+            ) -> AsyncIterator[TResponseStreamEvent]:
+                async for event in inner.stream_response(*args, **kwargs):
+                    yield event
+                if (activity.info().activity_id, activity.info().attempt) == ("2", 1):
+                    raise RuntimeError("the worker died after the reply")
+
+        return FailsOnce()
+
+
+async def test_a_reply_retried_after_it_completed_is_shown_restarting_too(
+    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policy = ModelCallPolicy(max_attempts=3, initial_interval=timedelta(milliseconds=100))
+    steps = [
+        ollama_native.call_tool("get_weather", city="Tokyo"),
+        *[ollama_native.answer(ANSWER)] * 2,
+    ]
+    with FakeOllama(steps) as server:
+        monkeypatch.setenv("OLLAMA_HOST", server.url)
+        router = create_router_provider(policy)
+        printed = await run_the_starter(env, monkeypatch, FailsAfterTheAnswerOnce(router), policy)
+        await router.aclose()
+
+    _running, _tool_call, _tool_result, *rest = printed.splitlines()
+    assert "\n".join(rest) == f"{ANSWER}\n{RESTART}\n{ANSWER}\nResult: {ANSWER}"
 
 
 class HangsOnceProvider(ModelProvider):

@@ -15,7 +15,7 @@ import io
 import json
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -186,29 +186,57 @@ async def test_a_reply_broken_off_mid_stream_is_shown_restarting_not_run_on(
     assert "\n".join(rest) == f"{ANSWER[:4]}\n{RESTART}\n{ANSWER}\nResult: {ANSWER}"
 
 
-class FailsAfterTheAnswerOnce(ModelProvider):
-    """The router's models, except that the answer's first attempt fails once its whole
-    reply has streamed, as when a worker dies just after the last batch went out."""
+Misstep = Callable[[], Awaitable[None]]
 
-    def __init__(self, router: MultiModelProvider) -> None:
+
+class FirstAttemptGoesWrong(ModelProvider):
+    """The router's models, except that one model call's first attempt goes wrong: it runs
+    `before` ahead of its stream, or `after` once the stream is through."""
+
+    def __init__(
+        self,
+        router: MultiModelProvider,
+        activity_id: str,
+        before: Misstep | None = None,
+        after: Misstep | None = None,
+    ) -> None:
         self.router = router
+        self.activity_id = activity_id
+        self.before = before
+        self.after = after
 
     def get_model(self, model_name: str | None) -> Model:
-        inner = self.router.get_model(model_name)
+        inner, provider = self.router.get_model(model_name), self
 
-        class FailsOnce(Model):
+        class GoesWrongOnce(Model):
             async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
                 return await inner.get_response(*args, **kwargs)
 
             async def stream_response(
                 self, *args: Any, **kwargs: Any
             ) -> AsyncIterator[TResponseStreamEvent]:
+                info = activity.info()
+                wrong = (info.activity_id, info.attempt) == (provider.activity_id, 1)
+                if wrong and provider.before:
+                    await provider.before()
                 async for event in inner.stream_response(*args, **kwargs):
                     yield event
-                if (activity.info().activity_id, activity.info().attempt) == ("2", 1):
-                    raise RuntimeError("the worker died after the reply")
+                if wrong and provider.after:
+                    await provider.after()
 
-        return FailsOnce()
+        return GoesWrongOnce()
+
+
+async def die_after_the_reply() -> None:
+    """As when a worker dies just after the reply's last batch went out."""
+    raise RuntimeError("the worker died after the reply")
+
+
+async def hang_the_worker() -> None:
+    """As a blocking call in a client library would: no heartbeat goes out while the event
+    loop is blocked; then the call never returns."""
+    time.sleep(2.5)  # Longer than the test's heartbeat timeout.
+    await asyncio.Event().wait()  # Stuck for good, until cancelled.
 
 
 async def test_a_reply_retried_after_it_completed_is_shown_restarting_too(
@@ -222,40 +250,12 @@ async def test_a_reply_retried_after_it_completed_is_shown_restarting_too(
     with FakeOllama(steps) as server:
         monkeypatch.setenv("OLLAMA_HOST", server.url)
         router = create_router_provider(policy)
-        printed = await run_the_starter(env, monkeypatch, FailsAfterTheAnswerOnce(router), policy)
+        provider = FirstAttemptGoesWrong(router, "2", after=die_after_the_reply)
+        printed = await run_the_starter(env, monkeypatch, provider, policy)
         await router.aclose()
 
     _running, _tool_call, _tool_result, *rest = printed.splitlines()
     assert "\n".join(rest) == f"{ANSWER}\n{RESTART}\n{ANSWER}\nResult: {ANSWER}"
-
-
-class HangsOnceProvider(ModelProvider):
-    """The router's models, except that the first model call's first attempt hangs: it
-    blocks its worker for a while, as a blocking call in a client library would (no
-    heartbeats go out), then never returns."""
-
-    def __init__(self, router: MultiModelProvider, seconds: float) -> None:
-        self.router = router
-        self.seconds = seconds
-
-    def get_model(self, model_name: str | None) -> Model:
-        inner, seconds = self.router.get_model(model_name), self.seconds
-
-        class HangsOnce(Model):
-            async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
-                return await inner.get_response(*args, **kwargs)
-
-            async def stream_response(
-                self, *args: Any, **kwargs: Any
-            ) -> AsyncIterator[TResponseStreamEvent]:
-                info = activity.info()
-                if (info.activity_id, info.attempt) == ("1", 1):
-                    time.sleep(seconds)  # Blocks the event loop: no heartbeat goes out.
-                    await asyncio.Event().wait()  # Then stuck for good, until cancelled.
-                async for event in inner.stream_response(*args, **kwargs):
-                    yield event
-
-        return HangsOnce()
 
 
 def weather_turn(request: RecordedRequest) -> ollama_native.ReplyPlan:
@@ -279,7 +279,8 @@ async def test_a_hung_model_call_is_retried_after_the_heartbeat_timeout(
     with FakeOllama([ollama_native.replying(weather_turn)] * 5) as server:
         monkeypatch.setenv("OLLAMA_HOST", server.url)
         router = create_router_provider(policy)
-        printed = await run_the_starter(env, monkeypatch, HangsOnceProvider(router, 2.5), policy)
+        provider = FirstAttemptGoesWrong(router, "1", before=hang_the_worker)
+        printed = await run_the_starter(env, monkeypatch, provider, policy)
         await router.aclose()
 
     assert printed.endswith(f"Result: {ANSWER}\n")

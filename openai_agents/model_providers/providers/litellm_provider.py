@@ -9,6 +9,7 @@ first; the samples' workers set it when they start.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator
 from typing import Any
@@ -159,11 +160,26 @@ def describe_litellm(model_name: str | None) -> ProviderDescription:
     )
 
 
+# LiteLLM's loggers: their records go to stdout through a handler of LiteLLM's own, below
+# WARNING, so at INFO (the workers' level, and pytest's) every call prints
+# "LiteLLM completion() model= ..." into the output of whatever process runs the worker.
+_LITELLM_LOGGERS = ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy")
+
+
+def quiet_litellm_logs() -> None:
+    """Keep LiteLLM's logs to warnings and errors, unless LITELLM_LOG asks for more."""
+    if os.environ.get("LITELLM_LOG"):
+        return
+    for name in _LITELLM_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def bounded_litellm_provider(request_timeout_seconds: float) -> ModelProvider:
     """LiteLLM with bounded calls and actionable errors, for any LiteLLM model string."""
     # No "Provider List: …" / "Give Feedback" banners on every error: the wrapper reports
     # each failure in one line instead.
     litellm.suppress_debug_info = True
+    quiet_litellm_logs()
     return ActionableErrorsProvider(
         BoundedLitellmProvider(request_timeout_seconds), describe_litellm, request_timeout_seconds
     )

@@ -175,9 +175,6 @@ def prepare_worker_process(verbose: bool) -> None:
         logging.getLogger(http_client).setLevel(logging.WARNING)
     for noisy in ("openai", "openai.agents"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
-    # LiteLLM logs each failure at length; the worker reports it in one line instead.
-    for litellm_logger in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy"):
-        logging.getLogger(litellm_logger).setLevel(logging.WARNING)
     if not verbose:
         logging.getLogger("temporalio.activity").addFilter(one_line_classified_failures)
     # Show the workflows' `workflow.logger.debug(...)` lines, e.g. each weather lookup.

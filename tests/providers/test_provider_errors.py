@@ -4,6 +4,7 @@ The errors are built as openai 3.x builds them, on `httpx2` responses."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import timedelta
 
@@ -13,9 +14,11 @@ import openai
 import pytest
 from agents import Model, ModelResponse
 from temporalio.api.failure.v1 import Failure
+from temporalio.common import RetryPolicy
 from temporalio.converter import DataConverter
 from temporalio.exceptions import ApplicationError
 from temporalio.openai_agents.testing import TestModel, TestModelProvider
+from temporalio.testing import ActivityEnvironment
 
 from openai_agents.model_providers.providers.errors import (
     ActionableErrorsProvider,
@@ -116,14 +119,44 @@ def test_an_unreachable_server_is_retryable() -> None:
     assert error.message.startswith("cannot reach Ollama at http://localhost:11434")
 
 
+def translate_in_attempt(error: Exception, attempt: int, maximum_attempts: int) -> ApplicationError:
+    """`translate(error)` inside a model activity on `attempt` of `maximum_attempts`."""
+    environment = ActivityEnvironment()
+    environment.info = dataclasses.replace(
+        environment.info,
+        attempt=attempt,
+        retry_policy=RetryPolicy(maximum_attempts=maximum_attempts),
+    )
+    return environment.run(translate, error)
+
+
 def test_a_connection_broken_mid_reply_is_retryable_and_not_called_unreachable() -> None:
     cut = httpx.RemoteProtocolError("peer closed connection without sending complete body")
-    error = translate(connection_error(cut))
+    error = translate_in_attempt(connection_error(cut), attempt=1, maximum_attempts=5)
     assert not error.non_retryable and error.type == "ProviderConnectionLost"
     assert error.message == (
         "the connection to Ollama at http://localhost:11434 broke during the reply to model "
         "'gpt-oss:20b' (APIConnectionError); the call is retried"
     )
+
+
+def test_the_last_attempts_failure_does_not_say_it_is_retried() -> None:
+    cut = httpx.RemoteProtocolError("peer closed connection without sending complete body")
+    error = translate_in_attempt(connection_error(cut), attempt=5, maximum_attempts=5)
+    assert error.type == "ProviderConnectionLost"
+    assert "retried" not in error.message
+    assert error.message.endswith("(APIConnectionError); that was the last of 5 attempts")
+
+
+def test_a_reply_cut_off_mid_way_is_a_lost_connection_whatever_status_wraps_it() -> None:
+    """LiteLLM reports a reply whose body stopped short as an HTTP 500 of its own; the
+    transport error under it says what happened."""
+    cut = httpx.ReadError("Not enough data to satisfy content length header")
+    wrapper = status_error(500, "Response payload is not completed")
+    wrapper.__cause__ = cut
+    error = translate(wrapper)
+    assert not error.non_retryable and error.type == "ProviderConnectionLost"
+    assert "(ReadError)" in error.message
 
 
 def test_long_provider_messages_are_cut_to_one_short_line() -> None:

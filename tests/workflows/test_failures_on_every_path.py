@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from agents import ModelProvider
+from agents import Model, ModelProvider, ModelResponse
+from agents.items import TResponseStreamEvent
 from temporalio.api.failure.v1 import Failure
 from temporalio.client import Client, WorkflowFailureError, WorkflowHistory
 from temporalio.exceptions import ActivityError, ApplicationError, RetryState
@@ -250,6 +253,53 @@ async def test_a_model_slower_than_the_timeout_is_retried_a_bounded_number_of_ti
     assert path.model_calls(server) == 2
     assert cause.message.startswith(f"{path.describe(server.url)} did not answer model ")
     assert "within 1s" in cause.message
+
+
+class LateRequests(ModelProvider):
+    """`inner`, with each model call's request leaving `delay` seconds after its activity
+    attempt started, as on a worker too busy to send it at once (measured at 200
+    concurrent workflows: p99 1-1.8 s)."""
+
+    def __init__(self, inner: ModelProvider, delay: float) -> None:
+        self.inner, self.delay = inner, delay
+
+    def get_model(self, model_name: str | None) -> Model:
+        return LateModel(self.inner.get_model(model_name), self.delay)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+class LateModel(Model):
+    def __init__(self, inner: Model, delay: float) -> None:
+        self.inner, self.delay = inner, delay
+
+    async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
+        await asyncio.sleep(self.delay)
+        return await self.inner.get_response(*args, **kwargs)
+
+    def stream_response(self, *args: Any, **kwargs: Any) -> AsyncIterator[TResponseStreamEvent]:
+        raise NotImplementedError
+
+
+@every_model_path()
+async def test_a_call_that_starts_late_still_times_out_with_its_own_error(
+    dev_server_env: WorkflowEnvironment, path: ModelPath, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a real server, whose clock is the worker's: the model call's deadline counts from
+    its attempt's start, so it ends before Temporal's start-to-close timeout even when the
+    request left late, and the failure says what timed out."""
+    policy = ModelCallPolicy(timeout=timedelta(seconds=3), max_attempts=1)
+    with path.serve([path.steps.hang(10)], 0) as server:
+        provider = await path.make_provider(server.url, policy, monkeypatch)
+        late = LateRequests(provider, delay=1.5)
+        outcome = await run_with_provider(dev_server_env, path, late, policy)
+
+    _failure, activity_error, cause = final_error(outcome)
+    assert cause.type == "ModelCallTimeout", activity_error
+    assert cause.message.startswith(f"{path.describe(server.url)} did not answer model ")
+    assert "within 2s" in cause.message  # What a 3 s attempt allows; the request had less.
+    assert "retried" not in cause.message
 
 
 NATIVE_OLLAMA_PATHS = [p for p in MODEL_PATHS if p.steps is ollama_native]

@@ -11,6 +11,7 @@ reads the same whether a worker finds out at start or in the middle of a run.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import email.utils
 import json
@@ -27,7 +28,10 @@ import httpx
 import openai
 from agents import Model, ModelProvider, ModelResponse, UserError
 from agents.items import TResponseStreamEvent
+from temporalio import activity
 from temporalio.exceptions import ApplicationError
+
+from .timeouts import Deadline, ModelCallDeadlineExceeded
 
 _MAX_DETAIL_CHARS = 300
 
@@ -124,12 +128,14 @@ class ActionableErrorsModel(Model):
         self._request_timeout_seconds = request_timeout_seconds
 
     async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
+        deadline = Deadline.for_model_call(self._request_timeout_seconds)
         with self._actionable_errors():
-            return await self._inner.get_response(*args, **kwargs)
+            return await deadline.run(self._inner.get_response(*args, **kwargs))
 
     async def stream_response(
         self, *args: Any, **kwargs: Any
     ) -> AsyncIterator[TResponseStreamEvent]:
+        deadline = Deadline.for_model_call(self._request_timeout_seconds)
         with self._actionable_errors():
             # Every Model's `stream_response` is an async generator, typed as an iterator.
             events = cast(
@@ -139,8 +145,8 @@ class ActionableErrorsModel(Model):
             # `aclosing`: when the consumer stops early and closes this stream, the inner
             # one (and its HTTP response) is closed now, not whenever the garbage
             # collector gets to it, or never while something still refers to it.
-            async with contextlib.aclosing(events):
-                async for event in events:
+            async with contextlib.aclosing(deadline.stream(events)) as bounded:
+                async for event in bounded:
                     yield event
 
     def _actionable_errors(self) -> contextlib.AbstractContextManager[None]:
@@ -221,18 +227,25 @@ def translate_provider_error(
         return ApplicationError(provider.unreachable(), type="ProviderUnreachable")
     # A timeout is a kind of connection error in openai (and LiteLLM), so test it first.
     # The `ollama` client lets httpx's own timeout through.
-    if isinstance(error, (openai.APITimeoutError, httpx.TimeoutException)):
+    timeout = _timeout_in(error)
+    if timeout is not None:
+        allowed = (
+            timeout.allowed_seconds
+            if isinstance(timeout, ModelCallDeadlineExceeded)
+            else request_timeout_seconds
+        )
         return ApplicationError(
-            f"{where} did not answer model '{model_name}' within "
-            f"{request_timeout_seconds:g}s; the model may be loading or overloaded "
-            "(raise --timeout, or use a smaller model)",
+            f"{where} did not answer model '{model_name}' within {allowed:g}s; the model "
+            "may be loading or overloaded (raise --timeout, or use a smaller model)",
             type="ModelCallTimeout",
         )
-    # Connected, then the connection broke (openai wraps httpx's error in its own).
-    if isinstance(error, (openai.APIConnectionError, httpx.TransportError)):
+    # Connected, then the connection broke: whatever status a wrapper reports for it
+    # (LiteLLM calls a reply cut off mid-way an HTTP 500), the reply is lost, not refused.
+    broken = _broken_connection_in(error)
+    if broken is not None:
         return ApplicationError(
             f"the connection to {where} broke during the reply to model '{model_name}' "
-            f"({type(error).__name__}); the call is retried",
+            f"({type(broken).__name__}){retry_note()}",
             type="ProviderConnectionLost",
         )
 
@@ -288,6 +301,19 @@ def translate_provider_error(
     )
 
 
+def retry_note() -> str:
+    """What happens next to a retryable failure of this attempt, for its message: Temporal
+    retries it, unless this was the retry policy's last attempt; nothing outside an
+    activity (a start-up check), where nothing is retried."""
+    if not activity.in_activity():
+        return ""
+    info = activity.info()
+    maximum = info.retry_policy.maximum_attempts if info.retry_policy else 0
+    if 0 < maximum <= info.attempt:
+        return f"; that was the last of {maximum} attempts"
+    return "; the call is retried"
+
+
 def check_failure(
     error: Exception, model_name: str, provider: ProviderDescription, request_timeout_seconds: float
 ) -> ConfigurationError | None:
@@ -297,6 +323,16 @@ def check_failure(
     return None if translated is None else ConfigurationError(translated.message)
 
 
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """`error`, then each error behind it (`__cause__`, else `__context__`)."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        yield cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+
+
 def _caused_by_connection_failure(error: BaseException) -> bool:
     """Whether a failure to connect (refused, timed out, or a failed name lookup) lies
     under `error`, as opposed to a connection that broke after it was made.
@@ -304,17 +340,52 @@ def _caused_by_connection_failure(error: BaseException) -> bool:
     LiteLLM reports a provider it cannot connect to as an HTTP 500 `InternalServerError`;
     the socket error is still there in its chain of causes.
     """
-    seen: set[int] = set()
-    cause: BaseException | None = error
-    while cause is not None and id(cause) not in seen:
+    return any(
         # By name, for httpx, httpcore and the httpx2/httpcore2 copies openai 3.x uses.
-        if type(cause).__name__ in ("ConnectError", "ConnectTimeout") or isinstance(
-            cause, (ConnectionRefusedError, socket.gaierror)
+        type(cause).__name__ in ("ConnectError", "ConnectTimeout")
+        or isinstance(cause, (ConnectionRefusedError, socket.gaierror))
+        for cause in _causes(error)
+    )
+
+
+# Transport errors after the connection was made, by name: httpx's and httpcore's (and the
+# httpx2/httpcore2 copies openai 3.x uses), and aiohttp's, which LiteLLM may use instead.
+_BROKEN_CONNECTION_ERRORS = frozenset(
+    {
+        "ReadError",
+        "WriteError",
+        "RemoteProtocolError",
+        "ClientPayloadError",
+        "ServerDisconnectedError",
+        "ClientOSError",
+    }
+)
+
+
+def _timeout_in(error: BaseException) -> BaseException | None:
+    """The timeout under `error`, if any: this call's deadline, or a client's own."""
+    for cause in _causes(error):
+        if isinstance(
+            cause,
+            (
+                ModelCallDeadlineExceeded,
+                openai.APITimeoutError,
+                httpx.TimeoutException,
+                asyncio.TimeoutError,
+            ),
+        ) or type(cause).__name__ in ("ReadTimeout", "WriteTimeout", "PoolTimeout"):
+            return cause
+    return None
+
+
+def _broken_connection_in(error: BaseException) -> BaseException | None:
+    """The error that says a connection broke mid-request, if one lies under `error`."""
+    for cause in _causes(error):
+        if isinstance(cause, (openai.APIConnectionError, httpx.TransportError)) or (
+            type(cause).__name__ in _BROKEN_CONNECTION_ERRORS
         ):
-            return True
-        seen.add(id(cause))
-        cause = cause.__cause__ or cause.__context__
-    return False
+            return cause
+    return None
 
 
 def _status_code(error: Exception) -> int | None:

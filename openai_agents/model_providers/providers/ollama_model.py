@@ -39,7 +39,7 @@ from .ollama_converter import (
 )
 from .ollama_hosts import describe_ollama
 from .ollama_stream import stream_events
-from .timeouts import DEFAULT_REQUEST_TIMEOUT_SECONDS
+from .timeouts import DEFAULT_REQUEST_TIMEOUT_SECONDS, Deadline
 
 
 class OllamaModel(Model):
@@ -79,6 +79,7 @@ class OllamaModel(Model):
         conversation_id: str | None = None,
         prompt: Any | None = None,
     ) -> ModelResponse:
+        deadline = Deadline.for_model_call(self._request_timeout_seconds)
         # Building the request is inside the block too: input Ollama cannot take fails the
         # model activity at once, instead of being retried into the same error.
         with self._actionable_errors():
@@ -91,7 +92,9 @@ class OllamaModel(Model):
                 output_schema,
                 handoffs,
             )
-            reply = await self.client.chat(self.model, stream=False, **_chat_arguments(request))
+            reply = await deadline.run(
+                self.client.chat(self.model, stream=False, **_chat_arguments(request))
+            )
         raise_if_truncated(reply, self.model)
         return ModelResponse(
             output=output_items(reply.message), usage=usage_of(reply), response_id=None
@@ -110,6 +113,7 @@ class OllamaModel(Model):
         conversation_id: str | None = None,
         prompt: Any | None = None,
     ) -> AsyncIterator[TResponseStreamEvent]:
+        deadline = Deadline.for_model_call(self._request_timeout_seconds)
         with self._actionable_errors():
             request = build_chat_request(
                 self.model,
@@ -123,13 +127,17 @@ class OllamaModel(Model):
             # The client types its stream as an iterator; it is an async generator.
             chunks = cast(
                 AsyncGenerator[ollama.ChatResponse, None],
-                await self.client.chat(self.model, stream=True, **_chat_arguments(request)),
+                await deadline.run(
+                    self.client.chat(self.model, stream=True, **_chat_arguments(request))
+                ),
             )
             # `aclosing`: when the consumer stops early, the HTTP stream is closed now,
             # not whenever the garbage collector finalises the client's generator.
             async with contextlib.aclosing(chunks):
-                async for event in stream_events(chunks, self.model):
-                    yield event
+                events = deadline.stream(stream_events(chunks, self.model))
+                async with contextlib.aclosing(events):
+                    async for event in events:
+                        yield event
 
     def _actionable_errors(self) -> contextlib.AbstractContextManager[None]:
         return raising_actionable_errors(

@@ -9,7 +9,7 @@ with the full output and usage. Sequence numbers increase by one per event.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Literal
 
 import ollama
@@ -34,6 +34,7 @@ from openai.types.responses import (
 from temporalio.exceptions import ApplicationError
 
 from ._library_internals import FAKE_RESPONSES_ID
+from .errors import retry_note
 from .ollama_converter import (
     function_call_item,
     message_item,
@@ -243,7 +244,7 @@ class _StreamAssembler:
 
 async def stream_events(
     chunks: AsyncIterator[ollama.ChatResponse], model: str
-) -> AsyncIterator[TResponseStreamEvent]:
+) -> AsyncGenerator[TResponseStreamEvent, None]:
     """The events for one streamed reply; raises if it was cut off or never finished."""
     assembler = _StreamAssembler(model)
     started = False
@@ -267,7 +268,6 @@ async def stream_events(
             yield assembler.completed(chunk)
             return
     raise ApplicationError(
-        f"Ollama's streamed reply from model '{model}' ended before it was done; "
-        "the call is retried",
+        f"Ollama's streamed reply from model '{model}' ended before it was done{retry_note()}",
         type="ProviderConnectionLost",
     )

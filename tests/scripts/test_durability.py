@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from temporalio.api.enums.v1 import TimeoutType
 from temporalio.client import Client
 
 from tests.fakes import ollama_native
@@ -124,3 +125,73 @@ async def test_a_conversation_survives_a_killed_worker_and_its_terminal(
     client = await Client.connect(dev_server_address)
     history = await client.get_workflow_handle(conversation_id).fetch_history()
     assert model_call_attempts(history) == [1, 1, 1, 2]
+    # Retried because the dead worker stopped heartbeating: after --heartbeat-timeout, not
+    # after the whole model-call timeout.
+    retried = [
+        e.activity_task_started_event_attributes.last_failure
+        for e in history.events
+        if e.HasField("activity_task_started_event_attributes")
+    ][-1]
+    assert retried.timeout_failure_info.timeout_type == TimeoutType.TIMEOUT_TYPE_HEARTBEAT
+
+
+@pytest.mark.long
+async def test_a_killed_fast_path_worker_costs_the_model_calls_of_its_workflow_task(
+    dev_server_address: str, tmp_path: Path
+) -> None:
+    """What the README says a crash costs on the fast path: a local activity's result is
+    recorded only when the workflow task that ran it completes, and an agent run's quick
+    model calls all run in one workflow task. Killed after the first model call finished,
+    the worker loses it: the next worker, once the workflow task has timed out, calls the
+    model for it again."""
+    second_call_in_flight = threading.Event()
+    steps = [
+        ollama_native.call_tool("get_weather", city="Tokyo"),
+        # The worker dies while this model call waits.
+        held(ollama_native.answer_quoting_tool_result(), second_call_in_flight),
+        ollama_native.call_tool("get_weather", city="Tokyo"),
+        ollama_native.answer_quoting_tool_result(),
+    ]
+    with FakeOllama(steps) as ollama:
+        environment = script_environment(
+            TEMPORAL_ADDRESS=dev_server_address, OLLAMA_HOST=ollama.url
+        )
+        (tmp_path / "second").mkdir()
+        worker_arguments = ("--fast-path", *WORKER_ARGUMENTS)
+        with (
+            running_worker(
+                "run_multi_provider_worker.py",
+                *worker_arguments,
+                environment=environment,
+                tmp_path=tmp_path,
+            ) as first_worker,
+            background_script(
+                "run_multi_provider_workflow.py",
+                environment=environment,
+                tmp_path=tmp_path,
+                ready_text="Running workflow",
+            ) as starter,
+        ):
+            wait_until(lambda: len(ollama.chat_requests) == 2, "the second model call is made")
+            first_worker.process.kill()  # SIGKILL, after the first model call had finished.
+            first_worker.process.wait()
+            second_call_in_flight.set()
+            with running_worker(
+                "run_multi_provider_worker.py",
+                *worker_arguments,
+                environment=environment,
+                tmp_path=tmp_path / "second",
+            ):
+                assert starter.process.wait(timeout=120) == 0, starter.output()
+        requests = ollama.chat_requests
+
+    assert "The weather in Tokyo is sunny." in starter.output()
+    # The first model call (no tool result yet) was made again by the second worker.
+    assert [tool_results_sent(r) for r in requests] == [0, 1, 0, 1]
+    workflow_id = starter.output().split("Running workflow ")[1].split()[0]
+    client = await Client.connect(dev_server_address)
+    history = await client.get_workflow_handle(workflow_id).fetch_history()
+    # Recorded as markers, once each: only the second worker's calls reached history.
+    markers = [e for e in history.events if e.HasField("marker_recorded_event_attributes")]
+    assert len(markers) == 2
+    assert model_call_attempts(history) == []  # No regular activities on the fast path.

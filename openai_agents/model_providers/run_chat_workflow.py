@@ -1,8 +1,9 @@
 """A terminal chat with the weather agent, held by a long-running workflow.
 
 Start `run_multi_provider_worker.py` first, in another terminal. Then type messages; each is
-answered before the next is read. /quit (or the end of input) leaves the conversation running,
-to rejoin with --conversation-id; /end closes it. Piped input works too, a message a line:
+answered before the next is read. The conversation starts with the first message. /quit (or the
+end of input) leaves it running, to rejoin with --conversation-id; /end closes it. The exit code
+is 1 if a message was not answered. Piped input works too, a message a line:
   printf 'Weather in Tokyo?\\nAnd Paris?\\n' | uv run ... run_chat_workflow.py --model ...
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.openai_agents import OpenAIAgentsPlugin
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -31,24 +32,29 @@ async def main(args: argparse.Namespace) -> int:
         **temporal.temporal_connect_config(), plugins=[OpenAIAgentsPlugin()]
     )
     await temporal.check_namespace(client)
+    handle: WorkflowHandle[ChatWorkflow, int] | None = None
     if args.conversation_id:
         # The id reaches the conversation's current run, however often it continued-as-new.
         handle = client.get_workflow_handle_for(ChatWorkflow.run, args.conversation_id)
         await temporal.check_conversation_open(handle)
         print(f"Rejoined conversation {handle.id}.")
-    else:
-        handle = await client.start_workflow(
-            ChatWorkflow.run,
-            Conversation(model=args.model),
-            id=cli.unique_workflow_id(WORKFLOW_ID_PREFIX),
-            task_queue=TASK_QUEUE,
-        )
-        print(f"Started conversation {handle.id} on {args.model}.")
     print("Type a message; /quit leaves the conversation running, /end closes it.")
 
+    answered = not_answered = 0
     async for message in cli.typed_lines("you> "):
         if message == "/quit":
             break
+        if handle is None:
+            if message == "/end":
+                break
+            # Started with the first message: no input, no conversation left behind.
+            handle = await client.start_workflow(
+                ChatWorkflow.run,
+                Conversation(model=args.model),
+                id=cli.unique_workflow_id(WORKFLOW_ID_PREFIX),
+                task_queue=TASK_QUEUE,
+            )
+            print(f"Started conversation {handle.id} on {args.model}.")
         try:
             if message == "/end":
                 exchanges = await handle.execute_update(ChatWorkflow.end)
@@ -57,22 +63,37 @@ async def main(args: argparse.Namespace) -> int:
             # Returns once the agent has replied; the worker may crash and retry meanwhile.
             reply = await handle.execute_update(ChatWorkflow.send, message)
             print(f"assistant> {reply}")
+            answered += 1
         except WorkflowUpdateFailedError as error:
             # The message is not part of the conversation; the conversation goes on.
             print(f"Not answered: {cli.workflow_failure_message(error)}")
+            not_answered += 1
         except RPCError as error:
             if error.status != RPCStatusCode.NOT_FOUND:
                 raise
             print(f"Conversation {handle.id} has ended (another terminal sent /end).")
             return 1
 
-    print(f"Left conversation {handle.id} running; rejoin with --conversation-id {handle.id}")
-    return 0
+    if handle is None:
+        print("No message sent: no conversation was started.")
+        return 0
+    if not answered and not args.conversation_id:
+        # Nothing in it to come back to (e.g. the model was wrong): don't leave it running.
+        await handle.execute_update(ChatWorkflow.end)
+        print(f"Ended conversation {handle.id}: none of its messages was answered.")
+        return 1
+    print(
+        f"Left conversation {handle.id} running: rejoin it with --conversation-id {handle.id}, "
+        "and send /end there to close it."
+    )
+    return 1 if not_answered else 0
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=cli.TEMPORAL_SETTINGS,
     )
     parser.add_argument(
         "--model",

@@ -1,9 +1,9 @@
 """The one-command demo: Temporal dev server, worker and a sample workflow in one process.
 
 It starts the bundled Temporal dev server (unless TEMPORAL_ADDRESS or a config profile
-names a server), runs a worker in-process, executes the chosen sample, prints the result
-and a Web UI link, and shuts everything down. For real use, run the worker and workflow
-scripts in two terminals instead (see README.md).
+names a server), runs a worker in-process, executes the chosen sample, prints the result,
+and shuts everything down. For real use, run a Temporal server, a worker and a starter in
+three terminals instead (see README.md).
 """
 
 from __future__ import annotations
@@ -128,10 +128,9 @@ async def temporal_client(plugin: OpenAIAgentsPlugin) -> AsyncIterator[tuple[Cli
         await temporal.check_namespace(client)
         yield client, None
         return
-    print("Starting the bundled Temporal dev server...")
-    async with temporal.local_dev_server([plugin]) as (client, ui_url):
-        address = client.service_client.config.target_host
-        print(f"Temporal dev server is up at {address}; watch the run at {ui_url}")
+    log = temporal.new_log_file("temporal-dev-server-")
+    print(f"Starting the bundled Temporal dev server (its output goes to {log})...")
+    async with temporal.local_dev_server([plugin], log) as (client, ui_url):
         yield client, ui_url
 
 
@@ -171,12 +170,13 @@ async def demo(args: argparse.Namespace) -> int:
                     request_eager_start=args.fast_path,
                 )
             print(f"Result: {result}")
-            if ui_url:
+            if ui_url and args.keep_server:
                 history_url = f"{ui_url}/namespaces/{client.namespace}/workflows/{workflow_id}"
                 print(f"Workflow history in the Temporal Web UI: {history_url}")
-                if args.keep_server:
-                    print("The dev server keeps running for the Web UI; press Ctrl-C to stop it.")
-                    await asyncio.Event().wait()
+                print("The dev server keeps running for the Web UI; press Ctrl-C to stop it.")
+                await asyncio.Event().wait()
+            elif ui_url:
+                print("The dev server stops now; --keep-server keeps it up to look at the run.")
             return 0
     finally:
         await provider.aclose()
@@ -184,7 +184,10 @@ async def demo(args: argparse.Namespace) -> int:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Temporal: the bundled dev server, unless TEMPORAL_ADDRESS or a TEMPORAL_PROFILE\n"
+        "names a running one.",
     )
     parser.add_argument(
         "--sample",
@@ -208,7 +211,8 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    cli.prepare_worker_process(args.verbose)
+    # Quiet unless --verbose: the demo shows the run's result, not the worker's log.
+    cli.prepare_worker_process(args.verbose, quiet=not args.verbose)
     cli.run_script(lambda: demo(args), verbose=args.verbose)
 
 

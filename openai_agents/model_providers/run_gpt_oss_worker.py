@@ -102,8 +102,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Environment: OLLAMA_HOST (default http://localhost:11434); "
-        "TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY or a TEMPORAL_PROFILE.",
+        epilog=f"Ollama: OLLAMA_HOST (default http://localhost:11434).\n{cli.TEMPORAL_SETTINGS}",
     )
     parser.add_argument("--model", default=DEFAULT_GPT_OSS_MODEL, help="model checked at start")
     parser.add_argument(

@@ -66,9 +66,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Environment: the provider's LiteLLM variables (ANTHROPIC_API_KEY, "
-        "ANTHROPIC_BASE_URL, OPENAI_API_KEY, ...); TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, "
-        "TEMPORAL_API_KEY or a TEMPORAL_PROFILE.",
+        epilog="Model provider: LiteLLM's variables (ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL,\n"
+        f"OPENAI_API_KEY, ...).\n{cli.TEMPORAL_SETTINGS}",
     )
     parser.add_argument(
         "--model", default=DEFAULT_LITELLM_MODEL, help="model whose credentials are checked"

@@ -87,9 +87,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Environment: OLLAMA_HOST, OLLAMA_API_KEY (Ollama Cloud), OPENAI_API_KEY, "
-        "the LiteLLM provider's variables (ANTHROPIC_API_KEY, ...); TEMPORAL_ADDRESS, "
-        "TEMPORAL_NAMESPACE, TEMPORAL_API_KEY or a TEMPORAL_PROFILE.",
+        epilog="Model providers: OLLAMA_HOST, OLLAMA_API_KEY (Ollama Cloud), OPENAI_API_KEY,\n"
+        f"LiteLLM's variables (ANTHROPIC_API_KEY, ...).\n{cli.TEMPORAL_SETTINGS}",
     )
     parser.add_argument(
         "--default-prefix",

@@ -42,7 +42,9 @@ async def main(args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=cli.TEMPORAL_SETTINGS,
     )
     cli.add_workflow_arguments(parser, DEFAULT_ROUTER_MODEL)
     cli.add_verbose_argument(parser)

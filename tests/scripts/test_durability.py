@@ -99,9 +99,10 @@ async def test_a_conversation_survives_a_killed_worker_and_its_terminal(
         requests = ollama.chat_requests
 
     transcript = chat.output().splitlines()
-    assert transcript[1:] == [
+    assert transcript == [
         "Type a message; /quit leaves the conversation running, /end closes it.",
         "you> What's the weather in Tokyo?",
+        f"Started conversation {conversation_id} on ollama/gpt-oss:20b.",
         "assistant> Skies over the town",
         "The weather in Tokyo is sunny.",
         "so the haiku ends",
@@ -109,8 +110,8 @@ async def test_a_conversation_survives_a_killed_worker_and_its_terminal(
         "assistant> Skies over the town",
         "The weather in Paris is sunny.",
         "so the haiku ends",
-        f"Left conversation {conversation_id} running; rejoin with --conversation-id "
-        f"{conversation_id}",
+        f"Left conversation {conversation_id} running: rejoin it with --conversation-id "
+        f"{conversation_id}, and send /end there to close it.",
     ], chat.output()
     assert rejoined.returncode == 0, rejoined.stderr
     assert rejoined.stdout.splitlines() == [

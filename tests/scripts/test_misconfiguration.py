@@ -21,6 +21,7 @@ from openai_agents.model_providers import (
     run_multi_provider_worker,
 )
 from openai_agents.model_providers.support.cli import failure_line
+from openai_agents.model_providers.support.temporal import temporal_failure_message
 from tests.fakes.ollama_openai import FakeOllamaOpenAI
 from tests.helpers.in_process import ScriptMain, failure_of
 from tests.helpers.processes import closed_port_address, run_script, script_environment
@@ -116,16 +117,42 @@ async def test_gpt_oss_worker_with_the_model_not_pulled(environment: pytest.Monk
 
 
 async def test_scripts_with_temporal_unreachable(environment: pytest.MonkeyPatch) -> None:
+    """TEMPORAL_ADDRESS is set, so the advice is not to set it: start a server there."""
     address = closed_port_address()
     environment.setenv("TEMPORAL_ADDRESS", address)
+    port = address.rsplit(":", 1)[1]
     expected = (
-        f"cannot reach Temporal at {address}: start a dev server with "
-        "`uv run temporal server start-dev`, or set TEMPORAL_ADDRESS"
+        f"cannot reach Temporal at {address} (TEMPORAL_ADDRESS): start a dev server there "
+        f"with `uv run temporal server start-dev --port {port}`, or correct TEMPORAL_ADDRESS"
     )
     await assert_one_line_error(run_gpt_oss_workflow.main, expected, model="gpt-oss:20b")
     with FakeOllamaOpenAI([]) as ollama:
         environment.setenv("OLLAMA_HOST", ollama.url)
         await assert_one_line_error(run_gpt_oss_worker.main, expected, model="gpt-oss:20b")
+
+
+def test_temporal_unreachable_at_the_default_address_says_how_to_point_elsewhere(
+    environment: pytest.MonkeyPatch,
+) -> None:
+    environment.delenv("TEMPORAL_ADDRESS", raising=False)
+    refused = RuntimeError("Failed client connect: Server connection error: Connection refused")
+    assert temporal_failure_message(refused) == (
+        "cannot reach Temporal at localhost:7233: start a dev server with "
+        "`uv run temporal server start-dev`, or set TEMPORAL_ADDRESS to where one runs"
+    )
+
+
+@pytest.mark.parametrize("address", ["garbage", "http://localhost:7233", "localhost:port"])
+async def test_a_malformed_temporal_address_is_one_line_before_connecting(
+    environment: pytest.MonkeyPatch, address: str
+) -> None:
+    environment.setenv("TEMPORAL_ADDRESS", address)
+    await assert_one_line_error(
+        run_gpt_oss_workflow.main,
+        model="gpt-oss:20b",
+        expected=f"TEMPORAL_ADDRESS={address!r} is not host:port: set it like localhost:7233 "
+        "(no scheme, no path)",
+    )
 
 
 async def test_scripts_with_a_namespace_that_does_not_exist(

@@ -221,9 +221,12 @@ def test_demo_shuts_everything_down_on_ctrl_c(tmp_path: Path) -> None:
     assert output.rstrip().endswith("Interrupted.")
     assert "Traceback" not in output
     # The demo's own Temporal dev server, its gRPC port and its Web UI, are gone with it.
-    announced = re.search(r"dev server is up at \S+:(\d+); watch the run at \S+:(\d+)", output)
-    assert announced, output
-    for port in map(int, announced.groups()):
+    log = re.search(r"its output goes to (\S+)\)", output)
+    assert log, output
+    banner = Path(log.group(1)).read_text()
+    ports = re.search(r"Temporal Server: +\S+:(\d+)\n.*\nTemporal UI: +\S+:(\d+)", banner)
+    assert ports, banner
+    for port in map(int, ports.groups()):
         with socket.socket() as probe:
             assert probe.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open"
 
@@ -283,4 +286,6 @@ def test_every_script_has_help(
     with pytest.raises(SystemExit) as exited:
         runpy.run_path(str(SCRIPTS / script), run_name="__main__")
     assert exited.value.code == 0
-    assert "--verbose" in capsys.readouterr().out
+    help_text = capsys.readouterr().out
+    assert "--verbose" in help_text
+    assert "TEMPORAL_ADDRESS" in help_text  # Where it finds Temporal, e.g. on another port.

@@ -168,19 +168,17 @@ async def test_the_conversation_carries_on_across_continue_as_new(
     assert await chat.result() == 4
 
 
-async def test_the_starter_reports_a_failed_message_goes_on_and_quits_leaving_it_running(
-    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The terminal chat's `main` in this process, its input piped: `Not answered` for the
-    failed message, the next one answered, and `/quit` leaves the conversation running."""
-    provider = RecordingProvider(
-        [
-            ApplicationError("model unavailable", type="ProviderServerError", non_retryable=True),
-            ResponseBuilders.output_message("Hello"),
-        ]
-    )
+async def run_the_chat_starter(
+    env: WorkflowEnvironment,
+    monkeypatch: pytest.MonkeyPatch,
+    provider: RecordingProvider,
+    typed: str,
+) -> tuple[int, list[str], WorkflowExecutionStatus | None]:
+    """The terminal chat's `main` in this process, `typed` piped to it: its exit code, the
+    lines it printed, and how the conversation it started stands afterwards (None if it
+    started none). A conversation left running is ended here."""
     monkeypatch.setenv("TEMPORAL_ADDRESS", env.client.service_client.config.target_host)
-    monkeypatch.setattr(sys, "stdin", io.StringIO("Are you there?\n\nHi\n/quit\nnever sent\n"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(typed))
     output = io.StringIO()
     async with AgentEnvironment(
         model_provider=provider, model_params=POLICY.activity_parameters()
@@ -191,21 +189,76 @@ async def test_the_starter_reports_a_failed_message_goes_on_and_quits_leaving_it
                 exit_code = await run_chat_workflow.main(
                     script_arguments(model="ollama/gpt-oss:20b")
                 )
-            started, *transcript, left = output.getvalue().splitlines()
-            conversation_id = started.split()[2]
-            chat = client.get_workflow_handle_for(ChatWorkflow.run, conversation_id)
-            still_running = (await chat.describe()).status == WorkflowExecutionStatus.RUNNING
-            await chat.execute_update(ChatWorkflow.end)
+            lines = output.getvalue().splitlines()
+            started = [line for line in lines if line.startswith("Started conversation ")]
+            if not started:
+                return exit_code, lines, None
+            chat = client.get_workflow_handle_for(ChatWorkflow.run, started[0].split()[2])
+            status = (await chat.describe()).status
+            if status == WorkflowExecutionStatus.RUNNING:
+                await chat.execute_update(ChatWorkflow.end)
+    return exit_code, lines, status
 
-    assert exit_code == 0
-    assert transcript == [
+
+async def test_the_starter_reports_a_failed_message_goes_on_and_quits_leaving_it_running(
+    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`Not answered` for the failed message, the next one answered, and `/quit` leaves the
+    conversation running, saying how to rejoin and end it; exit code 1 for the failure."""
+    provider = RecordingProvider(
+        [
+            ApplicationError("model unavailable", type="ProviderServerError", non_retryable=True),
+            ResponseBuilders.output_message("Hello"),
+        ]
+    )
+    typed = "Are you there?\n\nHi\n/quit\nnever sent\n"
+    exit_code, lines, status = await run_the_chat_starter(env, monkeypatch, provider, typed)
+
+    conversation_id = lines[2].split()[2]
+    assert exit_code == 1
+    assert lines == [
         "Type a message; /quit leaves the conversation running, /end closes it.",
         "you> Are you there?",
+        f"Started conversation {conversation_id} on ollama/gpt-oss:20b.",
         "Not answered: model unavailable",
         "you> Hi",
         "assistant> Hello",
         "you> /quit",
+        f"Left conversation {conversation_id} running: rejoin it with --conversation-id "
+        f"{conversation_id}, and send /end there to close it.",
     ]
-    assert left.startswith(f"Left conversation {conversation_id} running")
-    assert still_running
+    assert status == WorkflowExecutionStatus.RUNNING
     assert len(provider.calls) == 2
+
+
+async def test_a_conversation_none_of_whose_messages_was_answered_is_not_left_running(
+    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A wrong model fails every message: the starter ends the conversation it started,
+    says so, and exits 1, instead of leaving an empty conversation running."""
+    unknown_model = ApplicationError("no such model", type="ModelNotFound", non_retryable=True)
+    provider = RecordingProvider([unknown_model, unknown_model])
+    typed = "Hello?\nAnyone?\n"
+    exit_code, lines, status = await run_the_chat_starter(env, monkeypatch, provider, typed)
+
+    conversation_id = lines[2].split()[2]
+    assert exit_code == 1
+    assert lines[-1] == (
+        f"Ended conversation {conversation_id}: none of its messages was answered."
+    )
+    assert lines.count("Not answered: no such model") == 2
+    assert status == WorkflowExecutionStatus.COMPLETED
+
+
+async def test_no_input_starts_no_conversation(
+    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    provider = RecordingProvider([])
+    exit_code, lines, status = await run_the_chat_starter(env, monkeypatch, provider, "")
+
+    assert exit_code == 0
+    assert lines == [
+        "Type a message; /quit leaves the conversation running, /end closes it.",
+        "No message sent: no conversation was started.",
+    ]
+    assert status is None

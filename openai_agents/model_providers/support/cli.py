@@ -34,6 +34,13 @@ DEFAULT_MAX_ATTEMPTS = 5
 DEFAULT_HEARTBEAT_TIMEOUT_SECONDS = 10.0
 DEFAULT_PROMPT = "What's the weather in Tokyo?"
 
+# Every script's `--help` ends with this: where it finds Temporal.
+TEMPORAL_SETTINGS = (
+    "Temporal: TEMPORAL_ADDRESS (host:port; default localhost:7233; for a dev server started\n"
+    "with `uv run temporal server start-dev --port 7234`, TEMPORAL_ADDRESS=localhost:7234),\n"
+    "TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, or a TEMPORAL_PROFILE."
+)
+
 
 def add_verbose_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -162,11 +169,11 @@ def _lines_read_in_the_background() -> asyncio.Queue[str]:
     return lines
 
 
-def prepare_worker_process(verbose: bool) -> None:
+def prepare_worker_process(verbose: bool, *, quiet: bool = False) -> None:
     """Logging plus the process-wide switches a worker needs before it imports a model
-    client library or starts."""
+    client library or starts. `quiet` logs warnings and errors only (the demo)."""
     logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
+        level=logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     # The HTTP clients log every request's full URL, which may carry credentials
@@ -177,8 +184,9 @@ def prepare_worker_process(verbose: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
     if not verbose:
         logging.getLogger("temporalio.activity").addFilter(one_line_classified_failures)
-    # Show the workflows' `workflow.logger.debug(...)` lines, e.g. each weather lookup.
-    logging.getLogger("temporalio.workflow").setLevel(logging.DEBUG)
+    if not quiet:
+        # Show the workflows' `workflow.logger.debug(...)` lines, e.g. each weather lookup.
+        logging.getLogger("temporalio.workflow").setLevel(logging.DEBUG)
     # The Agents SDK exports traces to OpenAI by default, which needs an OpenAI key these
     # samples don't have. `set_tracing_disabled()` would be undone: the Temporal plugin
     # installs a fresh trace provider when the worker starts, and that provider reads

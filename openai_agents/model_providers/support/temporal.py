@@ -8,11 +8,14 @@ server or Temporal Cloud without code changes.
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import socket
 import sys
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+import tempfile
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,17 +41,33 @@ def _loaded_connect_config() -> dict[str, Any]:
         ) from error
 
 
+# `host:port`, as the Temporal client takes it: `localhost:7233`, `[::1]:7233`,
+# `my-ns.a1b2c.tmprl.cloud:7233`. No scheme, no path.
+_HOST_AND_PORT = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[\w.\-]+):\d{1,5}")
+
+
 def temporal_connect_config() -> dict[str, Any]:
     """`Client.connect` keyword arguments from the environment and config profile, for
-    localhost:7233 by default."""
+    localhost:7233 by default; a ConfigurationError for an address that is not host:port."""
     config = _loaded_connect_config()
     config.setdefault("target_host", DEFAULT_TEMPORAL_ADDRESS)
+    address = str(config["target_host"])
+    if not _HOST_AND_PORT.fullmatch(address):
+        raise ConfigurationError(
+            f"{_address_source()}={address!r} is not host:port: set it like "
+            f"{DEFAULT_TEMPORAL_ADDRESS} (no scheme, no path)"
+        )
     return config
 
 
 def temporal_address_configured() -> bool:
     """Whether the environment or a config profile names a Temporal server."""
     return "target_host" in _loaded_connect_config()
+
+
+def _address_source() -> str:
+    """Where the address in use was set, for messages."""
+    return "TEMPORAL_ADDRESS" if os.environ.get("TEMPORAL_ADDRESS") else "the profile's address"
 
 
 async def check_namespace(client: Client) -> None:
@@ -99,9 +118,16 @@ def temporal_failure_message(error: BaseException) -> str | None:
         return None
     address = temporal_connect_config()["target_host"]
     if "Connection refused" in text:
+        if not temporal_address_configured():
+            return (
+                f"cannot reach Temporal at {address}: start a dev server with "
+                "`uv run temporal server start-dev`, or set TEMPORAL_ADDRESS to where one runs"
+            )
+        port = str(address).rsplit(":", 1)[-1]
         return (
-            f"cannot reach Temporal at {address}: start a dev server with "
-            "`uv run temporal server start-dev`, or set TEMPORAL_ADDRESS"
+            f"cannot reach Temporal at {address} ({_address_source()}): start a dev server "
+            f"there with `uv run temporal server start-dev --port {port}`, or correct "
+            f"{_address_source()}"
         )
     # TLS or API key trouble: the server's own words say which.
     return (
@@ -129,17 +155,50 @@ def free_local_port() -> int:
         return port
 
 
+@contextmanager
+def _children_write_to(log: Path) -> Iterator[None]:
+    """Processes started inside the block write their standard output and error to `log`.
+
+    The dev server prints a banner and its warnings to the output it inherits, which would
+    land in the middle of the demo's own lines. Its process is started by the SDK's native
+    core, so the only way to give it other output is to hand it other file descriptors.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    try:
+        with log.open("ab") as sink:
+            os.dup2(sink.fileno(), 1)
+            os.dup2(sink.fileno(), 2)
+            yield
+    finally:
+        for descriptor, original in zip((1, 2), saved, strict=True):
+            os.dup2(original, descriptor)
+            os.close(original)
+
+
+def new_log_file(prefix: str) -> Path:
+    """An empty file of our own in the temporary directory, for a process's output."""
+    descriptor, name = tempfile.mkstemp(prefix=prefix, suffix=".log")
+    os.close(descriptor)
+    return Path(name)
+
+
 @asynccontextmanager
-async def local_dev_server(plugins: Sequence[Plugin]) -> AsyncIterator[tuple[Client, str]]:
-    """A throwaway in-memory dev server: yields a client with `plugins` and the Web UI URL."""
+async def local_dev_server(
+    plugins: Sequence[Plugin], log: Path
+) -> AsyncIterator[tuple[Client, str]]:
+    """A throwaway in-memory dev server, its output in `log`: yields a client with
+    `plugins` and the Web UI URL."""
     ui_port = free_local_port()
     try:
-        env = await WorkflowEnvironment.start_local(
-            plugins=plugins,
-            ui=True,
-            ui_port=ui_port,
-            dev_server_existing_path=bundled_temporal_cli(),
-        )
+        with _children_write_to(log):
+            env = await WorkflowEnvironment.start_local(
+                plugins=plugins,
+                ui=True,
+                ui_port=ui_port,
+                dev_server_existing_path=bundled_temporal_cli(),
+            )
     except Exception as error:
         raise ConfigurationError(
             f"could not start the Temporal dev server ({error}): run `uv sync` to install "

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.helpers.environment import isolated_environment
+from testkit.environment import isolated_environment
 
 SWITCHES = {
     # The Agents SDK would export traces to OpenAI (no key here: one warning per run and

@@ -1,7 +1,7 @@
 """The fake Ollama servers (native `/api/chat` and OpenAI-compatible `/v1`), in a process of
 their own.
 
-The wire-level fakes are the test suite's (`tests.fakes`), imported from there rather than
+The wire-level fakes are the test suite's (`testkit.fakes`), imported from there rather than
 copied: the benchmark then talks to exactly the server shapes the tests prove the clients
 against. They run in a separate process so that the benchmark process's CPU time holds
 the client's work only (the fakes are threaded HTTP servers: in-process, their threads'
@@ -66,8 +66,8 @@ def fake_ollama_process(conversations: int) -> Iterator[FakeOllamaURLs]:
 def _serve(conversations: int) -> None:
     # Imported here: the parent imports this module for `fake_ollama_process` only and
     # should not load the fakes (or `tests`) at all.
-    from tests.fakes import ollama_native, ollama_openai
-    from tests.fakes.http_server import Route
+    from testkit.fakes import ollama_native, ollama_openai
+    from testkit.fakes.http_server import Route
 
     # Reply without Nagle's algorithm, as a real Ollama does (Go sets TCP_NODELAY on every
     # connection). `http.server` writes the headers and the body separately; with Nagle

@@ -35,7 +35,7 @@ from bench.report import Row
 from bench.timing import Summary
 from openai_agents.model_providers.providers.ollama_provider import OllamaModelProvider
 from openai_agents.model_providers.workflows.shared import WEATHER_HAIKU_INSTRUCTIONS, get_weather
-from tests.helpers.model_calls import model_call_arguments
+from testkit.model_calls import model_call_arguments
 
 WARM_UP_CONVERSATIONS = 3  # First connection, first-use imports and validator building.
 TOOL_OUTPUT = f"The weather in {CITY} is sunny."

@@ -14,29 +14,23 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from datetime import timedelta
-from typing import cast
 
-from agents.items import TResponseStreamEvent
 from openai.types.responses import ResponseTextDeltaEvent
 from temporalio.client import Client
 from temporalio.common import RawValue
 from temporalio.contrib.workflow_streams import WorkflowStreamClient
-from temporalio.openai_agents import ModelActivityParameters, OpenAIAgentsPlugin
 from temporalio.worker import Worker
 
 from bench.report import Row
 from bench.timing import Summary
-from openai_agents.model_providers.providers.multi_provider import MultiModelProvider
-from openai_agents.model_providers.workflows.streaming_workflow import (
-    MODEL_EVENTS_TOPIC,
-    StreamingWorkflow,
-)
+from openai_agents.model_providers.providers import MultiModelProvider
+from openai_agents.model_providers.workflows.shared import MODEL_EVENT, MODEL_EVENTS_TOPIC
+from openai_agents.model_providers.workflows.streaming_workflow import StreamingWorkflow
+from testkit.wiring import ModelCallPolicy, agents_plugin
 
 CHUNK_DELAY_SECONDS = 0.05
 ANSWER = "Sun over Tokyo, a haiku streamed in small pieces to see them arrive"
 WARM_UP_RUNS = 1
-MODEL_EVENT = cast(type, TResponseStreamEvent)
 
 
 class FirstChunkClock:
@@ -54,8 +48,8 @@ class FirstChunkClock:
 
 async def streaming_row(client: Client, runs: int) -> Row:
     # Imported here, like the fakes elsewhere in the benchmark: only this row needs them.
-    from tests.fakes import ollama_native
-    from tests.fakes.http_server import RecordedRequest, Reply, StreamedReply
+    from testkit.fakes import ollama_native
+    from testkit.fakes.http_server import RecordedRequest, Reply, StreamedReply
 
     clock = FirstChunkClock()
     answer = ollama_native.replying(
@@ -70,14 +64,8 @@ async def streaming_row(client: Client, runs: int) -> Row:
     samples: list[float] = []
     with ollama_native.FakeOllama([timed_answer] * (WARM_UP_RUNS + runs)) as ollama:
         provider = MultiModelProvider(default_prefix="ollama", ollama_base_url=ollama.url)
-        plugin = OpenAIAgentsPlugin(
-            model_params=ModelActivityParameters(
-                start_to_close_timeout=timedelta(seconds=30),
-                heartbeat_timeout=timedelta(seconds=10),
-                streaming_topic=MODEL_EVENTS_TOPIC,
-            ),
-            model_provider=provider,
-        )
+        # The router worker's plugin, at the workers' defaults (streaming topic included).
+        plugin = agents_plugin(provider, ModelCallPolicy())
         config = client.config()
         config["plugins"] = [plugin]
         streaming_client = Client(**config)

@@ -32,7 +32,7 @@ from bench.report import (
     targets_text,
     write_json,
 )
-from openai_agents.model_providers.support.temporal import bundled_temporal_cli
+from openai_agents.model_providers.support.dev_server import bundled_temporal_cli
 
 
 async def _dev_server() -> WorkflowEnvironment:

@@ -23,8 +23,8 @@ import pytest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from openai_agents.model_providers.support.temporal import bundled_temporal_cli
-from tests.helpers.environment import is_developer_setting
+from openai_agents.model_providers.support.dev_server import bundled_temporal_cli
+from testkit.environment import is_developer_setting
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

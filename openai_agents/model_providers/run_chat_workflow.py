@@ -15,22 +15,20 @@ from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.openai_agents import OpenAIAgentsPlugin
 from temporalio.service import RPCError, RPCStatusCode
 
-from openai_agents.model_providers.support import checks, cli, temporal
+from openai_agents.model_providers.providers import check_router_model_name
+from openai_agents.model_providers.support import cli, temporal
 from openai_agents.model_providers.workflows.chat_workflow import (
     WORKFLOW_ID_PREFIX,
     ChatWorkflow,
     Conversation,
 )
-from openai_agents.model_providers.workflows.multi_provider_workflow import DEFAULT_ROUTER_MODEL
-from openai_agents.model_providers.workflows.shared import TASK_QUEUE
+from openai_agents.model_providers.workflows.shared import DEFAULT_ROUTER_MODEL, TASK_QUEUE
 
 
 async def main(args: argparse.Namespace) -> int:
-    checks.check_router_model_name(args.model)
+    check_router_model_name(args.model)  # Refused before anything starts.
     # The plugin gives this client the Agents SDK's data converter, as on the worker.
-    client = await Client.connect(
-        **temporal.temporal_connect_config(), plugins=[OpenAIAgentsPlugin()]
-    )
+    client = await Client.connect(**temporal.connect_config(), plugins=[OpenAIAgentsPlugin()])
     await temporal.check_namespace(client)
     handle: WorkflowHandle[ChatWorkflow, int] | None = None
     if args.conversation_id:
@@ -66,7 +64,7 @@ async def main(args: argparse.Namespace) -> int:
             answered += 1
         except WorkflowUpdateFailedError as error:
             # The message is not part of the conversation; the conversation goes on.
-            print(f"Not answered: {cli.workflow_failure_message(error)}")
+            print(f"Not answered: {temporal.workflow_failure_message(error)}")
             not_answered += 1
         except RPCError as error:
             if error.status != RPCStatusCode.NOT_FOUND:
@@ -90,19 +88,8 @@ async def main(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=cli.TEMPORAL_SETTINGS,
-    )
-    parser.add_argument(
-        "--model",
-        default=DEFAULT_ROUTER_MODEL,
-        help="router model name for a new conversation (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--conversation-id", metavar="ID", help="rejoin this conversation instead of starting one"
-    )
-    cli.add_verbose_argument(parser)
+    parser = cli.argument_parser(__doc__)
+    parser.add_argument("--model", default=DEFAULT_ROUTER_MODEL, help="default: %(default)s")
+    parser.add_argument("--conversation-id", metavar="ID", help="rejoin this conversation")
     arguments = parser.parse_args()
     cli.run_script(lambda: main(arguments), verbose=arguments.verbose)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,54 +21,20 @@ from temporalio.common import RetryPolicy
 from temporalio.openai_agents import ModelActivityParameters, OpenAIAgentsPlugin
 from temporalio.worker import Worker
 
-from openai_agents.model_providers.providers.model_prefixes import (
-    BUILT_IN_PREFIXES,
-    split_model_name,
-)
-from openai_agents.model_providers.providers.multi_provider import MultiModelProvider
-from openai_agents.model_providers.providers.ollama_hosts import ollama_host
-from openai_agents.model_providers.providers.timeouts import request_timeout_under
-from openai_agents.model_providers.run_gpt_oss_worker import gpt_oss_provider
-from openai_agents.model_providers.support import checks, cli, temporal
+from openai_agents.model_providers import providers
+from openai_agents.model_providers.providers.model_names import split_model_name
+from openai_agents.model_providers.support import cli, dev_server, temporal
 from openai_agents.model_providers.workflows import (
     gpt_oss_workflow,
     litellm_auto_workflow,
     multi_provider_workflow,
 )
-from openai_agents.model_providers.workflows.gpt_oss_workflow import (
-    DEFAULT_GPT_OSS_MODEL,
-    GptOssWorkflow,
-)
-from openai_agents.model_providers.workflows.litellm_auto_workflow import (
-    DEFAULT_LITELLM_MODEL,
-    LitellmAutoWorkflow,
-)
+from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
+from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
 from openai_agents.model_providers.workflows.multi_provider_workflow import (
-    DEFAULT_ROUTER_MODEL,
     MultiProviderWorkflow,
 )
-from openai_agents.model_providers.workflows.shared import TASK_QUEUE
-
-
-async def _gpt_oss_provider(model: str, request_timeout: float) -> ModelProvider:
-    return await gpt_oss_provider("openai-compatible", model, request_timeout)
-
-
-async def _litellm_provider(model: str, request_timeout: float) -> ModelProvider:
-    # Imported only when chosen: LiteLLM takes seconds to import.
-    from openai_agents.model_providers.providers.litellm_provider import (
-        bounded_litellm_provider,
-        check_litellm_credentials,
-    )
-
-    check_litellm_credentials(model)
-    return bounded_litellm_provider(request_timeout)
-
-
-async def _router_provider(model: str, request_timeout: float) -> ModelProvider:
-    ollama_host()  # A malformed OLLAMA_HOST is reported now, as one line.
-    await checks.check_router_model_ready(model, request_timeout_seconds=request_timeout)
-    return MultiModelProvider(default_prefix="ollama", request_timeout_seconds=request_timeout)
+from openai_agents.model_providers.workflows.shared import DEFAULT_ROUTER_MODEL, TASK_QUEUE
 
 
 @dataclass(frozen=True)
@@ -76,31 +42,34 @@ class Sample:
     workflow: type[GptOssWorkflow] | type[LitellmAutoWorkflow] | type[MultiProviderWorkflow]
     default_model: str
     workflow_id_prefix: str
-    create_provider: Callable[[str, float], Awaitable[ModelProvider]]
+    provider_factory: str | None
+    """The sample worker's checked factory, by its name in `providers` (None: the router):
+    looked up only when the sample runs, as LiteLLM takes seconds to import (and must not
+    be imported before `prepare_worker_process`)."""
     check_model_name: Callable[[str], None]
 
 
 SAMPLES = {
     "gpt-oss": Sample(
         GptOssWorkflow,
-        DEFAULT_GPT_OSS_MODEL,
+        gpt_oss_workflow.DEFAULT_GPT_OSS_MODEL,
         gpt_oss_workflow.WORKFLOW_ID_PREFIX,
-        _gpt_oss_provider,
-        checks.check_ollama_model_name,
+        "checked_ollama_chat_completions_provider",
+        providers.check_ollama_model_name,
     ),
     "litellm": Sample(
         LitellmAutoWorkflow,
-        DEFAULT_LITELLM_MODEL,
+        litellm_auto_workflow.DEFAULT_LITELLM_MODEL,
         litellm_auto_workflow.WORKFLOW_ID_PREFIX,
-        _litellm_provider,
-        checks.check_litellm_model_name,
+        "checked_litellm_provider",
+        providers.check_litellm_model_name,
     ),
     "multi-provider": Sample(
         MultiProviderWorkflow,
         DEFAULT_ROUTER_MODEL,
         multi_provider_workflow.WORKFLOW_ID_PREFIX,
-        _router_provider,
-        checks.check_router_model_name,
+        None,
+        providers.check_router_model_name,
     ),
 }
 
@@ -109,40 +78,45 @@ def is_router_name(model: str) -> bool:
     """`ollama/gpt-oss:20b` or `litellm/anthropic/...`: then the prefix router serves the
     sample, whichever sample it is."""
     prefix, _rest = split_model_name(model)
-    return prefix in BUILT_IN_PREFIXES
+    return prefix in providers.BUILT_IN_PREFIXES
 
 
-def provider_factory(
-    sample: Sample, model: str
-) -> Callable[[str, float], Awaitable[ModelProvider]]:
-    """The sample's own backend, or the prefix router for a router name."""
-    return _router_provider if is_router_name(model) else sample.create_provider
+async def checked_provider(sample: Sample, model: str, call_timeout: timedelta) -> ModelProvider:
+    """The sample worker's provider, or the prefix router's for a router name, checked."""
+    request_timeout = providers.request_timeout_under(call_timeout)
+    if sample.provider_factory is None or is_router_name(model):
+        return await providers.checked_multi_provider(
+            default_prefix="ollama", check_model=model, request_timeout_seconds=request_timeout
+        )
+    factory = getattr(providers, sample.provider_factory)
+    provider: ModelProvider = await factory(model, request_timeout_seconds=request_timeout)
+    return provider
 
 
 @asynccontextmanager
 async def temporal_client(plugin: OpenAIAgentsPlugin) -> AsyncIterator[tuple[Client, str | None]]:
     """A client for the configured Temporal server, or for a fresh bundled dev server
     (then with its Web UI address)."""
-    if temporal.temporal_address_configured():
-        client = await Client.connect(**temporal.temporal_connect_config(), plugins=[plugin])
+    if dev_server.temporal_address_configured():
+        client = await Client.connect(**temporal.connect_config(), plugins=[plugin])
         await temporal.check_namespace(client)
         yield client, None
         return
-    log = temporal.new_log_file("temporal-dev-server-")
+    log = dev_server.new_log_file("temporal-dev-server-")
     print(f"Starting the bundled Temporal dev server (its output goes to {log})...")
-    async with temporal.local_dev_server([plugin], log) as (client, ui_url):
+    async with dev_server.local_dev_server([plugin], log) as (client, ui_url):
         yield client, ui_url
 
 
 async def demo(args: argparse.Namespace) -> int:
     sample = SAMPLES[args.sample]
     model = args.model or sample.default_model
-    (checks.check_router_model_name if is_router_name(model) else sample.check_model_name)(model)
-    prompt = checks.checked_prompt(args)
+    (providers.check_router_model_name if is_router_name(model) else sample.check_model_name)(model)
+    prompt = cli.checked_prompt(args)
     call_timeout = timedelta(seconds=args.timeout)
     # Check the model backend first: it is the likeliest thing to be missing, and the
     # check says exactly what to start or set.
-    provider = await provider_factory(sample, model)(model, request_timeout_under(call_timeout))
+    provider = await checked_provider(sample, model, call_timeout)
     plugin = OpenAIAgentsPlugin(
         model_params=ModelActivityParameters(
             start_to_close_timeout=call_timeout,
@@ -183,11 +157,8 @@ async def demo(args: argparse.Namespace) -> int:
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Temporal: the bundled dev server, unless TEMPORAL_ADDRESS or a TEMPORAL_PROFILE\n"
-        "names a running one.",
+    parser = cli.argument_parser(
+        __doc__, "The bundled dev server is started unless TEMPORAL_ADDRESS names a server.\n"
     )
     parser.add_argument(
         "--sample",
@@ -205,7 +176,6 @@ def parse_args() -> argparse.Namespace:
         help="keep the bundled dev server (and its Web UI) running until Ctrl-C",
     )
     cli.add_model_call_arguments(parser)
-    cli.add_verbose_argument(parser)
     return parser.parse_args()
 
 

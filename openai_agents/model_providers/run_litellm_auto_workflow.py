@@ -10,7 +10,8 @@ import argparse
 from temporalio.client import Client
 from temporalio.openai_agents import OpenAIAgentsPlugin
 
-from openai_agents.model_providers.support import checks, cli, temporal
+from openai_agents.model_providers.providers import check_litellm_model_name
+from openai_agents.model_providers.support import cli, temporal
 from openai_agents.model_providers.workflows.litellm_auto_workflow import (
     DEFAULT_LITELLM_MODEL,
     WORKFLOW_ID_PREFIX,
@@ -20,12 +21,10 @@ from openai_agents.model_providers.workflows.shared import TASK_QUEUE
 
 
 async def main(args: argparse.Namespace) -> int:
-    checks.check_litellm_model_name(args.model)
-    prompt = checks.checked_prompt(args)
+    check_litellm_model_name(args.model)  # Refused before anything starts.
+    prompt = cli.checked_prompt(args)
     # The plugin gives this client the Agents SDK's data converter, as on the worker.
-    client = await Client.connect(
-        **temporal.temporal_connect_config(), plugins=[OpenAIAgentsPlugin()]
-    )
+    client = await Client.connect(**temporal.connect_config(), plugins=[OpenAIAgentsPlugin()])
     await temporal.check_namespace(client)
     workflow_id = args.workflow_id or cli.unique_workflow_id(WORKFLOW_ID_PREFIX)
     print(f"Running workflow {workflow_id} on task queue {TASK_QUEUE}...")
@@ -37,12 +36,7 @@ async def main(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=cli.TEMPORAL_SETTINGS,
-    )
+    parser = cli.argument_parser(__doc__)
     cli.add_workflow_arguments(parser, DEFAULT_LITELLM_MODEL)
-    cli.add_verbose_argument(parser)
     arguments = parser.parse_args()
     cli.run_script(lambda: main(arguments), verbose=arguments.verbose)

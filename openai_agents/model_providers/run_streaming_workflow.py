@@ -9,7 +9,6 @@ Start `run_multi_provider_worker.py` first, in another terminal; any router mode
 from __future__ import annotations
 
 import argparse
-from typing import cast
 
 from agents.items import TResponseStreamEvent
 from openai.types.responses import (
@@ -22,30 +21,29 @@ from temporalio.common import RawValue
 from temporalio.contrib.workflow_streams import WorkflowStreamClient
 from temporalio.openai_agents import OpenAIAgentsPlugin
 
-from openai_agents.model_providers.support import checks, cli, temporal
-from openai_agents.model_providers.workflows.multi_provider_workflow import DEFAULT_ROUTER_MODEL
-from openai_agents.model_providers.workflows.shared import TASK_QUEUE
+from openai_agents.model_providers.providers import check_router_model_name
+from openai_agents.model_providers.support import cli, temporal
+from openai_agents.model_providers.workflows.shared import (
+    DEFAULT_ROUTER_MODEL,
+    MODEL_EVENT,
+    MODEL_EVENTS_TOPIC,
+    TASK_QUEUE,
+)
 from openai_agents.model_providers.workflows.streaming_workflow import (
     AGENT_STEPS_TOPIC,
     DONE_TOPIC,
-    MODEL_EVENTS_TOPIC,
     WORKFLOW_ID_PREFIX,
     AgentStep,
     StreamingWorkflow,
 )
 
-# A union, not a class: the cast lets it pass as `from_payload`'s type argument.
-MODEL_EVENT = cast(type, TResponseStreamEvent)
-
 
 async def main(args: argparse.Namespace) -> int:
-    checks.check_router_model_name(args.model)
-    prompt = checks.checked_prompt(args)
+    check_router_model_name(args.model)  # Refused before anything starts.
+    prompt = cli.checked_prompt(args)
     # The plugin gives this client the Agents SDK's data converter, which decodes the
     # model's events as the worker encoded them.
-    client = await Client.connect(
-        **temporal.temporal_connect_config(), plugins=[OpenAIAgentsPlugin()]
-    )
+    client = await Client.connect(**temporal.connect_config(), plugins=[OpenAIAgentsPlugin()])
     await temporal.check_namespace(client)
     workflow_id = args.workflow_id or cli.unique_workflow_id(WORKFLOW_ID_PREFIX)
     print(f"Running workflow {workflow_id} on task queue {TASK_QUEUE}...")
@@ -111,12 +109,7 @@ class Line:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=cli.TEMPORAL_SETTINGS,
-    )
+    parser = cli.argument_parser(__doc__)
     cli.add_workflow_arguments(parser, DEFAULT_ROUTER_MODEL)
-    cli.add_verbose_argument(parser)
     arguments = parser.parse_args()
     cli.run_script(lambda: main(arguments), verbose=arguments.verbose)

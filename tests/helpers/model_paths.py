@@ -15,13 +15,12 @@ from openai_agents.model_providers.workflows.litellm_auto_workflow import Litell
 from openai_agents.model_providers.workflows.multi_provider_workflow import (
     MultiProviderWorkflow,
 )
-from tests.fakes import anthropic_messages, ollama_native, ollama_openai
-from tests.fakes.anthropic_messages import FakeAnthropic
-from tests.fakes.http_server import FakeHTTPServer, Route
-from tests.fakes.ollama_native import FakeOllama
-from tests.fakes.ollama_openai import FakeOllamaOpenAI
-from tests.helpers.policy import ModelCallPolicy
-from tests.helpers.wiring import create_gpt_oss_provider
+from testkit.fakes import anthropic_messages, ollama_native, ollama_openai
+from testkit.fakes.anthropic_messages import FakeAnthropic
+from testkit.fakes.http_server import FakeHTTPServer, Route
+from testkit.fakes.ollama_native import FakeOllama
+from testkit.fakes.ollama_openai import FakeOllamaOpenAI
+from testkit.wiring import ModelCallPolicy, create_gpt_oss_provider
 
 ANTHROPIC_TEST_KEY = "sk-ant-test-key"
 
@@ -74,17 +73,17 @@ async def _ollama_native_provider(
 async def _litellm_provider(
     url: str, policy: ModelCallPolicy, monkeypatch: pytest.MonkeyPatch
 ) -> ModelProvider:
-    from tests.helpers.wiring import create_litellm_provider
+    from testkit.wiring import create_litellm_provider
 
     monkeypatch.setenv("ANTHROPIC_API_KEY", ANTHROPIC_TEST_KEY)
     monkeypatch.setenv("ANTHROPIC_BASE_URL", url)
-    return create_litellm_provider(LITELLM_MODEL, policy)
+    return await create_litellm_provider(LITELLM_MODEL, policy)
 
 
 async def _router_provider(
     url: str, policy: ModelCallPolicy, monkeypatch: pytest.MonkeyPatch
 ) -> ModelProvider:
-    from tests.helpers.wiring import create_router_provider
+    from testkit.wiring import create_router_provider
 
     monkeypatch.setenv("OLLAMA_HOST", url)
     return create_router_provider(policy)

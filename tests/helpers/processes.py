@@ -10,8 +10,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
-from openai_agents.model_providers.support.temporal import free_local_port
-from tests.helpers.environment import isolated_environment
+from openai_agents.model_providers.support.dev_server import free_local_port
+from testkit.environment import isolated_environment
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "openai_agents" / "model_providers"
 WORKER_READY = "Worker serving"

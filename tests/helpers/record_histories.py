@@ -30,7 +30,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from openai_agents.model_providers.providers.multi_provider import MultiModelProvider
-from openai_agents.model_providers.support.temporal import bundled_temporal_cli
+from openai_agents.model_providers.support.dev_server import bundled_temporal_cli
 from openai_agents.model_providers.workflows.chat_workflow import ChatWorkflow, Conversation
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
@@ -42,9 +42,9 @@ from openai_agents.model_providers.workflows.streaming_workflow import (
     DONE_TOPIC,
     StreamingWorkflow,
 )
-from tests.fakes import ollama_native
-from tests.fakes.ollama_native import FakeOllama
-from tests.helpers.policy import ModelCallPolicy
+from testkit.fakes import ollama_native
+from testkit.fakes.ollama_native import FakeOllama
+from testkit.wiring import ModelCallPolicy
 from tests.helpers.scripted_model import RecordingProvider
 
 HISTORIES = Path(__file__).parents[1] / "histories"

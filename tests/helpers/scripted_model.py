@@ -11,7 +11,7 @@ from temporalio.openai_agents.testing import AgentEnvironment, TestModel
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
-from tests.helpers.policy import ModelCallPolicy
+from testkit.wiring import ModelCallPolicy
 from tests.helpers.workflow_runs import Outcome, run_to_end
 
 

@@ -14,7 +14,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
 from openai_agents.model_providers.workflows.shared import TASK_QUEUE
-from tests.helpers.policy import ModelCallPolicy, agents_plugin, build_worker
+from testkit.wiring import ModelCallPolicy, agents_plugin, build_worker
 
 
 def client_with_provider(

@@ -15,7 +15,7 @@ from agents import Model, ModelResponse
 from agents.items import TResponseStreamEvent
 from openai import AsyncOpenAI
 
-from openai_agents.model_providers.providers.errors import ActionableErrorsModel
+from openai_agents.model_providers.providers.actionable_errors import ActionableErrorsModel
 from openai_agents.model_providers.providers.multi_provider import (
     MultiModelProvider,
     MultiModelProviderMap,
@@ -23,10 +23,10 @@ from openai_agents.model_providers.providers.multi_provider import (
 from openai_agents.model_providers.providers.ollama_hosts import describe_ollama
 from openai_agents.model_providers.providers.ollama_model import OllamaModel
 from openai_agents.model_providers.providers.ollama_provider import OllamaModelProvider
-from tests.fakes import ollama_native, openai_responses
-from tests.fakes.ollama_native import FakeOllama
-from tests.fakes.openai_responses import FakeOpenAIResponses
-from tests.helpers.model_calls import call_model_once, model_call_arguments
+from testkit.fakes import ollama_native, openai_responses
+from testkit.fakes.ollama_native import FakeOllama
+from testkit.fakes.openai_responses import FakeOpenAIResponses
+from testkit.model_calls import call_model_once, model_call_arguments
 
 OPENAI_KEY = "sk-proj-ownership-0123456789"
 # Long enough for a close, if one were coming, to reach the server.

@@ -14,24 +14,25 @@ from agents.extensions.models.litellm_model import LitellmModel
 from openai import AsyncOpenAI
 from temporalio.exceptions import ApplicationError
 
-from openai_agents.model_providers.providers.errors import ActionableErrorsModel, ConfigurationError
+from openai_agents.model_providers.providers.actionable_errors import ActionableErrorsModel
+from openai_agents.model_providers.providers.configuration import ConfigurationError
+from openai_agents.model_providers.providers.model_names import (
+    check_ollama_model_name,
+    check_router_model_name,
+)
 from openai_agents.model_providers.providers.multi_provider import (
     MultiModelProvider,
     MultiModelProviderMap,
 )
 from openai_agents.model_providers.providers.ollama_model import OllamaModel
 from openai_agents.model_providers.providers.ollama_provider import OllamaModelProvider
-from openai_agents.model_providers.support.checks import (
-    check_ollama_model_name,
-    check_router_model_name,
-)
-from tests.fakes import ollama_native, ollama_openai, openai_responses
-from tests.fakes.http_server import FakeHTTPServer
-from tests.fakes.ollama_native import FakeOllama
-from tests.fakes.ollama_openai import FakeOllamaOpenAI
-from tests.fakes.openai_responses import FakeOpenAIResponses
+from testkit.fakes import ollama_native, ollama_openai, openai_responses
+from testkit.fakes.http_server import FakeHTTPServer
+from testkit.fakes.ollama_native import FakeOllama
+from testkit.fakes.ollama_openai import FakeOllamaOpenAI
+from testkit.fakes.openai_responses import FakeOpenAIResponses
+from testkit.model_calls import call_model_once
 from tests.helpers.leaks import assert_key_masked
-from tests.helpers.model_calls import call_model_once
 
 CLOUD_KEY = "ollama-cloud-test-key"
 

@@ -36,12 +36,12 @@ from temporalio.exceptions import ApplicationError
 
 from openai_agents.model_providers.providers.ollama_model import OllamaModel
 from openai_agents.model_providers.providers.ollama_provider import OllamaModelProvider
-from openai_agents.model_providers.support.temporal import free_local_port
+from openai_agents.model_providers.support.dev_server import free_local_port
 from openai_agents.model_providers.workflows.shared import get_weather
-from tests.fakes import ollama_native
-from tests.fakes.http_server import Route
-from tests.fakes.ollama_native import PROMPT_TOKENS, REPLY_TOKENS, FakeOllama
-from tests.helpers.model_calls import model_call_arguments
+from testkit.fakes import ollama_native
+from testkit.fakes.http_server import Route
+from testkit.fakes.ollama_native import PROMPT_TOKENS, REPLY_TOKENS, FakeOllama
+from testkit.model_calls import model_call_arguments
 
 MODEL = "gpt-oss:20b"
 PNG = b"\x89PNG\r\n\x1a\nfake image bytes"

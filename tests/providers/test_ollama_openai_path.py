@@ -25,12 +25,11 @@ from openai.types.responses import (
 from temporalio.exceptions import ApplicationError
 
 from openai_agents.model_providers.workflows.shared import get_weather
-from tests.fakes import ollama_openai
-from tests.fakes.http_server import Route
-from tests.fakes.ollama_openai import PROMPT_TOKENS, REPLY_TOKENS, FakeOllamaOpenAI
-from tests.helpers.model_calls import call_model_once, model_call_arguments
-from tests.helpers.policy import ModelCallPolicy
-from tests.helpers.wiring import create_gpt_oss_provider
+from testkit.fakes import ollama_openai
+from testkit.fakes.http_server import Route
+from testkit.fakes.ollama_openai import PROMPT_TOKENS, REPLY_TOKENS, FakeOllamaOpenAI
+from testkit.model_calls import call_model_once, model_call_arguments
+from testkit.wiring import ModelCallPolicy, create_gpt_oss_provider
 
 MODEL = "gpt-oss:20b"
 PROMPT = "What's the weather in Tokyo?"

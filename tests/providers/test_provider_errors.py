@@ -20,15 +20,13 @@ from temporalio.exceptions import ApplicationError
 from temporalio.openai_agents.testing import TestModel, TestModelProvider
 from temporalio.testing import ActivityEnvironment
 
-from openai_agents.model_providers.providers.errors import (
-    ActionableErrorsProvider,
-    translate_provider_error,
-)
+from openai_agents.model_providers.providers.actionable_errors import ActionableErrorsProvider
+from openai_agents.model_providers.providers.classification import translate_provider_error
 from openai_agents.model_providers.providers.multi_provider import MultiModelProvider
 from openai_agents.model_providers.providers.ollama_hosts import describe_ollama
-from tests.fakes import openai_responses
-from tests.fakes.openai_responses import FakeOpenAIResponses
-from tests.helpers.model_calls import call_model_once
+from testkit.fakes import openai_responses
+from testkit.fakes.openai_responses import FakeOpenAIResponses
+from testkit.model_calls import call_model_once
 
 OLLAMA = describe_ollama("http://localhost:11434")
 REQUEST = httpx2.Request("POST", "http://localhost:11434/v1/chat/completions")

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import openai_agents.model_providers.providers as providers
-from tests.fakes import ollama_native
-from tests.fakes.ollama_native import FakeOllama
+from testkit.fakes import ollama_native
+from testkit.fakes.ollama_native import FakeOllama
 from tests.helpers.processes import script_environment
 
 # Runs in a fresh interpreter whose imports of this repository fail, as in a project that

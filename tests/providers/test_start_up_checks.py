@@ -15,12 +15,14 @@ from typing import Any
 import pytest
 
 from openai_agents.model_providers import run_gpt_oss_worker, run_multi_provider_worker
-from openai_agents.model_providers.providers.errors import ConfigurationError
+from openai_agents.model_providers.providers.configuration import ConfigurationError
+from openai_agents.model_providers.providers.multi_provider import checked_multi_provider
 from openai_agents.model_providers.providers.ollama_hosts import describe_ollama
+from openai_agents.model_providers.providers.ollama_openai import (
+    checked_ollama_chat_completions_provider,
+)
 from openai_agents.model_providers.providers.ollama_provider import OllamaModelProvider
-from openai_agents.model_providers.run_gpt_oss_worker import gpt_oss_provider
-from openai_agents.model_providers.support.checks import check_router_model_ready
-from tests.fakes.ollama_native import FakeOllama
+from testkit.fakes.ollama_native import FakeOllama
 from tests.helpers.in_process import ScriptMain, failure_of
 from tests.helpers.processes import closed_port_address
 
@@ -114,7 +116,7 @@ async def test_the_router_check_accepts_a_reply_without_model_info(
     pulled = ("gpt-oss:20b", REGISTRY_MODEL)
     with FakeOllama([], pulled=pulled, show_body={"capabilities": ["completion"]}) as ollama:
         monkeypatch.setenv("OLLAMA_HOST", ollama.url)
-        await check_router_model_ready(model, "ollama")
+        await check_router_model_ready(model)
 
     # The name reached Ollama without its router prefix; a registry path, whole.
     [show] = ollama.requests_to("/api/show")
@@ -151,9 +153,21 @@ async def test_a_connect_timeout_in_the_openai_compatible_check_reads_as_unreach
     with never_accepting_address() as address:
         monkeypatch.setenv("OLLAMA_HOST", f"http://{address}")
         with pytest.raises(ConfigurationError) as raised:
-            await gpt_oss_provider("openai-compatible", "gpt-oss:20b", request_timeout=0.5)
+            await checked_ollama_chat_completions_provider(
+                "gpt-oss:20b", request_timeout_seconds=0.5
+            )
 
     assert str(raised.value) == describe_ollama(f"http://{address}").unreachable()
+
+
+async def check_router_model_ready(model: str, request_timeout_seconds: float = 5.0) -> None:
+    """The router worker's start with `--check-model model`."""
+    router = await checked_multi_provider(
+        default_prefix="ollama",
+        check_model=model,
+        request_timeout_seconds=request_timeout_seconds,
+    )
+    await router.aclose()
 
 
 async def assert_stops_with_one_line(main: ScriptMain, starting: str, **options: Any) -> None:

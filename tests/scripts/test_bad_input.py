@@ -22,7 +22,7 @@ from openai_agents.model_providers import (
     run_multi_provider_workflow,
     run_streaming_workflow,
 )
-from openai_agents.model_providers.support.checks import PAYLOAD_LIMIT_BYTES
+from openai_agents.model_providers.support.cli import PAYLOAD_LIMIT_BYTES
 from openai_agents.model_providers.workflows.chat_workflow import ChatWorkflow, Conversation
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow

@@ -14,9 +14,9 @@ import pytest
 from temporalio.api.enums.v1 import TimeoutType
 from temporalio.client import Client
 
-from tests.fakes import ollama_native
-from tests.fakes.http_server import held
-from tests.fakes.ollama_native import FakeOllama
+from testkit.fakes import ollama_native
+from testkit.fakes.http_server import held
+from testkit.fakes.ollama_native import FakeOllama
 from tests.helpers.processes import (
     background_script,
     run_script,

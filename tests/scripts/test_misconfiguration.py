@@ -21,8 +21,7 @@ from openai_agents.model_providers import (
     run_multi_provider_worker,
 )
 from openai_agents.model_providers.support.cli import failure_line
-from openai_agents.model_providers.support.temporal import temporal_failure_message
-from tests.fakes.ollama_openai import FakeOllamaOpenAI
+from testkit.fakes.ollama_openai import FakeOllamaOpenAI
 from tests.helpers.in_process import ScriptMain, failure_of
 from tests.helpers.processes import closed_port_address, run_script, script_environment
 
@@ -136,9 +135,10 @@ def test_temporal_unreachable_at_the_default_address_says_how_to_point_elsewhere
 ) -> None:
     environment.delenv("TEMPORAL_ADDRESS", raising=False)
     refused = RuntimeError("Failed client connect: Server connection error: Connection refused")
-    assert temporal_failure_message(refused) == (
-        "cannot reach Temporal at localhost:7233: start a dev server with "
-        "`uv run temporal server start-dev`, or set TEMPORAL_ADDRESS to where one runs"
+    assert failure_line(refused) == (
+        "error: cannot reach Temporal at localhost:7233: start a dev server with "
+        "`uv run temporal server start-dev`, or set TEMPORAL_ADDRESS to where one runs",
+        2,
     )
 
 
@@ -237,8 +237,8 @@ def test_an_unforeseen_error_is_one_line_too() -> None:
     [
         pytest.param(
             "openai/gpt-4.1",
-            "openai/gpt-4.1 routes to OpenAI, which needs OPENAI_API_KEY: export it before "
-            "starting the worker, or choose an ollama/ or litellm/ model",
+            "model 'openai/gpt-4.1' routes to OpenAI, which needs OPENAI_API_KEY: export it "
+            "before starting the worker, or choose an ollama/ or litellm/ model",
             id="openai",
         ),
         pytest.param(

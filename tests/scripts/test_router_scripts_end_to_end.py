@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.fakes import ollama_native
-from tests.fakes.ollama_native import FakeOllama
+from testkit.fakes import ollama_native
+from testkit.fakes.ollama_native import FakeOllama
 from tests.helpers.processes import (
     WEATHER,
     printed_result,

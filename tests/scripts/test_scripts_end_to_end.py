@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from tests.fakes import anthropic_messages, ollama_openai
-from tests.fakes.anthropic_messages import FakeAnthropic
-from tests.fakes.ollama_openai import FakeOllamaOpenAI
+from testkit.fakes import anthropic_messages, ollama_openai
+from testkit.fakes.anthropic_messages import FakeAnthropic
+from testkit.fakes.ollama_openai import FakeOllamaOpenAI
 from tests.helpers.processes import (
     SCRIPTS,
     WEATHER,

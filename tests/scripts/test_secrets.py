@@ -12,10 +12,10 @@ from temporalio.openai_agents import OpenAIAgentsPlugin
 
 from openai_agents.model_providers.workflows.multi_provider_workflow import MultiProviderWorkflow
 from openai_agents.model_providers.workflows.shared import TASK_QUEUE
-from tests.fakes import anthropic_messages, ollama_native, openai_responses
-from tests.fakes.anthropic_messages import FakeAnthropic
-from tests.fakes.ollama_native import FakeOllama
-from tests.fakes.openai_responses import FakeOpenAIResponses
+from testkit.fakes import anthropic_messages, ollama_native, openai_responses
+from testkit.fakes.anthropic_messages import FakeAnthropic
+from testkit.fakes.ollama_native import FakeOllama
+from testkit.fakes.openai_responses import FakeOpenAIResponses
 from tests.helpers.processes import run_script, running_worker, script_environment
 
 KEYS = {

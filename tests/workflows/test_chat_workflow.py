@@ -27,8 +27,8 @@ from temporalio.testing import WorkflowEnvironment
 from openai_agents.model_providers import run_chat_workflow
 from openai_agents.model_providers.workflows.chat_workflow import ChatWorkflow, Conversation
 from openai_agents.model_providers.workflows.shared import TASK_QUEUE
+from testkit.wiring import ModelCallPolicy, build_worker
 from tests.helpers.in_process import script_arguments
-from tests.helpers.policy import ModelCallPolicy, build_worker
 from tests.helpers.scripted_model import RecordingProvider
 from tests.helpers.workflow_runs import new_workflow_id
 

@@ -19,11 +19,11 @@ from temporalio.exceptions import ActivityError, ApplicationError, RetryState
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
-from openai_agents.model_providers.support.cli import workflow_failure_message
-from tests.fakes import ollama_native
-from tests.fakes.http_server import FakeHTTPServer, Route
+from openai_agents.model_providers.support.temporal import workflow_failure_message
+from testkit.fakes import ollama_native
+from testkit.fakes.http_server import FakeHTTPServer, Route
+from testkit.wiring import ModelCallPolicy
 from tests.helpers.model_paths import MODEL_PATHS, ModelPath, every_model_path
-from tests.helpers.policy import ModelCallPolicy
 from tests.helpers.workflow_runs import (
     Outcome,
     activity_failure,

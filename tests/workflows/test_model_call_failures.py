@@ -14,19 +14,18 @@ from temporalio.client import WorkflowFailureError
 from temporalio.exceptions import ApplicationError, RetryState
 from temporalio.testing import WorkflowEnvironment
 
-from openai_agents.model_providers.support.cli import workflow_failure_message
+from openai_agents.model_providers.support.temporal import workflow_failure_message
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
-from tests.fakes import anthropic_messages
-from tests.fakes.anthropic_messages import FakeAnthropic
-from tests.fakes.ollama_openai import (
+from testkit.fakes import anthropic_messages
+from testkit.fakes.anthropic_messages import FakeAnthropic
+from testkit.fakes.ollama_openai import (
     FakeOllamaOpenAI,
 )
+from testkit.model_calls import call_model_once
+from testkit.wiring import ModelCallPolicy, create_gpt_oss_provider
 from tests.helpers.leaks import assert_key_absent
-from tests.helpers.model_calls import call_model_once
 from tests.helpers.model_paths import ANTHROPIC_TEST_KEY
-from tests.helpers.policy import ModelCallPolicy
-from tests.helpers.wiring import create_gpt_oss_provider
 from tests.helpers.workflow_runs import (
     activity_failure,
     client_with_provider,
@@ -79,13 +78,15 @@ async def test_unknown_model_fails_after_exactly_one_attempt(env: WorkflowEnviro
 RETIRED_MODEL = "anthropic/claude-3-5-sonnet-20240620"
 
 
-def litellm_provider(anthropic: FakeAnthropic, monkeypatch: pytest.MonkeyPatch) -> ModelProvider:
+async def litellm_provider(
+    anthropic: FakeAnthropic, monkeypatch: pytest.MonkeyPatch
+) -> ModelProvider:
     """The real LiteLLM worker provider, pointed at `anthropic`."""
-    from tests.helpers.wiring import create_litellm_provider
+    from testkit.wiring import create_litellm_provider
 
     monkeypatch.setenv("ANTHROPIC_API_KEY", ANTHROPIC_TEST_KEY)
     monkeypatch.setenv("ANTHROPIC_BASE_URL", anthropic.url)
-    return create_litellm_provider(RETIRED_MODEL, POLICY)
+    return await create_litellm_provider(RETIRED_MODEL, POLICY)
 
 
 async def run_litellm(
@@ -95,7 +96,7 @@ async def run_litellm(
     model: str = RETIRED_MODEL,
 ) -> tuple[str, list[int]]:
     """Run the LiteLLM workflow through the real worker provider against `anthropic`."""
-    client = client_with_provider(env, litellm_provider(anthropic, monkeypatch), POLICY)
+    client = client_with_provider(env, await litellm_provider(anthropic, monkeypatch), POLICY)
     result, history = await run_on_worker(
         client, LitellmAutoWorkflow, LitellmAutoWorkflow.run, [PROMPT, model]
     )
@@ -168,13 +169,13 @@ async def test_a_litellm_call_gives_up_at_the_workers_timeout(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The worker's timeout reaches LiteLLM: without it, this call would wait for the answer."""
-    from tests.helpers.wiring import create_litellm_provider
+    from testkit.wiring import create_litellm_provider
 
     with FakeAnthropic([anthropic_messages.hang(seconds=10)]) as anthropic:
         monkeypatch.setenv("ANTHROPIC_API_KEY", ANTHROPIC_TEST_KEY)
         monkeypatch.setenv("ANTHROPIC_BASE_URL", anthropic.url)
         policy = ModelCallPolicy(timeout=timedelta(seconds=3))
-        provider = create_litellm_provider(RETIRED_MODEL, policy)
+        provider = await create_litellm_provider(RETIRED_MODEL, policy)
         error = await error_from_one_call(provider.get_model(RETIRED_MODEL))
 
     assert error.type == "ModelCallTimeout" and not error.non_retryable
@@ -186,7 +187,7 @@ async def test_an_unreachable_litellm_provider_is_reported_as_unreachable(
 ) -> None:
     """LiteLLM calls a refused connection an HTTP 500; the message still says what to check."""
     with FakeAnthropic([]) as anthropic:
-        provider = litellm_provider(anthropic, monkeypatch)
+        provider = await litellm_provider(anthropic, monkeypatch)
     error = await error_from_one_call(provider.get_model(RETIRED_MODEL))
 
     assert error.type == "ProviderUnreachable" and not error.non_retryable

@@ -10,11 +10,10 @@ from temporalio.testing import WorkflowEnvironment
 
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
-from tests.fakes import anthropic_messages, ollama_openai
-from tests.fakes.anthropic_messages import FakeAnthropic
-from tests.fakes.ollama_openai import FakeOllamaOpenAI
-from tests.helpers.policy import ModelCallPolicy
-from tests.helpers.wiring import create_gpt_oss_provider
+from testkit.fakes import anthropic_messages, ollama_openai
+from testkit.fakes.anthropic_messages import FakeAnthropic
+from testkit.fakes.ollama_openai import FakeOllamaOpenAI
+from testkit.wiring import ModelCallPolicy, create_gpt_oss_provider
 from tests.helpers.workflow_runs import client_with_provider, run_on_worker
 
 WEATHER = "The weather in Tokyo is sunny."
@@ -76,7 +75,7 @@ async def test_litellm_provider_over_anthropics_messages_api(
 ) -> None:
     # A real dev server: it records a retried activity's last failure in the history,
     # where the time-skipping test server does not, and that failure quotes the key.
-    from tests.helpers.wiring import create_litellm_provider
+    from testkit.wiring import create_litellm_provider
 
     with FakeAnthropic(
         [
@@ -89,7 +88,7 @@ async def test_litellm_provider_over_anthropics_messages_api(
     ) as anthropic:
         monkeypatch.setenv("ANTHROPIC_API_KEY", ANTHROPIC_KEY)
         monkeypatch.setenv("ANTHROPIC_BASE_URL", anthropic.url)
-        provider = create_litellm_provider("anthropic/claude-3-5-sonnet-20240620", POLICY)
+        provider = await create_litellm_provider("anthropic/claude-3-5-sonnet-20240620", POLICY)
         result, history = await run_on_worker(
             client_with_provider(dev_server_env, provider, POLICY),
             LitellmAutoWorkflow,

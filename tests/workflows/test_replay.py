@@ -10,8 +10,8 @@ from temporalio.openai_agents import ModelActivityParameters, OpenAIAgentsPlugin
 from temporalio.worker import Replayer
 from temporalio.workflow import NondeterminismError
 
+from testkit.wiring import ModelCallPolicy
 from tests.helpers.extra_workflows import GptOssWorkflowWithAPauseAdded
-from tests.helpers.policy import ModelCallPolicy
 from tests.helpers.record_histories import HISTORIES, SAMPLE_WORKFLOWS
 
 

@@ -16,11 +16,10 @@ from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkf
 from openai_agents.model_providers.workflows.multi_provider_workflow import (
     MultiProviderWorkflow,
 )
-from tests.fakes import ollama_native
-from tests.fakes.ollama_native import FakeOllama
+from testkit.fakes import ollama_native
+from testkit.fakes.ollama_native import FakeOllama
+from testkit.wiring import ModelCallPolicy, create_router_provider
 from tests.helpers.extra_workflows import ImagePromptWorkflow
-from tests.helpers.policy import ModelCallPolicy
-from tests.helpers.wiring import create_router_provider
 from tests.helpers.workflow_runs import (
     activity_failure,
     client_with_provider,

@@ -33,9 +33,9 @@ from openai_agents.model_providers import run_streaming_workflow
 from openai_agents.model_providers.providers.multi_provider import MultiModelProvider
 from openai_agents.model_providers.support.cli import failure_line
 from openai_agents.model_providers.workflows.streaming_workflow import StreamingWorkflow
-from tests.fakes import anthropic_messages, ollama_native, ollama_openai
-from tests.fakes.anthropic_messages import FakeAnthropic
-from tests.fakes.http_server import (
+from testkit.fakes import anthropic_messages, ollama_native, ollama_openai
+from testkit.fakes.anthropic_messages import FakeAnthropic
+from testkit.fakes.http_server import (
     FakeHTTPServer,
     RecordedRequest,
     Reply,
@@ -44,11 +44,15 @@ from tests.fakes.http_server import (
     broken,
     streamed_slowly,
 )
-from tests.fakes.ollama_native import FakeOllama
-from tests.fakes.ollama_openai import FakeOllamaOpenAI
+from testkit.fakes.ollama_native import FakeOllama
+from testkit.fakes.ollama_openai import FakeOllamaOpenAI
+from testkit.wiring import (
+    ModelCallPolicy,
+    build_worker,
+    create_gpt_oss_provider,
+    create_router_provider,
+)
 from tests.helpers.in_process import script_arguments
-from tests.helpers.policy import ModelCallPolicy, build_worker
-from tests.helpers.wiring import create_gpt_oss_provider, create_router_provider
 from tests.helpers.workflow_runs import client_with_provider
 
 POLICY = ModelCallPolicy(max_attempts=3)

@@ -11,12 +11,12 @@ import pytest
 from temporalio.openai_agents.testing import ResponseBuilders
 from temporalio.testing import WorkflowEnvironment
 
-from openai_agents.model_providers.providers.multi_provider import MultiModelProvider
-from openai_agents.model_providers.support.checks import (
+from openai_agents.model_providers.providers.model_names import (
     check_litellm_model_name,
     check_ollama_model_name,
     check_router_model_name,
 )
+from openai_agents.model_providers.providers.multi_provider import MultiModelProvider
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
 from openai_agents.model_providers.workflows.multi_provider_workflow import (

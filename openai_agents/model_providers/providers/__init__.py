@@ -1,17 +1,82 @@
 """Model providers for Agents SDK agents in Temporal workers. Worker-side only: workflows
 name models as plain strings, and the worker's provider turns a name into calls.
 
-    ollama_provider.OllamaModelProvider   local Ollama and Ollama Cloud, on Ollama's own
-    ollama_model.OllamaModel                `/api/chat` (conversions in ollama_converter
-                                            and ollama_stream)
-    multi_provider.MultiModelProvider     one provider for every backend, by the name's
-    multi_provider.MultiModelProviderMap    prefix (ollama/, litellm/, openai/)
-    litellm_provider                      LiteLLM, bounded in time and retries
-    errors                                failures as actionable, classified Temporal errors
+    from openai_agents.model_providers.providers import MultiModelProvider, OllamaModelProvider
 
 The public names and constructor arguments are those of the `timestep` package, so its
-examples work by changing only the import. The package imports nothing from the rest of
-this repository and refers to itself relatively: copy the folder into your project under
-any name. Nothing is re-exported here, so importing one module imports only the client
-library it needs (`ollama`, `litellm`); the router imports each backend on first use.
+examples work by changing only the import. Each backend also has one checked factory, the
+call a worker makes at start: it builds the provider, checks that the backend can serve
+the model (else a one-line `ConfigurationError`), and wraps it so that every failure is a
+classified, actionable Temporal error.
+
+Names are imported on first use, so importing this package imports no client library:
+`OllamaModelProvider` imports `ollama`, `checked_litellm_provider` imports LiteLLM (seconds,
+~200 MB). The package imports nothing from the rest of this repository and refers to
+itself relatively: copy the folder into your project under any name.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Public name -> the module (in this package) that defines it.
+_HOMES = {
+    "ActionableErrorsProvider": "actionable_errors",
+    "translate_provider_error": "classification",
+    "ConfigurationError": "configuration",
+    "ProviderDescription": "descriptions",
+    "BoundedLitellmProvider": "litellm_provider",
+    "checked_litellm_provider": "litellm_provider",
+    "BUILT_IN_PREFIXES": "model_names",
+    "check_litellm_model_name": "model_names",
+    "check_ollama_model_name": "model_names",
+    "check_router_model_name": "model_names",
+    "MultiModelProvider": "multi_provider",
+    "MultiModelProviderMap": "multi_provider",
+    "checked_multi_provider": "multi_provider",
+    "ollama_host": "ollama_hosts",
+    "OllamaModel": "ollama_model",
+    "OllamaChatCompletionsProvider": "ollama_openai",
+    "checked_ollama_chat_completions_provider": "ollama_openai",
+    "OllamaModelProvider": "ollama_provider",
+    "checked_ollama_provider": "ollama_provider",
+    "request_timeout_under": "timeouts",
+}
+__all__ = list(_HOMES)
+
+if TYPE_CHECKING:  # Re-exported explicitly, for type checkers (`X as X`).
+    from .actionable_errors import ActionableErrorsProvider as ActionableErrorsProvider
+    from .classification import translate_provider_error as translate_provider_error
+    from .configuration import ConfigurationError as ConfigurationError
+    from .descriptions import ProviderDescription as ProviderDescription
+    from .litellm_provider import BoundedLitellmProvider as BoundedLitellmProvider
+    from .litellm_provider import checked_litellm_provider as checked_litellm_provider
+    from .model_names import BUILT_IN_PREFIXES as BUILT_IN_PREFIXES
+    from .model_names import check_litellm_model_name as check_litellm_model_name
+    from .model_names import check_ollama_model_name as check_ollama_model_name
+    from .model_names import check_router_model_name as check_router_model_name
+    from .multi_provider import MultiModelProvider as MultiModelProvider
+    from .multi_provider import MultiModelProviderMap as MultiModelProviderMap
+    from .multi_provider import checked_multi_provider as checked_multi_provider
+    from .ollama_hosts import ollama_host as ollama_host
+    from .ollama_model import OllamaModel as OllamaModel
+    from .ollama_openai import OllamaChatCompletionsProvider as OllamaChatCompletionsProvider
+    from .ollama_openai import (
+        checked_ollama_chat_completions_provider as checked_ollama_chat_completions_provider,
+    )
+    from .ollama_provider import OllamaModelProvider as OllamaModelProvider
+    from .ollama_provider import checked_ollama_provider as checked_ollama_provider
+    from .timeouts import request_timeout_under as request_timeout_under
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if _HOMES[name] in ("ollama_model", "ollama_provider"):
+        # They import `ollama`, which reads OLLAMA_HOST and fails on a malformed one with a
+        # long traceback: check it first, for a one-line `ConfigurationError`.
+        importlib.import_module(".ollama_hosts", __name__).ollama_host()
+    value = getattr(importlib.import_module(f".{_HOMES[name]}", __name__), name)
+    globals()[name] = value  # Looked up once.
+    return value

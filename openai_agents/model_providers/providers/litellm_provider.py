@@ -31,12 +31,11 @@ from agents.extensions.models.litellm_provider import LitellmProvider
 from agents.items import TResponseStreamEvent
 from agents.models import get_default_model
 
-from .errors import (
-    ActionableErrorsProvider,
-    ConfigurationError,
-    ProviderDescription,
-    without_credentials,
-)
+from .actionable_errors import ActionableErrorsProvider
+from .configuration import ConfigurationError
+from .descriptions import ProviderDescription
+from .model_names import check_litellm_model_name
+from .redaction import without_credentials
 
 
 class BoundedLitellmModel(LitellmModel):
@@ -172,6 +171,14 @@ def quiet_litellm_logs() -> None:
         return
     for name in _LITELLM_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+async def checked_litellm_provider(model: str, *, request_timeout_seconds: float) -> ModelProvider:
+    """LiteLLM for any model string, checked at start: `model` is a LiteLLM model string
+    and its provider's key is set (else a `ConfigurationError` that says what to do)."""
+    check_litellm_model_name(model)
+    check_litellm_credentials(model)
+    return bounded_litellm_provider(request_timeout_seconds)
 
 
 def bounded_litellm_provider(request_timeout_seconds: float) -> ModelProvider:

@@ -13,69 +13,59 @@ The name splits at its first `/`; the rest passes through untouched, so
 `ollama/hf.co/org/model:Q4` reaches Ollama as `hf.co/org/model:Q4`. A first segment that
 is not a known prefix but a host (has a dot, is `localhost` or `host:port`) makes the name
 a registry path, which Ollama pulls from that host: with `default_prefix="ollama"` it
-reaches Ollama untouched, as it would the GPT-OSS worker. `model_prefixes.split_model_name`
+reaches Ollama untouched, as it would the GPT-OSS worker. `model_names.split_model_name`
 holds the rule, shared with the starters' name check. Providers in `provider_map` win
 over the built-ins, even a mapped prefix that looks like a host. Built-ins are created on
 first use: a worker that never routes to LiteLLM never imports it.
+
+The map is the Agents SDK's own `MultiProviderMap`. The router is not a subclass of the
+SDK's `MultiProvider`, whose routing differs at every step it would keep: bare names always
+go to OpenAI (here: to `default_prefix`, and registry paths stay whole), there is no
+`ollama/`, its built-in OpenAI and LiteLLM clients retry by themselves and wait up to 600 s
+(here: no client retries, a timeout under the activity's, failures classified), an unknown
+prefix is a `UserError` that Temporal retries (here: one final line naming the known
+prefixes), and its `aclose()` closes the providers it was given (here: they stay yours).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Protocol
 
 from agents import Model, ModelProvider, OpenAIProvider, UserError
+from agents.models.multi_provider import MultiProviderMap
 from openai import AsyncOpenAI
 from temporalio.exceptions import ApplicationError
 
-from .errors import (
-    ActionableErrorsProvider,
-    ConfigurationError,
-    ProviderDescription,
-    without_credentials,
-)
-from .model_prefixes import (
+from .actionable_errors import ActionableErrorsProvider
+from .configuration import ConfigurationError
+from .descriptions import ProviderDescription
+from .model_names import (
     BUILT_IN_PREFIXES,
+    check_router_model_name,
     split_model_name,
     unknown_prefix_message,
 )
+from .ollama_hosts import ollama_host
+from .redaction import without_credentials
 from .timeouts import DEFAULT_REQUEST_TIMEOUT_SECONDS
 
 
-class ProviderMap(Protocol):
-    """What the router reads from a prefix map: `MultiModelProviderMap`, or the Agents
-    SDK's own `MultiProviderMap`, which has the same two methods."""
+class MultiModelProviderMap(MultiProviderMap):
+    """Prefix -> ModelProvider: the Agents SDK's own map (`timestep`'s methods, the same
+    names), except that `set_mapping` keeps a copy (later changes to the caller's dict must
+    not reroute a running worker) and removing a prefix that is not mapped is no error."""
 
-    def get_provider(self, prefix: str) -> ModelProvider | None: ...
-
-    def get_mapping(self) -> Mapping[str, ModelProvider]: ...
-
-
-class MultiModelProviderMap:
-    """Prefix -> ModelProvider, with `timestep`'s methods."""
-
-    def __init__(self) -> None:
-        self._mapping: dict[str, ModelProvider] = {}
-
-    def has_prefix(self, prefix: str) -> bool:
-        return prefix in self._mapping
-
-    def get_mapping(self) -> dict[str, ModelProvider]:
-        return dict(self._mapping)
+    def __init__(self) -> None:  # Typed here: the SDK's own `__init__` is not.
+        super().__init__()  # type: ignore[no-untyped-call]
 
     def set_mapping(self, mapping: Mapping[str, ModelProvider]) -> None:
-        # A copy: later changes to the caller's dict must not reroute a running worker.
-        self._mapping = dict(mapping)
-
-    def get_provider(self, prefix: str) -> ModelProvider | None:
-        return self._mapping.get(prefix)
-
-    def add_provider(self, prefix: str, provider: ModelProvider) -> None:
-        self._mapping[prefix] = provider
+        super().set_mapping(dict(mapping))
 
     def remove_provider(self, prefix: str) -> None:
-        self._mapping.pop(prefix, None)
+        """Remove `prefix`, if mapped (as in `timestep`; the SDK's raises `KeyError`)."""
+        if self.has_prefix(prefix):
+            super().remove_provider(prefix)
 
 
 class MultiModelProvider(ModelProvider):
@@ -104,7 +94,7 @@ class MultiModelProvider(ModelProvider):
 
     def __init__(
         self,
-        provider_map: ProviderMap | None = None,
+        provider_map: MultiProviderMap | None = None,
         openai_api_key: str | None = None,
         openai_base_url: str | None = None,
         openai_client: AsyncOpenAI | None = None,
@@ -194,10 +184,10 @@ class MultiModelProvider(ModelProvider):
         if client is None:
             api_key = self._openai_api_key or os.environ.get("OPENAI_API_KEY")
             if not api_key:
+                others = " or ".join(f"{p}/" for p in self.known_prefixes() if p != "openai")
                 raise ApplicationError(
                     f"model '{model_name}' routes to OpenAI, which needs OPENAI_API_KEY: "
-                    "export it before starting the worker, or name a model with another "
-                    f"prefix ({', '.join(f'{p}/' for p in self.known_prefixes())})",
+                    f"export it before starting the worker, or choose an {others} model",
                     type="ProviderAuthenticationFailed",
                     non_retryable=True,
                 )
@@ -218,6 +208,30 @@ class MultiModelProvider(ModelProvider):
             lambda _model_name: _describe_openai(client),
             self._request_timeout_seconds,
         )
+
+    async def check_model_ready(self, model_name: str) -> None:
+        """Fail fast, at worker start, when the built-in backend `model_name` routes to
+        cannot serve it: Ollama down or without the model, a provider's key missing.
+        Raises `ConfigurationError`. (A provider you mapped is yours to check.)"""
+        check_router_model_name(model_name, self.known_prefixes())
+        prefix, rest = split_model_name(model_name, self.known_prefixes())
+        if prefix is None:
+            prefix, rest = self.default_prefix, model_name
+        try:
+            provider = self._provider(prefix, model_name)
+        except ApplicationError as error:  # No key, or a malformed host.
+            raise ConfigurationError(error.message) from error
+        if provider is not self._built_in.get(prefix):
+            return
+        if prefix == "ollama":
+            from .ollama_provider import OllamaModelProvider
+
+            assert isinstance(provider, OllamaModelProvider)
+            await provider.check_model_available(rest)
+        elif prefix == "litellm":
+            from .litellm_provider import check_litellm_credentials
+
+            check_litellm_credentials(rest)
 
     async def aclose(self) -> None:
         """Close the built-in providers and the OpenAI client this router created; leave
@@ -240,3 +254,26 @@ def _describe_openai(client: AsyncOpenAI) -> ProviderDescription:
         # `api_key` is public: a given client's key is masked as surely as one given here.
         secrets=(client.api_key,),
     )
+
+
+async def checked_multi_provider(
+    *,
+    default_prefix: str,
+    request_timeout_seconds: float,
+    check_model: str | None = None,
+) -> MultiModelProvider:
+    """The router for a worker: `default_prefix` for names without one, each built-in
+    backend bounded by `request_timeout_seconds`. With `check_model`, checked at start
+    that the backend it routes to can serve it (up, has the model, has a key), else a
+    `ConfigurationError` that says what to do."""
+    ollama_host()  # A malformed OLLAMA_HOST is one line now, not at the first Ollama call.
+    router = MultiModelProvider(
+        default_prefix=default_prefix, request_timeout_seconds=request_timeout_seconds
+    )
+    if check_model is not None:
+        try:
+            await router.check_model_ready(check_model)
+        except BaseException:
+            await router.aclose()
+            raise
+    return router

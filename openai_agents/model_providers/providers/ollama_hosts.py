@@ -9,11 +9,9 @@ import os
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from .errors import (
-    ConfigurationError,
-    ProviderDescription,
-    without_credentials,
-)
+from .configuration import ConfigurationError
+from .descriptions import ProviderDescription
+from .redaction import without_credentials
 
 DEFAULT_OLLAMA_HOST = "http://localhost:11434"
 _DEFAULT_OLLAMA_PORT = 11434

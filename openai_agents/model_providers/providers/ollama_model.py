@@ -26,10 +26,8 @@ from agents import (
 from agents.items import TResponseStreamEvent
 
 from ._library_internals import ollama_client_base_url, ollama_client_key
-from .errors import (
-    ProviderDescription,
-    raising_actionable_errors,
-)
+from .actionable_errors import raising_actionable_errors
+from .descriptions import ProviderDescription
 from .ollama_converter import (
     OllamaChatRequest,
     build_chat_request,

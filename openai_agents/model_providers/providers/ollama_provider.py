@@ -18,7 +18,10 @@ import pydantic
 from agents import Model, ModelProvider, UserError
 from temporalio.exceptions import ApplicationError
 
-from .errors import ConfigurationError, ProviderDescription, check_failure
+from .classification import check_failure
+from .configuration import ConfigurationError
+from .descriptions import ProviderDescription
+from .model_names import check_ollama_model_name
 from .ollama_hosts import (
     CLOUD_MODEL_SUFFIX,
     OLLAMA_CLOUD_HOST,
@@ -177,3 +180,19 @@ class OllamaModelProvider(ModelProvider):
         clients, self._clients = list(self._clients.values()), {}
         for client in clients:
             await client.close()  # type: ignore[no-untyped-call]
+
+
+async def checked_ollama_provider(
+    model: str, *, request_timeout_seconds: float
+) -> OllamaModelProvider:
+    """The native provider for OLLAMA_HOST (and Ollama Cloud for `-cloud` names), checked
+    at start: the model's host is up, accepts the key and has `model` (else a
+    `ConfigurationError` that says what to do)."""
+    check_ollama_model_name(model)
+    provider = OllamaModelProvider(request_timeout_seconds=request_timeout_seconds)
+    try:
+        await provider.check_model_available(model)
+    except BaseException:
+        await provider.aclose()
+        raise
+    return provider

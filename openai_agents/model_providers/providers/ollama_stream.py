@@ -34,7 +34,7 @@ from openai.types.responses import (
 from temporalio.exceptions import ApplicationError
 
 from ._library_internals import FAKE_RESPONSES_ID
-from .errors import retry_note
+from .classification import retry_note
 from .ollama_converter import (
     function_call_item,
     message_item,

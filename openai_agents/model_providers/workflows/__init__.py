@@ -1,2 +1,25 @@
 """Workflow definitions. Modules here run in Temporal's workflow sandbox, so they import
 only deterministic code: no model clients, no `litellm`, no `ollama`."""
+
+from __future__ import annotations
+
+
+def all_workflows() -> list[type]:
+    """Every sample's workflow, for the worker that serves them all (the router worker).
+
+    Imported here, in the call: the sandbox imports a workflow's module afresh for each
+    run, and importing this package must not import every other sample with it.
+    """
+    from .chat_workflow import ChatWorkflow
+    from .gpt_oss_workflow import GptOssWorkflow
+    from .litellm_auto_workflow import LitellmAutoWorkflow
+    from .multi_provider_workflow import MultiProviderWorkflow
+    from .streaming_workflow import StreamingWorkflow
+
+    return [
+        MultiProviderWorkflow,
+        StreamingWorkflow,
+        ChatWorkflow,
+        GptOssWorkflow,
+        LitellmAutoWorkflow,
+    ]

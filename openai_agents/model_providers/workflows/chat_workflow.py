@@ -7,11 +7,11 @@ from typing import Any, cast
 from agents import Agent, Runner, TResponseInputItem
 from temporalio import workflow
 
-from openai_agents.model_providers.workflows.multi_provider_workflow import DEFAULT_ROUTER_MODEL
 from openai_agents.model_providers.workflows.shared import (
+    DEFAULT_ROUTER_MODEL,
     MAX_TURNS,
     WEATHER_HAIKU_INSTRUCTIONS,
-    agent_errors_fail_the_workflow,
+    agent_errors_as_failures,
     get_weather,
 )
 
@@ -87,7 +87,7 @@ class ChatWorkflow:
             history = [*self.conversation.items, {"role": "user", "content": message}]
             # A failure here fails this message's Update only; the conversation goes on
             # without it.
-            with agent_errors_fail_the_workflow():
+            with agent_errors_as_failures():
                 result = await Runner.run(
                     agent, cast(list[TResponseInputItem], history), max_turns=MAX_TURNS
                 )

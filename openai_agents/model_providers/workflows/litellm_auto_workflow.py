@@ -5,7 +5,7 @@ from temporalio import workflow
 
 from openai_agents.model_providers.workflows.shared import (
     MAX_TURNS,
-    agent_errors_fail_the_workflow,
+    agent_errors_as_failures,
     get_weather,
     require_prompt,
 )
@@ -34,6 +34,6 @@ class LitellmAutoWorkflow:
             model=model,
             tools=[get_weather],
         )
-        with agent_errors_fail_the_workflow():
+        with agent_errors_as_failures():
             result = await Runner.run(agent, require_prompt(prompt), max_turns=MAX_TURNS)
         return str(result.final_output)

@@ -4,14 +4,14 @@ from agents import Agent, Runner
 from temporalio import workflow
 
 from openai_agents.model_providers.workflows.shared import (
+    DEFAULT_ROUTER_MODEL,
     MAX_TURNS,
     WEATHER_HAIKU_INSTRUCTIONS,
-    agent_errors_fail_the_workflow,
+    agent_errors_as_failures,
     get_weather,
     require_prompt,
 )
 
-DEFAULT_ROUTER_MODEL = "ollama/gpt-oss:20b"
 WORKFLOW_ID_PREFIX = "multi-provider-workflow-id"
 
 
@@ -32,6 +32,6 @@ class MultiProviderWorkflow:
             model=model,
             tools=[get_weather],
         )
-        with agent_errors_fail_the_workflow():
+        with agent_errors_as_failures():
             result = await Runner.run(agent, require_prompt(prompt), max_turns=MAX_TURNS)
         return str(result.final_output)

@@ -8,15 +8,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 from agents import RunContextWrapper, function_tool
 from agents.exceptions import MaxTurnsExceeded, ModelBehaviorError
+from agents.items import TResponseStreamEvent
 from agents.tool_context import ToolContext
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 TASK_QUEUE = "openai-agents-model-providers-task-queue"
+
+# The router samples' default model: the prefix picks the backend (`providers/`).
+DEFAULT_ROUTER_MODEL = "ollama/gpt-oss:20b"
+
+# The router worker's `ModelActivityParameters(streaming_topic=...)`: where a model call of
+# `Runner.run_streamed` publishes the model's own stream events (OpenAI Responses events,
+# whatever the provider), for the streaming sample's subscribers.
+MODEL_EVENTS_TOPIC = "model-events"
+# What a subscriber decodes those events as. A union, not a class: the cast lets it pass as
+# a payload converter's type argument.
+MODEL_EVENT = cast(type, TResponseStreamEvent)
 
 WEATHER_HAIKU_INSTRUCTIONS = (
     "You only respond in haikus. When asked about the weather always use "
@@ -74,13 +86,14 @@ def require_prompt(prompt: str) -> str:
 
 
 @contextmanager
-def agent_errors_fail_the_workflow() -> Iterator[None]:
-    """Turn the agent's own dead ends into a workflow failure that says why.
+def agent_errors_as_failures() -> Iterator[None]:
+    """Turn the agent's own dead ends into a failure that says why: of the run, or, in an
+    Update handler, of that Update only.
 
     `MaxTurnsExceeded` and `ModelBehaviorError` come from what the model answered, which
     is recorded in history. Left alone, they would fail the workflow *task*, which
-    Temporal retries forever, replaying the same answers into the same error. Raising an
-    `ApplicationError` fails the workflow instead, with the reason in one line.
+    Temporal retries forever, replaying the same answers into the same error. An
+    `ApplicationError` fails the run (or the Update) instead, with the reason in one line.
     """
     try:
         yield

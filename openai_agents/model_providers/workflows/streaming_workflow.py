@@ -8,20 +8,17 @@ from agents.items import ToolCallItem, ToolCallOutputItem
 from temporalio import workflow
 from temporalio.contrib.workflow_streams import WorkflowStream
 
-from openai_agents.model_providers.workflows.multi_provider_workflow import DEFAULT_ROUTER_MODEL
 from openai_agents.model_providers.workflows.shared import (
+    DEFAULT_ROUTER_MODEL,
     MAX_TURNS,
     WEATHER_HAIKU_INSTRUCTIONS,
-    agent_errors_fail_the_workflow,
+    agent_errors_as_failures,
     get_weather,
     require_prompt,
 )
 
 WORKFLOW_ID_PREFIX = "streaming-workflow-id"
 
-# The worker's `ModelActivityParameters(streaming_topic=...)`: the model activity publishes
-# the model's own stream events (OpenAI Responses events, whatever the provider) here.
-MODEL_EVENTS_TOPIC = "model-events"
 # What only the workflow sees: the tool calls the agent made and what the tools returned.
 AGENT_STEPS_TOPIC = "agent-steps"
 # Published last, so a subscriber knows it has read everything.
@@ -62,7 +59,7 @@ class StreamingWorkflow:
             tools=[get_weather],
         )
         try:
-            with agent_errors_fail_the_workflow():
+            with agent_errors_as_failures():
                 result = Runner.run_streamed(agent, require_prompt(prompt), max_turns=MAX_TURNS)
                 async for event in result.stream_events():
                     if event.type != "run_item_stream_event":

@@ -43,7 +43,7 @@ from anthropic.types.shared import (
     RateLimitError,
 )
 
-from tests.fakes.http_server import (
+from testkit.fakes.http_server import (
     FakeHTTPServer,
     RecordedRequest,
     Reply,

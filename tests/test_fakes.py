@@ -10,7 +10,7 @@ import time
 import httpx
 import pytest
 
-from tests.fakes.http_server import FakeHTTPServer, RecordedRequest, Reply
+from testkit.fakes.http_server import FakeHTTPServer, RecordedRequest, Reply
 
 
 def _ok(_request: RecordedRequest) -> Reply:

@@ -22,7 +22,7 @@ from typing import Any
 import jsonschema  # type: ignore[import-untyped]
 import ollama
 
-from tests.fakes.http_server import (
+from testkit.fakes.http_server import (
     FakeHTTPServer,
     RecordedRequest,
     Reply,

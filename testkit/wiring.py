@@ -1,8 +1,8 @@
-"""A model activity's timeout and attempts, as the workers' --timeout and --max-attempts
-set them, and the plugin and worker built from them.
-
-Light on imports: workflow modules in the tests import it, and Temporal's sandbox
-re-imports what they import."""
+"""The samples' wiring for in-process workers, for the tests and the benchmark: a model
+activity's timeout and attempts as the workers' flags set them, the plugin and worker built
+from them, and each worker's provider, built by the same checked factory the worker calls.
+The scripts spell the wiring out for readers; this is it as functions, with the policy a
+test chooses."""
 
 from __future__ import annotations
 
@@ -16,14 +16,18 @@ from temporalio.common import RetryPolicy
 from temporalio.openai_agents import ModelActivityParameters, OpenAIAgentsPlugin
 from temporalio.worker import Worker
 
-from openai_agents.model_providers.providers.timeouts import request_timeout_under
-from openai_agents.model_providers.workflows.shared import TASK_QUEUE
-from openai_agents.model_providers.workflows.streaming_workflow import MODEL_EVENTS_TOPIC
-
-# The workers' defaults (`support.cli`); test_configuration.py checks that they agree.
-DEFAULT_MODEL_CALL_TIMEOUT = timedelta(seconds=30)
-DEFAULT_MAX_ATTEMPTS = 5
-DEFAULT_HEARTBEAT_TIMEOUT = timedelta(seconds=10)
+from openai_agents.model_providers.providers import (
+    MultiModelProvider,
+    checked_litellm_provider,
+    checked_ollama_chat_completions_provider,
+    request_timeout_under,
+)
+from openai_agents.model_providers.support.cli import (
+    DEFAULT_HEARTBEAT_TIMEOUT_SECONDS,
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_MODEL_CALL_TIMEOUT_SECONDS,
+)
+from openai_agents.model_providers.workflows.shared import MODEL_EVENTS_TOPIC, TASK_QUEUE
 
 
 @dataclass(frozen=True)
@@ -31,13 +35,13 @@ class ModelCallPolicy:
     """A model activity's timeout and attempts, as the workers' --timeout and
     --max-attempts set them (the same defaults)."""
 
-    timeout: timedelta = DEFAULT_MODEL_CALL_TIMEOUT
+    timeout: timedelta = timedelta(seconds=DEFAULT_MODEL_CALL_TIMEOUT_SECONDS)
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
     initial_interval: timedelta = timedelta(seconds=1)
     """The first retry's backoff (Temporal's default, which the workers keep). Tests about
     what fails and how often, not how long Temporal waits, shorten it: on a real server
     the waits are real."""
-    heartbeat_timeout: timedelta = DEFAULT_HEARTBEAT_TIMEOUT
+    heartbeat_timeout: timedelta = timedelta(seconds=DEFAULT_HEARTBEAT_TIMEOUT_SECONDS)
 
     @property
     def request_timeout_seconds(self) -> float:
@@ -64,3 +68,26 @@ def agents_plugin(provider: ModelProvider, policy: ModelCallPolicy) -> OpenAIAge
 def build_worker(client: Client, workflows: Sequence[type], task_queue: str = TASK_QUEUE) -> Worker:
     # The plugin on `client` adds the model activities and the Agents SDK's data converter.
     return Worker(client, task_queue=task_queue, workflows=workflows)
+
+
+async def create_gpt_oss_provider(model: str, policy: ModelCallPolicy) -> ModelProvider:
+    """The GPT-OSS worker's default provider (Ollama's OpenAI-compatible API), checked."""
+    return await checked_ollama_chat_completions_provider(
+        model, request_timeout_seconds=policy.request_timeout_seconds
+    )
+
+
+async def create_litellm_provider(model: str, policy: ModelCallPolicy) -> ModelProvider:
+    """The LiteLLM worker's provider, checked for the model's credentials."""
+    return await checked_litellm_provider(
+        model, request_timeout_seconds=policy.request_timeout_seconds
+    )
+
+
+def create_router_provider(
+    policy: ModelCallPolicy, default_prefix: str = "ollama"
+) -> MultiModelProvider:
+    """The router worker's provider (unchecked: no --check-model)."""
+    return MultiModelProvider(
+        default_prefix=default_prefix, request_timeout_seconds=policy.request_timeout_seconds
+    )

@@ -18,7 +18,7 @@ from openai.types.responses import (
 )
 from openai.types.responses.response_usage import InputTokensDetails, OutputTokensDetails
 
-from tests.fakes.http_server import (
+from testkit.fakes.http_server import (
     FakeHTTPServer,
     RecordedRequest,
     Reply,

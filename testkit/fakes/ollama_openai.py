@@ -55,7 +55,7 @@ from openai.types.chat.chat_completion_message_function_tool_call import (
 )
 from openai.types.completion_usage import CompletionUsage
 
-from tests.fakes.http_server import (
+from testkit.fakes.http_server import (
     FakeHTTPServer,
     RecordedRequest,
     Reply,

@@ -1,5 +1,6 @@
-"""How the prefix router reads a model name (`ollama/gpt-oss:20b`), without importing any
-backend, so that starters can check a name before anything starts.
+"""Model names: the forms each backend takes, and how the prefix router reads a name
+(`ollama/gpt-oss:20b`), without importing any backend, so that a starter can check a name
+before anything starts and a worker before it serves.
 
 How a name splits, in order:
 
@@ -23,7 +24,15 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+from .configuration import ConfigurationError
+
 BUILT_IN_PREFIXES = ("ollama", "openai", "litellm")
+
+# Ollama: `[host[:port]/][namespace/]model[:tag]`, e.g. `gpt-oss:20b`, `hf.co/org/model:q4`
+# or `localhost:5000/library/llama3`.
+_OLLAMA_NAME = re.compile(r"([\w][\w.\-]*:\d+/)?[\w][\w.\-]*(/[\w.\-]+)*(:[\w.\-]+)?")
+# LiteLLM: `provider/model`, e.g. `anthropic/claude-sonnet-4-5` or `ollama_chat/llama3:8b`.
+_LITELLM_NAME = re.compile(r"[\w.\-]+/\S+")
 
 # `host:port`, as in `localhost:5000/library/llama3`.
 _HOST_WITH_PORT = re.compile(r"[\w.\-]+:\d+")
@@ -58,3 +67,37 @@ def unknown_prefix_message(model_name: str, known_prefixes: list[str]) -> str:
         f"unknown model prefix '{prefix}/' in '{model_name}': use one of {known} "
         f"(a LiteLLM model string goes after litellm/, e.g. litellm/{model_name})"
     )
+
+
+def check_ollama_model_name(model: str) -> None:
+    if not _OLLAMA_NAME.fullmatch(model):
+        raise ConfigurationError(
+            f"--model {model!r} is not an Ollama model name: use name:tag, e.g. gpt-oss:20b"
+        )
+
+
+def check_litellm_model_name(model: str) -> None:
+    if not _LITELLM_NAME.fullmatch(model):
+        raise ConfigurationError(
+            f"--model {model!r} is not a LiteLLM model string: use provider/model, "
+            "e.g. anthropic/claude-sonnet-4-5 (see https://docs.litellm.ai/docs/providers)"
+        )
+
+
+def check_router_model_name(
+    model: str, known_prefixes: Collection[str] = BUILT_IN_PREFIXES
+) -> None:
+    """Reject, before anything starts, a name the router cannot route."""
+    if not model or any(c.isspace() for c in model):
+        raise ConfigurationError(
+            f"--model {model!r} is not a router model name: use prefix/model, "
+            f"e.g. ollama/gpt-oss:20b (prefixes: {', '.join(known_prefixes)})"
+        )
+    prefix, rest = split_model_name(model, known_prefixes)
+    if prefix is not None and prefix not in known_prefixes:
+        raise ConfigurationError(unknown_prefix_message(model, list(known_prefixes)))
+    if prefix is not None and not rest:
+        raise ConfigurationError(
+            f"--model {model!r} names no model after '{prefix}/': use {prefix}/<model>, "
+            "e.g. ollama/gpt-oss:20b"
+        )

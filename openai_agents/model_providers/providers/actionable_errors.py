@@ -1,0 +1,115 @@
+"""`ActionableErrorsProvider`: any model provider, its model calls bounded by the activity
+attempt's deadline and failing with classified, one-line Temporal errors.
+
+This wrapper runs inside the model activity. Each failure is classified as retryable or
+not and says what to do (`classification.py`), with credentials masked and without the
+client libraries' stack frames (`redaction.py`), so the workflow fails (or retries) with a
+message a person can act on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
+from typing import Any, cast
+
+from agents import Model, ModelProvider, ModelResponse
+from agents.items import TResponseStreamEvent
+
+from .classification import translate_provider_error
+from .descriptions import ProviderDescription
+from .redaction import recorded_causes
+from .timeouts import Deadline
+
+
+class ActionableErrorsProvider(ModelProvider):
+    """Wraps a model provider so that its models fail with actionable Temporal errors.
+
+    The wrapper stands in for `inner` and owns it: `aclose()` closes `inner` (and so
+    whatever `inner` itself built).
+    """
+
+    def __init__(
+        self,
+        inner: ModelProvider,
+        describe: Callable[[str | None], ProviderDescription],
+        request_timeout_seconds: float,
+    ) -> None:
+        self._inner = inner
+        self._describe = describe
+        self._request_timeout_seconds = request_timeout_seconds
+
+    def get_model(self, model_name: str | None) -> Model:
+        return ActionableErrorsModel(
+            self._inner.get_model(model_name),
+            model_name=model_name,
+            describe=self._describe,
+            request_timeout_seconds=self._request_timeout_seconds,
+        )
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+class ActionableErrorsModel(Model):
+    def __init__(
+        self,
+        inner: Model,
+        *,
+        model_name: str | None,
+        describe: Callable[[str | None], ProviderDescription],
+        request_timeout_seconds: float,
+    ) -> None:
+        self._inner = inner
+        self._model_name = model_name
+        self._describe = describe
+        self._request_timeout_seconds = request_timeout_seconds
+
+    async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
+        deadline = Deadline.for_model_call(self._request_timeout_seconds)
+        with self._actionable_errors():
+            return await deadline.run(self._inner.get_response(*args, **kwargs))
+
+    async def stream_response(
+        self, *args: Any, **kwargs: Any
+    ) -> AsyncIterator[TResponseStreamEvent]:
+        deadline = Deadline.for_model_call(self._request_timeout_seconds)
+        with self._actionable_errors():
+            # Every Model's `stream_response` is an async generator, typed as an iterator.
+            events = cast(
+                AsyncGenerator[TResponseStreamEvent, None],
+                self._inner.stream_response(*args, **kwargs),
+            )
+            # `aclosing`: when the consumer stops early and closes this stream, the inner
+            # one (and its HTTP response) is closed now, not whenever the garbage
+            # collector gets to it, or never while something still refers to it.
+            async with contextlib.aclosing(deadline.stream(events)) as bounded:
+                async for event in bounded:
+                    yield event
+
+    def _actionable_errors(self) -> contextlib.AbstractContextManager[None]:
+        # Described only on failure: the happy path pays nothing, and a model name the
+        # description cannot make sense of fails like any other call would.
+        return raising_actionable_errors(
+            self._model_name or "(provider default)",
+            lambda: self._describe(self._model_name),
+            self._request_timeout_seconds,
+        )
+
+
+@contextlib.contextmanager
+def raising_actionable_errors(
+    model_name: str,
+    describe: Callable[[], ProviderDescription],
+    request_timeout_seconds: float,
+) -> Iterator[None]:
+    """Re-raise provider failures inside the block as `translate_provider_error` classifies
+    them; anything it does not recognise passes through unchanged."""
+    try:
+        yield
+    except Exception as error:
+        provider = describe()
+        translated = translate_provider_error(error, model_name, provider, request_timeout_seconds)
+        if translated is None:
+            raise
+        raise translated from recorded_causes(error, provider.secrets)

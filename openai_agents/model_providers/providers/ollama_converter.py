@@ -151,65 +151,82 @@ def items_to_messages(input: str | Iterable[TResponseInputItem]) -> list[ollama.
     """
     if isinstance(input, str):
         return [ollama.Message(role="user", content=input)]
-    messages: list[ollama.Message] = []
-    tool_names: dict[str, str] = {}
-    assistant: ollama.Message | None = None
-    pending_thinking: str | None = None
-
-    def open_assistant() -> ollama.Message:
-        nonlocal assistant, pending_thinking
-        if assistant is None:
-            assistant = ollama.Message(role="assistant", content="", thinking=pending_thinking)
-            messages.append(assistant)
-            pending_thinking = None
-        return assistant
-
-    def close_assistant() -> None:
-        nonlocal assistant, pending_thinking
-        assistant, pending_thinking = None, None
-
+    messages = _Messages()
     for raw_item in input:
         item = _as_dict(raw_item)
         kind = item.get("type", "message")
         if kind == "message" and item.get("role") == "assistant":
-            # A new assistant message; reasoning just before it belongs to it.
-            assistant = None
-            open_assistant().content = _text_of(item.get("content"))
+            messages.assistant_text(_text_of(item.get("content")))
         elif kind == "message":
-            close_assistant()
-            messages.append(_input_message(item))
+            messages.add(_input_message(item))
         elif kind == "function_call":
-            tool_names[item["call_id"]] = item["name"]
-            message = open_assistant()
-            message.tool_calls = [
-                *(message.tool_calls or []),
-                ollama.Message.ToolCall(
-                    function=ollama.Message.ToolCall.Function(
-                        name=item["name"], arguments=_arguments(item.get("arguments"))
-                    )
-                ),
-            ]
+            messages.function_call(item)
         elif kind == "function_call_output":
-            close_assistant()
-            text, images = _text_and_images(item.get("output"))
-            messages.append(
-                ollama.Message(
-                    role="tool",
-                    content=text,
-                    images=images or None,
-                    tool_name=tool_names.get(item["call_id"]),
-                )
-            )
+            messages.function_call_output(item)
         elif kind == "reasoning":
-            close_assistant()
-            pending_thinking = _reasoning_text(item) or None
+            messages.reasoning(_reasoning_text(item))
         else:
             raise UserError(
                 f"Ollama cannot take a {kind!r} input item: it supports messages, function "
                 "calls and their outputs; remove hosted tools from the agent, or use an "
                 "OpenAI Responses model for them"
             )
-    return messages
+    return messages.messages
+
+
+class _Messages:
+    """Ollama messages being built from SDK input items, in order.
+
+    An assistant message stays open while the model's function calls follow it (they join
+    it), and reasoning waits for the assistant message it belongs to.
+    """
+
+    def __init__(self) -> None:
+        self.messages: list[ollama.Message] = []
+        self._tool_names: dict[str, str] = {}  # call id -> the tool it called
+        self._open_assistant: ollama.Message | None = None
+        self._pending_thinking: str | None = None
+
+    def add(self, message: ollama.Message) -> None:
+        """A message of its own: whatever was open is closed, waiting reasoning dropped."""
+        self._open_assistant, self._pending_thinking = None, None
+        self.messages.append(message)
+
+    def assistant_text(self, text: str) -> None:
+        """A new assistant message; reasoning just before it belongs to it."""
+        self._open_assistant = None
+        self._assistant().content = text
+
+    def function_call(self, item: Mapping[str, Any]) -> None:
+        self._tool_names[item["call_id"]] = item["name"]
+        message = self._assistant()
+        call = ollama.Message.ToolCall(
+            function=ollama.Message.ToolCall.Function(
+                name=item["name"], arguments=_arguments(item.get("arguments"))
+            )
+        )
+        message.tool_calls = [*(message.tool_calls or []), call]
+
+    def function_call_output(self, item: Mapping[str, Any]) -> None:
+        text, images = _text_and_images(item.get("output"))
+        tool_name = self._tool_names.get(item["call_id"])
+        self.add(
+            ollama.Message(role="tool", content=text, images=images or None, tool_name=tool_name)
+        )
+
+    def reasoning(self, text: str) -> None:
+        self._open_assistant = None
+        self._pending_thinking = text or None
+
+    def _assistant(self) -> ollama.Message:
+        """The open assistant message, opened (with any waiting reasoning) if none is."""
+        if self._open_assistant is None:
+            self._open_assistant = ollama.Message(
+                role="assistant", content="", thinking=self._pending_thinking
+            )
+            self.messages.append(self._open_assistant)
+            self._pending_thinking = None
+        return self._open_assistant
 
 
 def _as_dict(item: Any) -> dict[str, Any]:

@@ -26,7 +26,6 @@ _HOMES = {
     "translate_provider_error": "classification",
     "ConfigurationError": "configuration",
     "ProviderDescription": "descriptions",
-    "BoundedLitellmProvider": "litellm_provider",
     "checked_litellm_provider": "litellm_provider",
     "BUILT_IN_PREFIXES": "model_names",
     "check_litellm_model_name": "model_names",
@@ -50,7 +49,6 @@ if TYPE_CHECKING:  # Re-exported explicitly, for type checkers (`X as X`).
     from .classification import translate_provider_error as translate_provider_error
     from .configuration import ConfigurationError as ConfigurationError
     from .descriptions import ProviderDescription as ProviderDescription
-    from .litellm_provider import BoundedLitellmProvider as BoundedLitellmProvider
     from .litellm_provider import checked_litellm_provider as checked_litellm_provider
     from .model_names import BUILT_IN_PREFIXES as BUILT_IN_PREFIXES
     from .model_names import check_litellm_model_name as check_litellm_model_name

@@ -10,10 +10,11 @@ message a person can act on.
 from __future__ import annotations
 
 import contextlib
+import inspect
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
 from typing import Any, cast
 
-from agents import Model, ModelProvider, ModelResponse
+from agents import Model, ModelProvider, ModelResponse, ModelSettings
 from agents.items import TResponseStreamEvent
 
 from .classification import translate_provider_error
@@ -21,12 +22,16 @@ from .descriptions import ProviderDescription
 from .redaction import recorded_causes
 from .timeouts import Deadline
 
+_MODEL_CALL = inspect.signature(Model.get_response)
+
 
 class ActionableErrorsProvider(ModelProvider):
     """Wraps a model provider so that its models fail with actionable Temporal errors.
 
-    The wrapper stands in for `inner` and owns it: `aclose()` closes `inner` (and so
-    whatever `inner` itself built).
+    `settings`, if given, are laid over every call's own (`ModelSettings.resolve`): they are
+    added here, in the activity, so they never reach the workflow's history (a client's
+    timeout, its retries off). The wrapper stands in for `inner` and owns it: `aclose()`
+    closes `inner` (and so whatever `inner` itself built).
     """
 
     def __init__(
@@ -34,10 +39,13 @@ class ActionableErrorsProvider(ModelProvider):
         inner: ModelProvider,
         describe: Callable[[str | None], ProviderDescription],
         request_timeout_seconds: float,
+        *,
+        settings: ModelSettings | None = None,
     ) -> None:
         self._inner = inner
         self._describe = describe
         self._request_timeout_seconds = request_timeout_seconds
+        self._settings = settings
 
     def get_model(self, model_name: str | None) -> Model:
         return ActionableErrorsModel(
@@ -45,6 +53,7 @@ class ActionableErrorsProvider(ModelProvider):
             model_name=model_name,
             describe=self._describe,
             request_timeout_seconds=self._request_timeout_seconds,
+            settings=self._settings,
         )
 
     async def aclose(self) -> None:
@@ -59,14 +68,17 @@ class ActionableErrorsModel(Model):
         model_name: str | None,
         describe: Callable[[str | None], ProviderDescription],
         request_timeout_seconds: float,
+        settings: ModelSettings | None = None,
     ) -> None:
         self._inner = inner
         self._model_name = model_name
         self._describe = describe
         self._request_timeout_seconds = request_timeout_seconds
+        self._settings = settings
 
     async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
         deadline = Deadline.for_model_call(self._request_timeout_seconds)
+        args, kwargs = self._with_settings(args, kwargs)
         with self._actionable_errors():
             return await deadline.run(self._inner.get_response(*args, **kwargs))
 
@@ -74,6 +86,7 @@ class ActionableErrorsModel(Model):
         self, *args: Any, **kwargs: Any
     ) -> AsyncIterator[TResponseStreamEvent]:
         deadline = Deadline.for_model_call(self._request_timeout_seconds)
+        args, kwargs = self._with_settings(args, kwargs)
         with self._actionable_errors():
             # Every Model's `stream_response` is an async generator, typed as an iterator.
             events = cast(
@@ -86,6 +99,17 @@ class ActionableErrorsModel(Model):
             async with contextlib.aclosing(deadline.stream(events)) as bounded:
                 async for event in bounded:
                     yield event
+
+    def _with_settings(
+        self, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """The call's arguments with `settings` laid over its `model_settings`, however it
+        was passed (`get_response` and `stream_response` take the same arguments)."""
+        if self._settings is None:
+            return args, kwargs
+        call = _MODEL_CALL.bind(self._inner, *args, **kwargs)
+        call.arguments["model_settings"] = call.arguments["model_settings"].resolve(self._settings)
+        return call.args[1:], call.kwargs
 
     def _actionable_errors(self) -> contextlib.AbstractContextManager[None]:
         # Described only on failure: the happy path pays nothing, and a model name the

@@ -11,24 +11,10 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncIterator
-from typing import Any
 
 import litellm
-from agents import (
-    AgentOutputSchemaBase,
-    Handoff,
-    Model,
-    ModelProvider,
-    ModelResponse,
-    ModelSettings,
-    ModelTracing,
-    Tool,
-    TResponseInputItem,
-)
-from agents.extensions.models.litellm_model import LitellmModel
+from agents import ModelProvider, ModelSettings
 from agents.extensions.models.litellm_provider import LitellmProvider
-from agents.items import TResponseStreamEvent
 from agents.models import get_default_model
 
 from .actionable_errors import ActionableErrorsProvider
@@ -36,84 +22,6 @@ from .configuration import ConfigurationError
 from .descriptions import ProviderDescription
 from .model_names import check_litellm_model_name
 from .redaction import without_credentials
-
-
-class BoundedLitellmModel(LitellmModel):
-    """A `LitellmModel` whose calls give up a little before the activity times out and
-    never retry inside LiteLLM, so Temporal's retry policy is the only retry layer.
-
-    The bounds travel as LiteLLM call arguments (`ModelSettings.extra_args`) added here, in
-    the activity, so they never reach the workflow's history.
-    """
-
-    def __init__(self, model: str, request_timeout_seconds: float) -> None:
-        super().__init__(model=model)
-        self._bounds = ModelSettings(
-            extra_args={"timeout": request_timeout_seconds, "num_retries": 0}
-        )
-
-    async def get_response(
-        self,
-        system_instructions: str | None,
-        input: str | list[TResponseInputItem],
-        model_settings: ModelSettings,
-        tools: list[Tool],
-        output_schema: AgentOutputSchemaBase | None,
-        handoffs: list[Handoff],
-        tracing: ModelTracing,
-        previous_response_id: str | None = None,
-        conversation_id: str | None = None,
-        prompt: Any | None = None,
-    ) -> ModelResponse:
-        return await super().get_response(
-            system_instructions,
-            input,
-            model_settings.resolve(self._bounds),
-            tools,
-            output_schema,
-            handoffs,
-            tracing,
-            previous_response_id=previous_response_id,
-            conversation_id=conversation_id,
-            prompt=prompt,
-        )
-
-    async def stream_response(
-        self,
-        system_instructions: str | None,
-        input: str | list[TResponseInputItem],
-        model_settings: ModelSettings,
-        tools: list[Tool],
-        output_schema: AgentOutputSchemaBase | None,
-        handoffs: list[Handoff],
-        tracing: ModelTracing,
-        previous_response_id: str | None = None,
-        conversation_id: str | None = None,
-        prompt: Any | None = None,
-    ) -> AsyncIterator[TResponseStreamEvent]:
-        async for event in super().stream_response(
-            system_instructions,
-            input,
-            model_settings.resolve(self._bounds),
-            tools,
-            output_schema,
-            handoffs,
-            tracing,
-            previous_response_id=previous_response_id,
-            conversation_id=conversation_id,
-            prompt=prompt,
-        ):
-            yield event
-
-
-class BoundedLitellmProvider(LitellmProvider):
-    """`LitellmProvider`, with every model call bounded in time and not retried by LiteLLM."""
-
-    def __init__(self, request_timeout_seconds: float) -> None:
-        self._request_timeout_seconds = request_timeout_seconds
-
-    def get_model(self, model_name: str | None) -> Model:
-        return BoundedLitellmModel(model_name or get_default_model(), self._request_timeout_seconds)
 
 
 def litellm_provider_name(model: str) -> str:
@@ -182,11 +90,20 @@ async def checked_litellm_provider(model: str, *, request_timeout_seconds: float
 
 
 def bounded_litellm_provider(request_timeout_seconds: float) -> ModelProvider:
-    """LiteLLM with bounded calls and actionable errors, for any LiteLLM model string."""
+    """The SDK's `LitellmProvider`, each call bounded and its failures actionable.
+
+    Each call gives up a little before the activity times out and is never retried inside
+    LiteLLM, so Temporal's retry policy is the only retry layer. The bounds travel as
+    LiteLLM call arguments (`ModelSettings.extra_args`), added in the activity by the
+    wrapper, so they never reach the workflow's history.
+    """
     # No "Provider List: …" / "Give Feedback" banners on every error: the wrapper reports
     # each failure in one line instead.
     litellm.suppress_debug_info = True
     quiet_litellm_logs()
     return ActionableErrorsProvider(
-        BoundedLitellmProvider(request_timeout_seconds), describe_litellm, request_timeout_seconds
+        LitellmProvider(),
+        describe_litellm,
+        request_timeout_seconds,
+        settings=ModelSettings(extra_args={"timeout": request_timeout_seconds, "num_retries": 0}),
     )

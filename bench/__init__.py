@@ -9,10 +9,11 @@ Rows, each a median with its p10-p90 spread over n samples:
 5. throughput of many concurrent workflows for 2 and 4,
 6. the native `OllamaModel` against `OpenAIChatCompletionsModel`: CPU and wall per call,
 7. worker start-up (launch to polling) and peak memory, against `import agents, temporalio`,
-8. streaming (no sample yet).
+8. streaming: from the fake model's first chunk to the first text delta at a subscriber.
 
 Modules: `timing` (summaries), `models` (the instant model), `workflows` (rows 1-5),
-`fake_ollama` and `model_calls` (row 6), `workers` (row 7), `report` (table, targets,
-JSON), `options`, `environment` (switches set before the Agents SDK is imported), `suite`
-(the order of it all).
+`fake_ollama` and `model_calls` (row 6), `workers` (row 7), `streaming` (row 8), `report`
+(table, targets, JSON), `options`, `environment` (switches set before the Agents SDK is
+imported), `suite` (the order of it all). The fake servers and the samples' wiring come from
+`testkit/`, which the tests use too; nothing here imports the tests.
 """

@@ -65,7 +65,7 @@ def fake_ollama_process(conversations: int) -> Iterator[FakeOllamaURLs]:
 
 def _serve(conversations: int) -> None:
     # Imported here: the parent imports this module for `fake_ollama_process` only and
-    # should not load the fakes (or `tests`) at all.
+    # should not load the fakes at all.
     from testkit.fakes import ollama_native, ollama_openai
     from testkit.fakes.http_server import Route
 

@@ -1,5 +1,7 @@
 """`providers/` works when copied out alone: under another package name, with the rest of
-this repository unimportable, a tool-calling agent runs through it against a fake Ollama."""
+this repository unimportable, a tool-calling agent runs through it against a fake Ollama;
+its public names import from the package in one line, as `timestep`'s do, and the package
+imports a client library only when a name that needs it is first used."""
 
 from __future__ import annotations
 
@@ -27,7 +29,10 @@ class NoRepository(importlib.abc.MetaPathFinder):
 sys.meta_path.insert(0, NoRepository())
 
 from agents import Agent, Runner, function_tool
-from my_models.multi_provider import MultiModelProvider
+import my_models
+assert "ollama" not in sys.modules and "litellm" not in sys.modules, "imported at once"
+from my_models import MultiModelProvider, OllamaModelProvider
+assert "ollama" in sys.modules and "litellm" not in sys.modules, "not imported on first use"
 
 @function_tool
 async def get_weather(city: str) -> str:

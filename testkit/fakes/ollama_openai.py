@@ -99,6 +99,36 @@ class FakeOllamaOpenAI(FakeHTTPServer):
         return self._script(request)
 
 
+class FakeLlamaCpp(FakeOllamaOpenAI):
+    """An OpenAI-compatible server that is not Ollama, answering as llama.cpp's `llama-server`
+    does: `GET /v1/models` lists its models, but there is no `GET /v1/models/{id}`, and every
+    path it does not serve (Ollama's `/api/...` among them) is a 404 in OpenAI's error shape."""
+
+    def __init__(
+        self, steps: list[Route], pulled: tuple[str, ...] = ("smollm2:135m",), port: int = 0
+    ) -> None:
+        super().__init__(steps, pulled, port)
+        self.routes = {
+            ("POST", "/v1/chat/completions"): self._chat,
+            ("GET", "/v1/models"): self._models,
+            ("GET", "/"): _file_not_found,
+            ("POST", "/"): _file_not_found,
+        }
+
+    def _models(self, request: RecordedRequest) -> Reply:
+        if request.path != "/v1/models":
+            return _file_not_found(request)
+        models = [
+            Model(id=name, created=0, object="model", owned_by="llamacpp") for name in self.pulled
+        ]
+        return Reply(200, {"object": "list", "data": [m.model_dump() for m in models]})
+
+
+def _file_not_found(_request: RecordedRequest) -> Reply:
+    body = ErrorObject(message="File Not Found", type="not_found_error", param=None, code="404")
+    return Reply(404, {"error": body.model_dump(exclude_none=True)})
+
+
 def error(status: int, message: str, headers: dict[str, str] | None = None) -> Reply:
     body = ErrorObject(message=message, type="api_error", param=None, code=None)
     return Reply(status, {"error": body.model_dump()}, headers or {})

@@ -23,6 +23,7 @@ from openai_agents.model_providers.providers.ollama_openai import (
 )
 from openai_agents.model_providers.providers.ollama_provider import OllamaModelProvider
 from testkit.fakes.ollama_native import FakeOllama
+from testkit.fakes.ollama_openai import FakeLlamaCpp
 from tests.helpers.in_process import ScriptMain, failure_of
 from tests.helpers.processes import closed_port_address
 
@@ -211,3 +212,43 @@ async def test_native_gpt_oss_worker_with_a_host_that_never_accepts(
             model="gpt-oss:20b",
             timeout=1.0,
         )
+
+
+async def test_the_openai_compatible_check_works_on_a_server_that_only_lists_its_models(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """llama.cpp (and other OpenAI-compatible servers) have no `GET /v1/models/{id}`: the
+    check then finds the model in `GET /v1/models`."""
+    with FakeLlamaCpp([], pulled=("smollm2:135m",)) as server:
+        monkeypatch.setenv("OLLAMA_HOST", server.url)
+        provider = await checked_ollama_chat_completions_provider(
+            "smollm2:135m", request_timeout_seconds=5
+        )
+        await provider.aclose()
+        with pytest.raises(ConfigurationError) as raised:
+            await checked_ollama_chat_completions_provider("gpt-oss:20b", request_timeout_seconds=5)
+
+    assert str(raised.value) == (
+        f"{describe_ollama(server.url).where} does not serve model 'gpt-oss:20b' (its "
+        "/v1/models lists smollm2:135m): name one of those with --model"
+    )
+
+
+async def test_the_native_check_says_when_the_server_is_not_ollama() -> None:
+    """An OpenAI-compatible server that is not Ollama has no `/api/show`: its 404 is not
+    a missing model to pull, and says so in one line."""
+    with FakeLlamaCpp([]) as server:
+        provider = OllamaModelProvider(base_url=server.url, request_timeout_seconds=5)
+        try:
+            with pytest.raises(ConfigurationError) as raised:
+                await provider.check_model_available("smollm2:135m")
+        finally:
+            await provider.aclose()
+
+    message = str(raised.value)
+    assert message == (
+        f"the server at {server.url} is not Ollama (its /api/show answered HTTP 404: File "
+        "Not Found): point OLLAMA_HOST at Ollama, or use the server's OpenAI-compatible "
+        "API (the GPT-OSS worker's --api openai-compatible, or the router's openai/ or "
+        "litellm/openai/ models)"
+    )

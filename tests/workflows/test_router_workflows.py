@@ -18,6 +18,7 @@ from openai_agents.model_providers.workflows.multi_provider_workflow import (
 )
 from testkit.fakes import ollama_native
 from testkit.fakes.ollama_native import FakeOllama
+from testkit.fakes.ollama_openai import FakeLlamaCpp
 from testkit.wiring import ModelCallPolicy, create_router_provider
 from tests.helpers.extra_workflows import ImagePromptWorkflow
 from tests.helpers.workflow_runs import (
@@ -95,6 +96,31 @@ async def test_router_workflow_on_a_model_that_is_not_pulled_fails_at_once(
     assert cause.type == "ModelNotFound"
     assert "ollama pull llama3.2:1b" in cause.message
     assert len(ollama.chat_requests) == 1  # Not retried.
+
+
+async def test_an_ollama_model_on_a_server_that_is_not_ollama_fails_at_once_saying_so(
+    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OLLAMA_HOST at an OpenAI-compatible server (llama.cpp): its 404 for `/api/chat` is no
+    missing model to pull, and no retry can help."""
+    with FakeLlamaCpp([]) as server:
+        monkeypatch.setenv("OLLAMA_HOST", server.url)
+        router = create_router_provider(POLICY)
+        try:
+            outcome = await run_to_end(
+                client_with_provider(env, router, POLICY),
+                MultiProviderWorkflow,
+                MultiProviderWorkflow.run,
+                ["What's the weather in Tokyo?", "ollama/smollm2:135m"],
+            )
+        finally:
+            await router.aclose()
+
+    assert outcome.failure is not None
+    _activity_error, cause = activity_failure(outcome.failure)
+    assert (cause.type, cause.non_retryable) == ("NotOllama", True)
+    assert cause.message.startswith(f"the server at {server.url} is not Ollama (its /api/chat ")
+    assert model_call_attempts(outcome.history) == [1]
 
 
 async def test_router_workflow_with_an_unknown_prefix_fails_at_once(

@@ -90,3 +90,25 @@ def describe_ollama_cloud(host: str = OLLAMA_CLOUD_HOST) -> ProviderDescription:
             "check OLLAMA_API_KEY (create a key at https://ollama.com/settings/keys)"
         ),
     )
+
+
+def not_ollama(error: BaseException, model: str, host: str, path: str) -> str | None:
+    """One line saying the server at `host` is not Ollama, if `error` (its reply to `path`)
+    shows it; None for anything else.
+
+    Ollama answers a model it does not have with a 404 whose JSON body is
+    `{"error": "model \"<name>\" not found, ..."}`. Any other 404 (an OpenAI-style error
+    object, a web page) comes from a server without Ollama's API: pulling the model
+    cannot help. Read by duck typing, as `ollama.ResponseError` keeps the parsed `error`.
+    """
+    detail = getattr(error, "error", None)
+    if getattr(error, "status_code", None) != 404 or (isinstance(detail, str) and model in detail):
+        return None
+    if isinstance(detail, dict):
+        detail = detail.get("message", detail)
+    return (
+        f"the server at {without_credentials(host)} is not Ollama (its {path} answered HTTP "
+        f"404: {' '.join(str(detail).split())[:200]}): point OLLAMA_HOST at Ollama, or use "
+        "the server's OpenAI-compatible API (the GPT-OSS worker's --api openai-compatible, "
+        "or the router's openai/ or litellm/openai/ models)"
+    )

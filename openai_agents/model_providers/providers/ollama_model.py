@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from typing import Any, cast
 
 import ollama
@@ -24,6 +24,7 @@ from agents import (
     TResponseInputItem,
 )
 from agents.items import TResponseStreamEvent
+from temporalio.exceptions import ApplicationError
 
 from ._library_internals import ollama_client_base_url, ollama_client_key
 from .actionable_errors import raising_actionable_errors
@@ -35,7 +36,7 @@ from .ollama_converter import (
     raise_if_truncated,
     usage_of,
 )
-from .ollama_hosts import describe_ollama
+from .ollama_hosts import describe_ollama, not_ollama
 from .ollama_stream import stream_events
 from .timeouts import DEFAULT_REQUEST_TIMEOUT_SECONDS, Deadline
 
@@ -137,10 +138,19 @@ class OllamaModel(Model):
                     async for event in events:
                         yield event
 
-    def _actionable_errors(self) -> contextlib.AbstractContextManager[None]:
-        return raising_actionable_errors(
-            self.model, lambda: self.description, self._request_timeout_seconds
-        )
+    @contextlib.contextmanager
+    def _actionable_errors(self) -> Iterator[None]:
+        describe = lambda: self.description  # noqa: E731 - described only on failure
+        with raising_actionable_errors(self.model, describe, self._request_timeout_seconds):
+            try:
+                yield
+            except ollama.ResponseError as error:
+                # A 404 from a server that is not Ollama: no model to pull, no retry to wait.
+                location = self.description.location
+                wrong_server = not_ollama(error, self.model, location, "/api/chat")
+                if wrong_server is None:
+                    raise
+                raise ApplicationError(wrong_server, type="NotOllama", non_retryable=True) from None
 
 
 def _chat_arguments(request: OllamaChatRequest) -> dict[str, Any]:

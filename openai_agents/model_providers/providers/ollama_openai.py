@@ -9,11 +9,15 @@ one classified, actionable line.
 
 from __future__ import annotations
 
+from typing import NoReturn
+
+import openai
 from agents import Model, ModelProvider, OpenAIChatCompletionsModel
 from openai import AsyncOpenAI
 
 from .actionable_errors import ActionableErrorsProvider
 from .classification import check_failure
+from .configuration import ConfigurationError
 from .descriptions import ProviderDescription
 from .ollama_hosts import describe_ollama, ollama_host
 
@@ -62,11 +66,33 @@ async def check_openai_compatible_model(
     request_timeout_seconds: float,
 ) -> None:
     """Fail fast, at worker start, when the server behind `client` is down or does not
-    have `model`, in the words a model call would fail with."""
+    have `model`, in the words a model call would fail with.
+
+    Ollama answers `GET /v1/models/{id}`; other OpenAI-compatible servers (llama.cpp's
+    among them) have only the list, `GET /v1/models`, and 404 the rest: then the model is
+    looked up there.
+    """
     try:
         await client.models.retrieve(model)
+    except openai.NotFoundError as error:
+        if model in str(error.message):  # The server knows the route: it lacks the model.
+            _raise_as_start_up_failure(error, model, description, request_timeout_seconds)
+        served = [listed.id async for listed in client.models.list()]
+        if model not in served:
+            raise ConfigurationError(
+                f"{description.where} does not serve model '{model}' (its /v1/models lists "
+                f"{', '.join(served) or 'none'}): name one of those with --model"
+            ) from error
     except Exception as error:
-        failure = check_failure(error, model, description, request_timeout_seconds)
-        if failure is None:
-            raise
-        raise failure from error
+        _raise_as_start_up_failure(error, model, description, request_timeout_seconds)
+
+
+def _raise_as_start_up_failure(
+    error: Exception, model: str, description: ProviderDescription, timeout: float
+) -> NoReturn:
+    """Raise the line a model call would fail with, as a `ConfigurationError`; an error
+    that is no provider failure as it is."""
+    failure = check_failure(error, model, description, timeout)
+    if failure is None:
+        raise error
+    raise failure from error

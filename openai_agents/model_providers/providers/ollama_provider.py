@@ -29,6 +29,7 @@ from .ollama_hosts import (
     describe_ollama_cloud,
     is_cloud_model,
     normalized_ollama_url,
+    not_ollama,
     ollama_host,
 )
 from .ollama_model import OllamaModel
@@ -167,6 +168,9 @@ class OllamaModelProvider(ModelProvider):
                 f"'{model.model}'; check that it is an Ollama server"
             ) from error
         except Exception as error:
+            wrong_server = not_ollama(error, model.model, model.description.location, "/api/show")
+            if wrong_server is not None:
+                raise ConfigurationError(wrong_server) from error
             # Down, no such model, a rejected key: in the words a model call would use.
             failure = check_failure(
                 error, model.model, model.description, self._request_timeout_seconds

@@ -17,6 +17,7 @@ from temporalio.openai_agents import ModelActivityParameters, OpenAIAgentsPlugin
 from temporalio.worker import Worker
 
 from openai_agents.model_providers.providers import (
+    DEFAULT_MAX_TOKENS,
     MultiModelProvider,
     checked_litellm_provider,
     checked_ollama_chat_completions_provider,
@@ -42,6 +43,7 @@ class ModelCallPolicy:
     what fails and how often, not how long Temporal waits, shorten it: on a real server
     the waits are real."""
     heartbeat_timeout: timedelta = timedelta(seconds=DEFAULT_HEARTBEAT_TIMEOUT_SECONDS)
+    max_tokens: int = DEFAULT_MAX_TOKENS
 
     @property
     def request_timeout_seconds(self) -> float:
@@ -73,14 +75,14 @@ def build_worker(client: Client, workflows: Sequence[type], task_queue: str = TA
 async def create_gpt_oss_provider(model: str, policy: ModelCallPolicy) -> ModelProvider:
     """The GPT-OSS worker's default provider (Ollama's OpenAI-compatible API), checked."""
     return await checked_ollama_chat_completions_provider(
-        model, request_timeout_seconds=policy.request_timeout_seconds
+        model, request_timeout_seconds=policy.request_timeout_seconds, max_tokens=policy.max_tokens
     )
 
 
 async def create_litellm_provider(model: str, policy: ModelCallPolicy) -> ModelProvider:
     """The LiteLLM worker's provider, checked for the model's credentials."""
     return await checked_litellm_provider(
-        model, request_timeout_seconds=policy.request_timeout_seconds
+        model, request_timeout_seconds=policy.request_timeout_seconds, max_tokens=policy.max_tokens
     )
 
 
@@ -89,5 +91,7 @@ def create_router_provider(
 ) -> MultiModelProvider:
     """The router worker's provider (unchecked: no --check-model)."""
     return MultiModelProvider(
-        default_prefix=default_prefix, request_timeout_seconds=policy.request_timeout_seconds
+        default_prefix=default_prefix,
+        request_timeout_seconds=policy.request_timeout_seconds,
+        max_tokens=policy.max_tokens,
     )

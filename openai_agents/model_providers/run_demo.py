@@ -81,15 +81,18 @@ def is_router_name(model: str) -> bool:
     return prefix in providers.BUILT_IN_PREFIXES
 
 
-async def checked_provider(sample: Sample, model: str, call_timeout: timedelta) -> ModelProvider:
+async def checked_provider(sample: Sample, model: str, args: argparse.Namespace) -> ModelProvider:
     """The sample worker's provider, or the prefix router's for a router name, checked."""
-    request_timeout = providers.request_timeout_under(call_timeout)
+    bounds = {
+        "request_timeout_seconds": providers.request_timeout_under(timedelta(seconds=args.timeout)),
+        "max_tokens": args.max_tokens,
+    }
     if sample.provider_factory is None or is_router_name(model):
         return await providers.checked_multi_provider(
-            default_prefix="ollama", check_model=model, request_timeout_seconds=request_timeout
+            default_prefix="ollama", check_model=model, **bounds
         )
     factory = getattr(providers, sample.provider_factory)
-    provider: ModelProvider = await factory(model, request_timeout_seconds=request_timeout)
+    provider: ModelProvider = await factory(model, **bounds)
     return provider
 
 
@@ -116,7 +119,7 @@ async def demo(args: argparse.Namespace) -> int:
     call_timeout = timedelta(seconds=args.timeout)
     # Check the model backend first: it is the likeliest thing to be missing, and the
     # check says exactly what to start or set.
-    provider = await checked_provider(sample, model, call_timeout)
+    provider = await checked_provider(sample, model, args)
     plugin = OpenAIAgentsPlugin(
         model_params=ModelActivityParameters(
             start_to_close_timeout=call_timeout,

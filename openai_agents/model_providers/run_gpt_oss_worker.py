@@ -34,7 +34,9 @@ async def main(args: argparse.Namespace) -> int:
         else providers.checked_ollama_chat_completions_provider
     )
     provider = await create_provider(
-        args.model, request_timeout_seconds=providers.request_timeout_under(call_timeout)
+        args.model,
+        request_timeout_seconds=providers.request_timeout_under(call_timeout),
+        max_tokens=args.max_tokens,
     )
     try:
         client = await Client.connect(

@@ -31,7 +31,9 @@ async def main(args: argparse.Namespace) -> int:
     # (`providers.` names import their client library when first used: LiteLLM takes
     # seconds, so `--help` does not wait for it.)
     provider = await providers.checked_litellm_provider(
-        args.model, request_timeout_seconds=providers.request_timeout_under(call_timeout)
+        args.model,
+        request_timeout_seconds=providers.request_timeout_under(call_timeout),
+        max_tokens=args.max_tokens,
     )
     try:
         client = await Client.connect(

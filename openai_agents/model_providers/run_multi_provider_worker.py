@@ -32,6 +32,7 @@ async def main(args: argparse.Namespace) -> int:
         default_prefix=args.default_prefix,
         check_model=args.check_model,
         request_timeout_seconds=providers.request_timeout_under(call_timeout),
+        max_tokens=args.max_tokens,
     )
     try:
         client = await Client.connect(

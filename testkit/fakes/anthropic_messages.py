@@ -193,6 +193,29 @@ def call_tool(name: str, **arguments: Any) -> Route:
     return call_tools((name, arguments))
 
 
+def runaway(tokens_per_second: float = 100.0) -> Route:
+    """A model that repeats itself until its token limit, at `tokens_per_second`: cut at the
+    request's `max_tokens` (which Anthropic requires; LiteLLM sends its own default when the
+    call sets none), `stop_reason: max_tokens`."""
+
+    def step(request: RecordedRequest) -> Reply:
+        tokens = int(request.body["max_tokens"])
+        time.sleep(tokens / tokens_per_second)
+        message = Message(
+            id=f"msg_{next(_ids)}",
+            type="message",
+            role="assistant",
+            model=request.body["model"],
+            content=[text("la " * tokens)],
+            stop_reason="max_tokens",
+            stop_sequence=None,
+            usage=Usage(input_tokens=INPUT_TOKENS, output_tokens=tokens),
+        )
+        return Reply(200, message.model_dump(mode="json", exclude_none=True))
+
+    return step
+
+
 def hang(seconds: float) -> Route:
     """A step in which the model takes `seconds` to think, then answers."""
 

@@ -113,6 +113,7 @@ class ReplyPlan:
     thinking: str = ""
     tool_calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     done_reason: str = "stop"
+    eval_count: int = REPLY_TOKENS
 
     def whole(self, model: str) -> ollama.ChatResponse:
         return _chat_response(
@@ -125,6 +126,7 @@ class ReplyPlan:
             ),
             done=True,
             done_reason=self.done_reason,
+            eval_count=self.eval_count,
         )
 
     def chunks(self, model: str) -> list[ollama.ChatResponse]:
@@ -138,7 +140,11 @@ class ReplyPlan:
         ]
         chunks = [_chat_response(model, message, done=False) for message in parts]
         final = ollama.Message(role="assistant", content="")
-        chunks.append(_chat_response(model, final, done=True, done_reason=self.done_reason))
+        chunks.append(
+            _chat_response(
+                model, final, done=True, done_reason=self.done_reason, eval_count=self.eval_count
+            )
+        )
         return chunks
 
 
@@ -154,10 +160,15 @@ def _tool_call(name: str, arguments: dict[str, Any]) -> ollama.Message.ToolCall:
 
 
 def _chat_response(
-    model: str, message: ollama.Message, *, done: bool, done_reason: str | None = None
+    model: str,
+    message: ollama.Message,
+    *,
+    done: bool,
+    done_reason: str | None = None,
+    eval_count: int = REPLY_TOKENS,
 ) -> ollama.ChatResponse:
     counts: dict[str, Any] = (
-        {"prompt_eval_count": PROMPT_TOKENS, "eval_count": REPLY_TOKENS} if done else {}
+        {"prompt_eval_count": PROMPT_TOKENS, "eval_count": eval_count} if done else {}
     )
     return ollama.ChatResponse(
         model=model,
@@ -232,6 +243,21 @@ def answer_quoting_tool_result() -> Route:
         return ReplyPlan(f"Skies over the town\n{seen}\nso the haiku ends")
 
     return replying(plan)
+
+
+def runaway(tokens_per_second: float = 100.0) -> Route:
+    """A model that repeats itself until its token limit, at `tokens_per_second`: cut at the
+    request's `num_predict` (`done_reason: length`), or, without one, still writing when any
+    timeout has passed."""
+
+    def step(request: RecordedRequest) -> Reply | StreamedReply:
+        cap = (request.body.get("options") or {}).get("num_predict")
+        tokens = int(cap) if cap else 100_000
+        time.sleep(tokens / tokens_per_second)
+        plan = ReplyPlan("la " * tokens, done_reason="length", eval_count=tokens)
+        return replying(lambda _request: plan)(request)
+
+    return step
 
 
 def hang(seconds: float) -> Route:

@@ -140,6 +140,9 @@ def model_not_found(model: str) -> Reply:
 
 PROMPT_TOKENS = 42
 REPLY_TOKENS = 7
+RUNAWAY_TOKENS_PER_SECOND = 100.0
+UNBOUNDED_TOKENS = 100_000
+"""What a runaway writes without a token limit: longer than any test waits."""
 
 _Message = TypeVar("_Message", ChatCompletionMessage, ChoiceDelta)
 
@@ -152,6 +155,7 @@ class ReplyPlan:
     reasoning: str = ""
     tool_calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     stop_reason: Literal["stop", "length"] = "stop"
+    reply_tokens: int = REPLY_TOKENS
 
     @property
     def finish_reason(self) -> Literal["stop", "length", "tool_calls"]:
@@ -182,7 +186,7 @@ class ReplyPlan:
                     finish_reason=self.finish_reason,
                 )
             ],
-            usage=_usage(),
+            usage=_usage(self.reply_tokens),
         )
 
     def chunks(self, model: str, include_usage: bool) -> list[ChatCompletionChunk]:
@@ -230,7 +234,7 @@ class ReplyPlan:
         )
         chunks.append(chunk([last]))
         if include_usage:
-            chunks.append(chunk([], _usage()))
+            chunks.append(chunk([], _usage(self.reply_tokens)))
         return chunks
 
     def _calls(self) -> list[tuple[str, str, str]]:
@@ -245,11 +249,11 @@ def _with_reasoning(message: _Message, reasoning: str) -> _Message:
     return message.model_copy(update={"reasoning": reasoning}) if reasoning else message
 
 
-def _usage() -> CompletionUsage:
+def _usage(reply_tokens: int) -> CompletionUsage:
     return CompletionUsage(
         prompt_tokens=PROMPT_TOKENS,
-        completion_tokens=REPLY_TOKENS,
-        total_tokens=PROMPT_TOKENS + REPLY_TOKENS,
+        completion_tokens=reply_tokens,
+        total_tokens=PROMPT_TOKENS + reply_tokens,
     )
 
 
@@ -310,6 +314,21 @@ def answer_quoting_tool_result() -> Route:
         return ReplyPlan(f"Skies over the town\n{seen}\nso the haiku ends")
 
     return replying(plan)
+
+
+def runaway(tokens_per_second: float = RUNAWAY_TOKENS_PER_SECOND) -> Route:
+    """A model that repeats itself until its token limit, at `tokens_per_second`: cut at the
+    request's `max_tokens` (`finish_reason: length`), or, without one, still writing when
+    any timeout has passed."""
+
+    def step(request: RecordedRequest) -> Reply | StreamedReply:
+        cap = request.body.get("max_completion_tokens") or request.body.get("max_tokens")
+        tokens = int(cap) if cap else UNBOUNDED_TOKENS
+        time.sleep(tokens / tokens_per_second)
+        plan = ReplyPlan("la " * tokens, stop_reason="length", reply_tokens=tokens)
+        return replying(lambda _request: plan)(request)
+
+    return step
 
 
 def hang(seconds: float) -> Route:

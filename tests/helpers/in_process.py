@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from openai_agents.model_providers.providers import DEFAULT_MAX_TOKENS
 from openai_agents.model_providers.support.cli import (
     DEFAULT_HEARTBEAT_TIMEOUT_SECONDS,
     DEFAULT_MAX_ATTEMPTS,
@@ -27,6 +28,7 @@ _DEFAULTS: dict[str, Any] = {
     "timeout": DEFAULT_MODEL_CALL_TIMEOUT_SECONDS,
     "heartbeat_timeout": DEFAULT_HEARTBEAT_TIMEOUT_SECONDS,
     "max_attempts": DEFAULT_MAX_ATTEMPTS,
+    "max_tokens": DEFAULT_MAX_TOKENS,
     "fast_path": False,
     "api": "openai-compatible",
     "default_prefix": "ollama",

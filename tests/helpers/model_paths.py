@@ -33,6 +33,7 @@ class Steps(Protocol):
     def rate_limited(self, retry_after_seconds: int) -> Route: ...
     def server_error(self) -> Route: ...
     def hang(self, seconds: float) -> Route: ...
+    def runaway(self) -> Route: ...
     def broken_reply(self) -> Route: ...
 
 
@@ -67,7 +68,9 @@ async def _ollama_native_provider(
     from openai_agents.model_providers.providers.ollama_provider import OllamaModelProvider
 
     monkeypatch.setenv("OLLAMA_HOST", url)
-    return OllamaModelProvider(request_timeout_seconds=policy.request_timeout_seconds)
+    return OllamaModelProvider(
+        request_timeout_seconds=policy.request_timeout_seconds, max_tokens=policy.max_tokens
+    )
 
 
 async def _litellm_provider(

@@ -24,6 +24,7 @@ from openai.types.responses import (
 )
 from temporalio.exceptions import ApplicationError
 
+from openai_agents.model_providers.providers import DEFAULT_MAX_TOKENS
 from openai_agents.model_providers.workflows.shared import get_weather
 from testkit.fakes import ollama_openai
 from testkit.fakes.http_server import Route
@@ -133,17 +134,20 @@ async def test_a_streamed_tool_call_arrives_whole_with_its_arguments_and_call_id
     assert all(call_ids) and len(set(call_ids)) == 2
 
 
-async def test_streamed_usage_comes_only_when_the_request_asks_for_it() -> None:
+async def test_a_stream_always_asks_for_usage_and_carries_the_token_cap() -> None:
+    """The SDK asks for streamed usage by default only from api.openai.com. The worker's
+    wrapper asks every server (it is how a reply cut at the cap is recognised), and sends
+    the worker's token cap unless the agent's own limit is lower."""
     steps = [ollama_openai.answer("Sunny"), ollama_openai.answer("Sunny")]
     async with gpt_oss_model(*steps) as (fake, model):
-        by_default = await stream_all(model)
-        asked = await stream_all(model, settings=ModelSettings(include_usage=True))
+        events = await stream_all(model)
+        await stream_all(model, settings=ModelSettings(max_tokens=10))
 
-    # The SDK asks for streamed usage by default only from api.openai.com.
-    assert "stream_options" not in fake.chat_requests[0]
-    assert completed(by_default).response.usage is None
-    assert fake.chat_requests[1]["stream_options"] == {"include_usage": True}
-    usage = completed(asked).response.usage
+    by_default, agent_limited = fake.chat_requests
+    assert by_default["stream_options"] == {"include_usage": True}
+    assert by_default["max_tokens"] == DEFAULT_MAX_TOKENS
+    assert agent_limited["max_tokens"] == 10
+    usage = completed(events).response.usage
     assert usage is not None
     assert (usage.input_tokens, usage.output_tokens, usage.total_tokens) == (
         PROMPT_TOKENS,

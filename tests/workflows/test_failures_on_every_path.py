@@ -303,6 +303,25 @@ async def test_a_call_that_starts_late_still_times_out_with_its_own_error(
     assert "retried" not in cause.message
 
 
+@every_model_path()
+async def test_a_runaway_reply_stops_at_the_workers_token_cap_and_fails_at_once(
+    env: WorkflowEnvironment, path: ModelPath, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A model that repeats itself (SmolLM2 at temperature 0 does) writes until its token
+    limit. Sent none, every attempt ran into the timeout, and the advice to raise it could
+    not help. With the worker's cap the reply stops there, and the call fails at once,
+    saying so, instead of being retried into the same runaway."""
+    policy = ModelCallPolicy(timeout=timedelta(seconds=3), max_attempts=3, max_tokens=64)
+    with path.serve([path.steps.runaway()], 0) as server:
+        outcome = await run_path(env, path, server, monkeypatch, policy)
+
+    _failure, _activity_error, cause = final_error(outcome)
+    assert (cause.type, cause.non_retryable) == ("ModelOutputTruncated", True), cause.message
+    assert model_call_attempts(outcome.history) == [1]
+    assert path.model_calls(server) == 1
+    assert "64 tokens" in cause.message and "--max-tokens" in cause.message
+
+
 NATIVE_OLLAMA_PATHS = [p for p in MODEL_PATHS if p.steps is ollama_native]
 
 

@@ -40,12 +40,15 @@ _HOMES = {
     "checked_ollama_chat_completions_provider": "ollama_openai",
     "OllamaModelProvider": "ollama_provider",
     "checked_ollama_provider": "ollama_provider",
-    "request_timeout_under": "timeouts",
+    "DEFAULT_MAX_TOKENS": "bounds",
+    "request_timeout_under": "bounds",
 }
 __all__ = list(_HOMES)
 
 if TYPE_CHECKING:  # Re-exported explicitly, for type checkers (`X as X`).
     from .actionable_errors import ActionableErrorsProvider as ActionableErrorsProvider
+    from .bounds import DEFAULT_MAX_TOKENS as DEFAULT_MAX_TOKENS
+    from .bounds import request_timeout_under as request_timeout_under
     from .classification import translate_provider_error as translate_provider_error
     from .configuration import ConfigurationError as ConfigurationError
     from .descriptions import ProviderDescription as ProviderDescription
@@ -65,7 +68,6 @@ if TYPE_CHECKING:  # Re-exported explicitly, for type checkers (`X as X`).
     )
     from .ollama_provider import OllamaModelProvider as OllamaModelProvider
     from .ollama_provider import checked_ollama_provider as checked_ollama_provider
-    from .timeouts import request_timeout_under as request_timeout_under
 
 
 def __getattr__(name: str) -> Any:

@@ -16,11 +16,12 @@ from typing import Any, cast
 
 from agents import Model, ModelProvider, ModelResponse, ModelSettings
 from agents.items import TResponseStreamEvent
+from openai.types.responses import ResponseCompletedEvent
 
+from .bounds import DEFAULT_MAX_TOKENS, Deadline, capped, truncated_reply
 from .classification import translate_provider_error
 from .descriptions import ProviderDescription
 from .redaction import recorded_causes
-from .timeouts import Deadline
 
 _MODEL_CALL = inspect.signature(Model.get_response)
 
@@ -28,10 +29,12 @@ _MODEL_CALL = inspect.signature(Model.get_response)
 class ActionableErrorsProvider(ModelProvider):
     """Wraps a model provider so that its models fail with actionable Temporal errors.
 
-    `settings`, if given, are laid over every call's own (`ModelSettings.resolve`): they are
-    added here, in the activity, so they never reach the workflow's history (a client's
-    timeout, its retries off). The wrapper stands in for `inner` and owns it: `aclose()`
-    closes `inner` (and so whatever `inner` itself built).
+    Every call is bounded: its deadline is its activity attempt's, and its `max_tokens` at
+    most `max_tokens`; a reply that stops at that limit fails at once (`ModelOutputTruncated`)
+    instead of passing as an answer. `settings`, if given, are laid over every call's own
+    (`ModelSettings.resolve`: a client's timeout, its retries off). Both are added here, in
+    the activity, so they never reach the workflow's history. The wrapper stands in for
+    `inner` and owns it: `aclose()` closes `inner` (and so whatever `inner` itself built).
     """
 
     def __init__(
@@ -40,11 +43,13 @@ class ActionableErrorsProvider(ModelProvider):
         describe: Callable[[str | None], ProviderDescription],
         request_timeout_seconds: float,
         *,
+        max_tokens: int | None = DEFAULT_MAX_TOKENS,
         settings: ModelSettings | None = None,
     ) -> None:
         self._inner = inner
         self._describe = describe
         self._request_timeout_seconds = request_timeout_seconds
+        self._max_tokens = max_tokens
         self._settings = settings
 
     def get_model(self, model_name: str | None) -> Model:
@@ -53,6 +58,7 @@ class ActionableErrorsProvider(ModelProvider):
             model_name=model_name,
             describe=self._describe,
             request_timeout_seconds=self._request_timeout_seconds,
+            max_tokens=self._max_tokens,
             settings=self._settings,
         )
 
@@ -68,25 +74,29 @@ class ActionableErrorsModel(Model):
         model_name: str | None,
         describe: Callable[[str | None], ProviderDescription],
         request_timeout_seconds: float,
+        max_tokens: int | None = DEFAULT_MAX_TOKENS,
         settings: ModelSettings | None = None,
     ) -> None:
         self._inner = inner
         self._model_name = model_name
         self._describe = describe
         self._request_timeout_seconds = request_timeout_seconds
+        self._max_tokens = max_tokens
         self._settings = settings
 
     async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
         deadline = Deadline.for_model_call(self._request_timeout_seconds)
-        args, kwargs = self._with_settings(args, kwargs)
+        args, kwargs, limit = self._bounded(args, kwargs)
         with self._actionable_errors():
-            return await deadline.run(self._inner.get_response(*args, **kwargs))
+            response = await deadline.run(self._inner.get_response(*args, **kwargs))
+        self._raise_if_truncated(response.usage.output_tokens, limit)
+        return response
 
     async def stream_response(
         self, *args: Any, **kwargs: Any
     ) -> AsyncIterator[TResponseStreamEvent]:
         deadline = Deadline.for_model_call(self._request_timeout_seconds)
-        args, kwargs = self._with_settings(args, kwargs)
+        args, kwargs, limit = self._bounded(args, kwargs)
         with self._actionable_errors():
             # Every Model's `stream_response` is an async generator, typed as an iterator.
             events = cast(
@@ -98,18 +108,30 @@ class ActionableErrorsModel(Model):
             # collector gets to it, or never while something still refers to it.
             async with contextlib.aclosing(deadline.stream(events)) as bounded:
                 async for event in bounded:
+                    if isinstance(event, ResponseCompletedEvent) and event.response.usage:
+                        self._raise_if_truncated(event.response.usage.output_tokens, limit)
                     yield event
 
-    def _with_settings(
+    def _bounded(
         self, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> tuple[tuple[Any, ...], dict[str, Any]]:
-        """The call's arguments with `settings` laid over its `model_settings`, however it
-        was passed (`get_response` and `stream_response` take the same arguments)."""
-        if self._settings is None:
-            return args, kwargs
+    ) -> tuple[tuple[Any, ...], dict[str, Any], int | None]:
+        """The call's arguments with its `model_settings` bounded (however they were passed:
+        `get_response` and `stream_response` take the same ones), and its token limit."""
         call = _MODEL_CALL.bind(self._inner, *args, **kwargs)
-        call.arguments["model_settings"] = call.arguments["model_settings"].resolve(self._settings)
-        return call.args[1:], call.kwargs
+        settings = capped(call.arguments["model_settings"], self._max_tokens)
+        # Usage in a stream too: it is how a reply cut at the limit is recognised.
+        settings = settings.resolve(ModelSettings(include_usage=True))
+        if self._settings is not None:
+            settings = settings.resolve(self._settings)
+        call.arguments["model_settings"] = settings
+        return call.args[1:], call.kwargs, settings.max_tokens
+
+    def _raise_if_truncated(self, output_tokens: int, limit: int | None) -> None:
+        """A reply as long as its limit stopped there: not an answer (the SDK would pass
+        whatever text it had), and no retry would write more."""
+        if limit is not None and output_tokens >= limit:
+            model = self._model_name or "(provider default)"
+            raise truncated_reply(model, limit, f"it wrote {output_tokens} tokens")
 
     def _actionable_errors(self) -> contextlib.AbstractContextManager[None]:
         # Described only on failure: the happy path pays nothing, and a model name the

@@ -24,10 +24,10 @@ from agents import UserError
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from .bounds import ModelCallDeadlineExceeded
 from .configuration import ConfigurationError
 from .descriptions import ProviderDescription
 from .redaction import redacted
-from .timeouts import ModelCallDeadlineExceeded
 
 _MAX_DETAIL_CHARS = 300
 

@@ -18,6 +18,7 @@ from agents.extensions.models.litellm_provider import LitellmProvider
 from agents.models import get_default_model
 
 from .actionable_errors import ActionableErrorsProvider
+from .bounds import DEFAULT_MAX_TOKENS
 from .configuration import ConfigurationError
 from .descriptions import ProviderDescription
 from .model_names import check_litellm_model_name
@@ -81,15 +82,19 @@ def quiet_litellm_logs() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-async def checked_litellm_provider(model: str, *, request_timeout_seconds: float) -> ModelProvider:
+async def checked_litellm_provider(
+    model: str, *, request_timeout_seconds: float, max_tokens: int | None = DEFAULT_MAX_TOKENS
+) -> ModelProvider:
     """LiteLLM for any model string, checked at start: `model` is a LiteLLM model string
     and its provider's key is set (else a `ConfigurationError` that says what to do)."""
     check_litellm_model_name(model)
     check_litellm_credentials(model)
-    return bounded_litellm_provider(request_timeout_seconds)
+    return bounded_litellm_provider(request_timeout_seconds, max_tokens)
 
 
-def bounded_litellm_provider(request_timeout_seconds: float) -> ModelProvider:
+def bounded_litellm_provider(
+    request_timeout_seconds: float, max_tokens: int | None = DEFAULT_MAX_TOKENS
+) -> ModelProvider:
     """The SDK's `LitellmProvider`, each call bounded and its failures actionable.
 
     Each call gives up a little before the activity times out and is never retried inside
@@ -105,5 +110,6 @@ def bounded_litellm_provider(request_timeout_seconds: float) -> ModelProvider:
         LitellmProvider(),
         describe_litellm,
         request_timeout_seconds,
+        max_tokens=max_tokens,
         settings=ModelSettings(extra_args={"timeout": request_timeout_seconds, "num_retries": 0}),
     )

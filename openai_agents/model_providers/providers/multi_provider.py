@@ -38,6 +38,7 @@ from openai import AsyncOpenAI
 from temporalio.exceptions import ApplicationError
 
 from .actionable_errors import ActionableErrorsProvider
+from .bounds import DEFAULT_MAX_TOKENS, DEFAULT_REQUEST_TIMEOUT_SECONDS
 from .configuration import ConfigurationError
 from .descriptions import ProviderDescription
 from .model_names import (
@@ -48,7 +49,6 @@ from .model_names import (
 )
 from .ollama_hosts import ollama_host
 from .redaction import without_credentials
-from .timeouts import DEFAULT_REQUEST_TIMEOUT_SECONDS
 
 
 class MultiModelProviderMap(MultiProviderMap):
@@ -81,6 +81,8 @@ class MultiModelProvider(ModelProvider):
         request_timeout_seconds: each model call's timeout, for every built-in provider,
             with the clients' own retries off so Temporal's retry policy is the only one.
             Keep it under the model activity's start-to-close timeout.
+        max_tokens: the cap on every reply, for every built-in provider; a reply that
+            reaches it fails at once (`ModelOutputTruncated`).
 
     Keys given here (`openai_api_key`, `ollama_api_key`) or inside `openai_client` are
     masked, like secret-named environment variables, wherever a provider's error quotes
@@ -106,6 +108,7 @@ class MultiModelProvider(ModelProvider):
         ollama_api_key: str | None = None,
         ollama_base_url: str | None = None,
         request_timeout_seconds: float = DEFAULT_REQUEST_TIMEOUT_SECONDS,
+        max_tokens: int | None = DEFAULT_MAX_TOKENS,
     ) -> None:
         self.provider_map = provider_map
         self._openai_api_key = openai_api_key
@@ -117,6 +120,7 @@ class MultiModelProvider(ModelProvider):
         self._ollama_api_key = ollama_api_key
         self._ollama_base_url = ollama_base_url
         self._request_timeout_seconds = request_timeout_seconds
+        self._max_tokens = max_tokens
         self._built_in: dict[str, ModelProvider] = {}
         self._built_openai_client: AsyncOpenAI | None = None
         """The OpenAI client this router created, if any: it closes it in `aclose()`."""
@@ -167,6 +171,7 @@ class MultiModelProvider(ModelProvider):
                     api_key=self._ollama_api_key,
                     base_url=self._ollama_base_url,
                     request_timeout_seconds=timeout,
+                    max_tokens=self._max_tokens,
                 )
             except ConfigurationError as error:  # A malformed OLLAMA_HOST or base URL.
                 # Raised inside the model activity: non-retryable, as no retry can fix it.
@@ -176,7 +181,7 @@ class MultiModelProvider(ModelProvider):
         if prefix == "litellm":
             from .litellm_provider import bounded_litellm_provider
 
-            return bounded_litellm_provider(timeout)
+            return bounded_litellm_provider(timeout, self._max_tokens)
         return self._create_openai(model_name)
 
     def _create_openai(self, model_name: str | None) -> ModelProvider:
@@ -207,6 +212,7 @@ class MultiModelProvider(ModelProvider):
             # Described at failure time: the client's key may have been refreshed since.
             lambda _model_name: _describe_openai(client),
             self._request_timeout_seconds,
+            max_tokens=self._max_tokens,
         )
 
     async def check_model_ready(self, model_name: str) -> None:
@@ -260,6 +266,7 @@ async def checked_multi_provider(
     *,
     default_prefix: str,
     request_timeout_seconds: float,
+    max_tokens: int | None = DEFAULT_MAX_TOKENS,
     check_model: str | None = None,
 ) -> MultiModelProvider:
     """The router for a worker: `default_prefix` for names without one, each built-in
@@ -268,7 +275,9 @@ async def checked_multi_provider(
     `ConfigurationError` that says what to do."""
     ollama_host()  # A malformed OLLAMA_HOST is one line now, not at the first Ollama call.
     router = MultiModelProvider(
-        default_prefix=default_prefix, request_timeout_seconds=request_timeout_seconds
+        default_prefix=default_prefix,
+        request_timeout_seconds=request_timeout_seconds,
+        max_tokens=max_tokens,
     )
     if check_model is not None:
         try:

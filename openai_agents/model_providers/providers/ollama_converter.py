@@ -38,9 +38,9 @@ from openai.types.responses import (
 )
 from openai.types.responses.response_reasoning_item import Content
 from openai.types.responses.response_usage import InputTokensDetails, OutputTokensDetails
-from temporalio.exceptions import ApplicationError
 
 from ._library_internals import FAKE_RESPONSES_ID, ChatCompletionsConverter
+from .bounds import truncated_reply
 
 logger = logging.getLogger(__name__)
 
@@ -543,16 +543,14 @@ def usage_of(reply: ollama.ChatResponse) -> Usage:
     )
 
 
-def raise_if_truncated(reply: ollama.ChatResponse, model: str) -> None:
-    """A reply cut off at the token limit is not an answer: fail, and say how to fix it.
-
-    Not retryable: the same request would stop at the same limit.
-    """
+def raise_if_truncated(reply: ollama.ChatResponse, model: str, limit: int | None) -> None:
+    """A reply cut off at the token limit (`limit`, the request's `num_predict`) is not an
+    answer: fail, and say how to fix it. Not retryable: the same request would stop at the
+    same limit."""
     if reply.done_reason == "length":
-        raise ApplicationError(
-            f"Ollama model '{model}' stopped at its token limit before finishing its reply "
-            "(done_reason=length): raise max_tokens in the agent's ModelSettings, or the "
-            "context size with extra_args={'num_ctx': ...}",
-            type="ModelOutputTruncated",
-            non_retryable=True,
+        raise truncated_reply(
+            model,
+            limit,
+            "done_reason=length; or the context is full: raise num_ctx with "
+            "extra_args={'num_ctx': ...}",
         )

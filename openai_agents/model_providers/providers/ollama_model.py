@@ -28,6 +28,7 @@ from temporalio.exceptions import ApplicationError
 
 from ._library_internals import ollama_client_base_url, ollama_client_key
 from .actionable_errors import raising_actionable_errors
+from .bounds import DEFAULT_MAX_TOKENS, DEFAULT_REQUEST_TIMEOUT_SECONDS, Deadline, capped
 from .descriptions import ProviderDescription
 from .ollama_converter import (
     OllamaChatRequest,
@@ -38,7 +39,6 @@ from .ollama_converter import (
 )
 from .ollama_hosts import describe_ollama, not_ollama
 from .ollama_stream import stream_events
-from .timeouts import DEFAULT_REQUEST_TIMEOUT_SECONDS, Deadline
 
 
 class OllamaModel(Model):
@@ -46,7 +46,8 @@ class OllamaModel(Model):
 
     `description` names the server in error messages; by default it is read from the
     client, with the key the client sends (if any) as a secret to mask in them.
-    `request_timeout_seconds` is the client's timeout, quoted when it expires.
+    `request_timeout_seconds` is the client's timeout, quoted when it expires; each call's
+    deadline is its activity attempt's. `max_tokens` caps every reply (`num_predict`).
     """
 
     def __init__(
@@ -56,6 +57,7 @@ class OllamaModel(Model):
         *,
         description: ProviderDescription | None = None,
         request_timeout_seconds: float = DEFAULT_REQUEST_TIMEOUT_SECONDS,
+        max_tokens: int | None = DEFAULT_MAX_TOKENS,
     ) -> None:
         self.model = model
         self.client = ollama_client
@@ -64,6 +66,7 @@ class OllamaModel(Model):
             secrets=tuple(filter(None, [ollama_client_key(ollama_client)])),
         )
         self._request_timeout_seconds = request_timeout_seconds
+        self._max_tokens = max_tokens
 
     async def get_response(
         self,
@@ -82,6 +85,7 @@ class OllamaModel(Model):
         # Building the request is inside the block too: input Ollama cannot take fails the
         # model activity at once, instead of being retried into the same error.
         with self._actionable_errors():
+            model_settings = capped(model_settings, self._max_tokens)
             request = build_chat_request(
                 self.model,
                 system_instructions,
@@ -94,7 +98,7 @@ class OllamaModel(Model):
             reply = await deadline.run(
                 self.client.chat(self.model, stream=False, **_chat_arguments(request))
             )
-        raise_if_truncated(reply, self.model)
+        raise_if_truncated(reply, self.model, model_settings.max_tokens)
         return ModelResponse(
             output=output_items(reply.message), usage=usage_of(reply), response_id=None
         )
@@ -114,6 +118,7 @@ class OllamaModel(Model):
     ) -> AsyncIterator[TResponseStreamEvent]:
         deadline = Deadline.for_model_call(self._request_timeout_seconds)
         with self._actionable_errors():
+            model_settings = capped(model_settings, self._max_tokens)
             request = build_chat_request(
                 self.model,
                 system_instructions,
@@ -133,7 +138,8 @@ class OllamaModel(Model):
             # `aclosing`: when the consumer stops early, the HTTP stream is closed now,
             # not whenever the garbage collector finalises the client's generator.
             async with contextlib.aclosing(chunks):
-                events = deadline.stream(stream_events(chunks, self.model))
+                limit = model_settings.max_tokens
+                events = deadline.stream(stream_events(chunks, self.model, limit))
                 async with contextlib.aclosing(events):
                     async for event in events:
                         yield event

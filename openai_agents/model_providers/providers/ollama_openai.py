@@ -16,6 +16,7 @@ from agents import Model, ModelProvider, OpenAIChatCompletionsModel
 from openai import AsyncOpenAI
 
 from .actionable_errors import ActionableErrorsProvider
+from .bounds import DEFAULT_MAX_TOKENS
 from .classification import check_failure
 from .configuration import ConfigurationError
 from .descriptions import ProviderDescription
@@ -36,7 +37,7 @@ class OllamaChatCompletionsProvider(ModelProvider):
 
 
 async def checked_ollama_chat_completions_provider(
-    model: str, *, request_timeout_seconds: float
+    model: str, *, request_timeout_seconds: float, max_tokens: int | None = DEFAULT_MAX_TOKENS
 ) -> ModelProvider:
     """The provider for Ollama's `/v1` at OLLAMA_HOST, serving `model` by default, checked:
     Ollama is up and has `model` (else a `ConfigurationError` that says what to do)."""
@@ -56,6 +57,7 @@ async def checked_ollama_chat_completions_provider(
         OllamaChatCompletionsProvider(client, model),
         lambda _model: description,
         request_timeout_seconds,
+        max_tokens=max_tokens,
     )
 
 

@@ -18,6 +18,7 @@ import pydantic
 from agents import Model, ModelProvider, UserError
 from temporalio.exceptions import ApplicationError
 
+from .bounds import DEFAULT_MAX_TOKENS, DEFAULT_REQUEST_TIMEOUT_SECONDS
 from .classification import check_failure
 from .configuration import ConfigurationError
 from .descriptions import ProviderDescription
@@ -33,7 +34,6 @@ from .ollama_hosts import (
     ollama_host,
 )
 from .ollama_model import OllamaModel
-from .timeouts import DEFAULT_REQUEST_TIMEOUT_SECONDS
 
 DEFAULT_OLLAMA_MODEL = "gpt-oss:20b"
 
@@ -62,6 +62,8 @@ class OllamaModelProvider(ModelProvider):
             the above: the client already has its host and headers). It stays yours:
             `aclose()` closes only the clients this provider created.
         cloud_base_url: where `…-cloud` models go (tests point it at a fake server).
+        max_tokens: the cap on every reply (`num_predict`, or the agent's lower limit); a
+            reply that reaches it fails at once (`ModelOutputTruncated`).
         request_timeout_seconds: each call's timeout; keep it under the Temporal model
             activity's start-to-close timeout so a slow model fails with a clear error.
     """
@@ -74,6 +76,7 @@ class OllamaModelProvider(ModelProvider):
         *,
         cloud_base_url: str = OLLAMA_CLOUD_HOST,
         request_timeout_seconds: float = DEFAULT_REQUEST_TIMEOUT_SECONDS,
+        max_tokens: int | None = DEFAULT_MAX_TOKENS,
     ) -> None:
         if ollama_client is not None and (api_key is not None or base_url is not None):
             raise UserError(
@@ -87,13 +90,17 @@ class OllamaModelProvider(ModelProvider):
             ollama_host() if base_url is None else normalized_ollama_url(base_url, "base_url")
         )
         self._request_timeout_seconds = request_timeout_seconds
+        self._max_tokens = max_tokens
         self._clients: dict[str, ollama.AsyncClient] = {}
 
     def get_model(self, model_name: str | None) -> Model:
         model = model_name or DEFAULT_OLLAMA_MODEL
         if self._given_client is not None:
             return OllamaModel(
-                model, self._given_client, request_timeout_seconds=self._request_timeout_seconds
+                model,
+                self._given_client,
+                request_timeout_seconds=self._request_timeout_seconds,
+                max_tokens=self._max_tokens,
             )
         host, model_id, description = self._route(model)
         return OllamaModel(
@@ -101,6 +108,7 @@ class OllamaModelProvider(ModelProvider):
             self._client_for(host),
             description=description,
             request_timeout_seconds=self._request_timeout_seconds,
+            max_tokens=self._max_tokens,
         )
 
     def _route(self, model: str) -> tuple[str, str, ProviderDescription]:
@@ -187,13 +195,15 @@ class OllamaModelProvider(ModelProvider):
 
 
 async def checked_ollama_provider(
-    model: str, *, request_timeout_seconds: float
+    model: str, *, request_timeout_seconds: float, max_tokens: int | None = DEFAULT_MAX_TOKENS
 ) -> OllamaModelProvider:
     """The native provider for OLLAMA_HOST (and Ollama Cloud for `-cloud` names), checked
     at start: the model's host is up, accepts the key and has `model` (else a
     `ConfigurationError` that says what to do)."""
     check_ollama_model_name(model)
-    provider = OllamaModelProvider(request_timeout_seconds=request_timeout_seconds)
+    provider = OllamaModelProvider(
+        request_timeout_seconds=request_timeout_seconds, max_tokens=max_tokens
+    )
     try:
         await provider.check_model_available(model)
     except BaseException:

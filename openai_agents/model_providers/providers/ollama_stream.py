@@ -243,9 +243,10 @@ class _StreamAssembler:
 
 
 async def stream_events(
-    chunks: AsyncIterator[ollama.ChatResponse], model: str
+    chunks: AsyncIterator[ollama.ChatResponse], model: str, limit: int | None
 ) -> AsyncGenerator[TResponseStreamEvent, None]:
-    """The events for one streamed reply; raises if it was cut off or never finished."""
+    """The events for one streamed reply; raises if it was cut off (at `limit`, its token
+    limit) or never finished."""
     assembler = _StreamAssembler(model)
     started = False
     async for chunk in chunks:
@@ -264,7 +265,7 @@ async def stream_events(
         if chunk.done:
             for event in assembler.close_open_item():
                 yield event
-            raise_if_truncated(chunk, model)
+            raise_if_truncated(chunk, model, limit)
             yield assembler.completed(chunk)
             return
     raise ApplicationError(

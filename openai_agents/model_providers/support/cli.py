@@ -21,7 +21,7 @@ from agents.tracing import get_trace_provider
 from temporalio.converter import DataConverter
 from temporalio.exceptions import ApplicationError
 
-from openai_agents.model_providers.providers import ConfigurationError
+from openai_agents.model_providers.providers import DEFAULT_MAX_TOKENS, ConfigurationError
 from openai_agents.model_providers.support.temporal import one_line_failure
 
 DEFAULT_MODEL_CALL_TIMEOUT_SECONDS = 30.0
@@ -71,6 +71,14 @@ def add_model_call_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_MAX_ATTEMPTS,
         metavar="N",
         help="attempts per model call before the workflow fails (default: %(default)d)",
+    )
+    parser.add_argument(
+        "--max-tokens",
+        type=at_least_one,
+        default=DEFAULT_MAX_TOKENS,
+        metavar="N",
+        help="cap on each reply's tokens; a reply that reaches it fails at once instead of "
+        "running into the timeout, as a model that repeats itself would (default: %(default)d)",
     )
     parser.add_argument(
         "--fast-path",

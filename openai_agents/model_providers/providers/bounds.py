@@ -1,4 +1,6 @@
-"""How long one model call may take, given how long Temporal lets its activity take.
+"""How long, and how much, one model call may take: its deadline, a little before its
+activity attempt's; and its token cap, so that a model that repeats itself stops at once
+rather than running every attempt into the timeout.
 
 Inside a model activity the deadline is the attempt's: a little before its start-to-close
 timeout ends, counted from when the attempt started, not from when the request leaves.
@@ -11,13 +13,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import sys
 from collections.abc import AsyncGenerator, Awaitable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TypeVar
 
+from agents import ModelSettings
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 if sys.version_info >= (3, 11):
     from asyncio import timeout_at
@@ -26,6 +31,11 @@ else:
 
 DEFAULT_REQUEST_TIMEOUT_SECONDS = 28.0
 """The clients' timeout under the samples' 30 s model-call (activity) timeout."""
+
+DEFAULT_MAX_TOKENS = 1024
+"""Each model call's token cap unless the worker sets another (`--max-tokens`): ample for
+the samples' haikus with gpt-oss's reasoning, and reached in seconds by a model that
+repeats itself (at 55-110 tokens/s on a 2-core CPU, under the 30 s timeout)."""
 
 T = TypeVar("T")
 
@@ -97,3 +107,27 @@ class Deadline:
                 except StopAsyncIteration:
                     return
                 yield event
+
+
+def capped(settings: ModelSettings, max_tokens: int | None) -> ModelSettings:
+    """`settings` with `max_tokens` at most the cap; an agent's own lower limit stays."""
+    if max_tokens is None:
+        return settings
+    own = settings.max_tokens
+    return dataclasses.replace(
+        settings, max_tokens=max_tokens if own is None else min(own, max_tokens)
+    )
+
+
+def truncated_reply(model: str, limit: int | None, detail: str) -> ApplicationError:
+    """The failure of a reply cut off at its token limit: not an answer, and not retryable,
+    as the same request stops at the same limit (a model that repeats itself, at temperature
+    0, the same way every time)."""
+    at = f" ({limit} tokens)" if limit else ""
+    return ApplicationError(
+        f"model '{model}' stopped at its token limit{at} before finishing its reply "
+        f"({detail}): raise --max-tokens on the worker, or max_tokens in the agent's "
+        "ModelSettings; a reply that repeats itself needs another prompt or model",
+        type="ModelOutputTruncated",
+        non_retryable=True,
+    )

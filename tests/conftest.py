@@ -33,6 +33,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default="time-skipping",
         help="time-skipping (default), local, or host:port of a running Temporal server",
     )
+    parser.addoption(
+        "--real-model",
+        action="store_true",
+        help="also run the real-model tier: the samples' scripts against llama.cpp's "
+        "llama-server and SmolLM2 (see tests/real_model/conftest.py)",
+    )
+
+
+REAL_MODEL_SKIPPED = "the real-model tier runs with --real-model"
 
 
 def _bundled_test_server() -> str | None:
@@ -67,9 +76,12 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "long: takes tens of seconds; started first, so it does not end the run alone"
     )
+    config.addinivalue_line(
+        "markers", "real_model: runs against a real model server; only with --real-model"
+    )
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # Only these need running on both servers; every other test runs on the same real dev
     # server (or none) whichever is picked. `-m server_kind` selects them.
     # (`dev_server_env` itself depends on `env`: a test that uses it runs on a dev server
@@ -81,6 +93,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # The long tests first (the sort keeps the order otherwise): started last, one of them
     # would run on alone while the other processes sit idle.
     items.sort(key=lambda item: item.get_closest_marker("long") is None)
+    if not config.getoption("--real-model"):
+        for item in items:
+            if item.get_closest_marker("real_model"):
+                item.add_marker(pytest.mark.skip(reason=REAL_MODEL_SKIPPED))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line for the whole skipped tier, whatever `-r` asks for."""
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if REAL_MODEL_SKIPPED in str(getattr(report, "longrepr", ""))
+    ]
+    if skipped:
+        terminalreporter.write_line(
+            f"real-model tier: {len(skipped)} tests skipped; `uv run pytest --real-model -m "
+            "real_model -n 0` runs them against llama.cpp and SmolLM2 (built once by `uv run "
+            "python -m testkit.real_model install`)"
+        )
 
 
 @pytest.fixture(autouse=True)

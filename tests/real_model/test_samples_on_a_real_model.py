@@ -1,0 +1,171 @@
+"""The samples' scripts against a real model server: llama.cpp serving SmolLM2, through its
+OpenAI-compatible API, by every route that reaches such a server (the GPT-OSS worker's
+`/v1` provider, LiteLLM's `openai/`, the router's `openai/` and `litellm/openai/`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from testkit.real_model import MODEL_ALIAS
+from tests.helpers.processes import (
+    WEATHER,
+    printed_result,
+    run_script,
+    running_worker,
+    script_environment,
+)
+from tests.real_model.conftest import (
+    RUNAWAY_PROMPT,
+    SHORT_ANSWER_PROMPT,
+    TOOL_CALL_PROMPT,
+    RealModelServer,
+)
+
+pytestmark = pytest.mark.real_model
+# The key is a placeholder: llama-server takes any. Long enough to be masked in messages.
+OPENAI_COMPATIBLE_KEY = "sk-real-model-placeholder"
+
+
+def openai_compatible(url: str, dev_server_address: str) -> dict[str, str]:
+    """The environment that points the samples' OpenAI routes at the server."""
+    return script_environment(
+        TEMPORAL_ADDRESS=dev_server_address,
+        OLLAMA_HOST=url,
+        OPENAI_BASE_URL=f"{url}/v1",
+        OPENAI_API_KEY=OPENAI_COMPATIBLE_KEY,
+    )
+
+
+def test_the_gpt_oss_sample_calls_the_tool_and_the_model_reads_its_result(
+    real_model_server: RealModelServer, dev_server_address: str, tmp_path: Path
+) -> None:
+    """The GPT-OSS worker starts on a server that lists its models but has no
+    `GET /v1/models/{id}`; the tool runs in the workflow, and its result reaches the model,
+    which quotes it."""
+    environment = openai_compatible(real_model_server.url, dev_server_address)
+    with running_worker(
+        "run_gpt_oss_worker.py", "--model", MODEL_ALIAS, environment=environment, tmp_path=tmp_path
+    ) as worker:
+        completed = run_script(
+            "run_gpt_oss_workflow.py",
+            *("--model", MODEL_ALIAS, "--prompt", TOOL_CALL_PROMPT),
+            environment=environment,
+        )
+
+    assert completed.returncode == 0, completed.stderr
+    assert WEATHER in printed_result(completed.stdout)
+    assert "Getting weather for Tokyo" in worker.output()
+
+
+def test_the_litellm_sample_on_litellms_openai_route(
+    real_model_server: RealModelServer, dev_server_address: str, tmp_path: Path
+) -> None:
+    environment = openai_compatible(real_model_server.url, dev_server_address)
+    model = f"openai/{MODEL_ALIAS}"
+    with running_worker(
+        "run_litellm_provider_worker.py",
+        *("--model", model),
+        environment=environment,
+        tmp_path=tmp_path,
+    ):
+        completed = run_script(
+            "run_litellm_auto_workflow.py",
+            *("--model", model, "--prompt", SHORT_ANSWER_PROMPT),
+            environment=environment,
+        )
+
+    assert completed.returncode == 0, completed.stderr
+    assert printed_result(completed.stdout).strip() == "Hello."
+
+
+def test_the_router_worker_serves_its_openai_routes_a_stream_and_a_chat(
+    real_model_server: RealModelServer, dev_server_address: str, tmp_path: Path
+) -> None:
+    environment = openai_compatible(real_model_server.url, dev_server_address)
+    with running_worker("run_multi_provider_worker.py", environment=environment, tmp_path=tmp_path):
+        through_litellm = run_script(
+            "run_multi_provider_workflow.py",
+            *("--model", f"litellm/openai/{MODEL_ALIAS}", "--prompt", TOOL_CALL_PROMPT),
+            environment=environment,
+        )
+        streamed = run_script(
+            "run_streaming_workflow.py",
+            *("--model", f"openai/{MODEL_ALIAS}", "--prompt", TOOL_CALL_PROMPT),
+            environment=environment,
+        )
+        chat = run_script(
+            "run_chat_workflow.py",
+            *("--model", f"openai/{MODEL_ALIAS}"),
+            environment=environment,
+            stdin=f"{SHORT_ANSWER_PROMPT}\n/end\n",
+        )
+
+    assert through_litellm.returncode == 0, through_litellm.stderr
+    assert WEATHER in printed_result(through_litellm.stdout)
+    assert streamed.returncode == 0, streamed.stderr
+    lines = streamed.stdout.splitlines()
+    assert any(line.startswith("[tool call] get_weather(") for line in lines), streamed.stdout
+    assert f"[tool result] {WEATHER}" in lines
+    assert WEATHER in printed_result(streamed.stdout)
+    assert chat.returncode == 0, chat.stderr
+    assert "assistant> Hello." in chat.stdout.splitlines()
+    assert chat.stdout.rstrip().endswith("ended after 1 exchanges.")
+
+
+def test_a_reply_that_runs_on_stops_at_the_token_cap_and_fails_at_once(
+    real_model_server: RealModelServer, dev_server_address: str, tmp_path: Path
+) -> None:
+    """SmolLM2 at temperature 0 answers this prompt with text that runs on: the cap ends
+    it in about a second, and the run fails on its first attempt, saying why."""
+    environment = openai_compatible(real_model_server.url, dev_server_address)
+    with running_worker(
+        "run_gpt_oss_worker.py",
+        *("--model", MODEL_ALIAS, "--max-tokens", "24"),
+        environment=environment,
+        tmp_path=tmp_path,
+    ):
+        completed = run_script(
+            "run_gpt_oss_workflow.py",
+            *("--model", MODEL_ALIAS, "--prompt", RUNAWAY_PROMPT),
+            environment=environment,
+        )
+
+    assert completed.returncode == 1
+    assert completed.stderr.strip().splitlines() == [
+        f"Workflow failed: model '{MODEL_ALIAS}' stopped at its token limit (24 tokens) before "
+        "finishing its reply (it wrote 24 tokens): raise --max-tokens on the worker, or "
+        "max_tokens in the agent's ModelSettings; a reply that repeats itself needs another "
+        "prompt or model"
+    ]
+
+
+def test_a_model_call_longer_than_its_timeout_is_cut_and_retried_a_bounded_number_of_times(
+    real_model_server: RealModelServer, dev_server_address: str, tmp_path: Path
+) -> None:
+    """A 3 s model call on a reply that takes longer: each attempt is cancelled at its
+    deadline (and its request with it), and the run fails after the last attempt, saying
+    what timed out."""
+    environment = openai_compatible(real_model_server.url, dev_server_address)
+    cancelled_before = real_model_server.cancelled_requests()
+    with running_worker(
+        "run_multi_provider_worker.py",
+        *("--timeout", "3", "--max-attempts", "2", "--max-tokens", "2000"),
+        environment=environment,
+        tmp_path=tmp_path,
+    ):
+        completed = run_script(
+            "run_multi_provider_workflow.py",
+            *("--model", f"openai/{MODEL_ALIAS}", "--prompt", RUNAWAY_PROMPT),
+            environment=environment,
+        )
+
+    assert completed.returncode == 1
+    assert completed.stderr.strip().splitlines() == [
+        f"Workflow failed: OpenAI at {real_model_server.url}/v1 did not answer model "
+        f"'{MODEL_ALIAS}' within 2s; the model may be loading or overloaded (raise --timeout, "
+        "or use a smaller model)"
+    ]
+    # Each attempt's request was dropped at its deadline, and the server stopped generating.
+    assert real_model_server.cancelled_requests() - cancelled_before == 2

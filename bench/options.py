@@ -17,6 +17,7 @@ class Options:
     read_only_bytecode: bool  # Worker processes use only the installed bytecode.
     json_path: Path | None
     quick: bool
+    real_model: bool  # Row 9 against llama.cpp and SmolLM2 (installed by testkit.real_model).
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "json_path": str(self.json_path) if self.json_path else None}
@@ -63,6 +64,12 @@ def parse_options(argv: list[str]) -> Options:
         "none, as in a read-only image (default: a bytecode cache of this run, filled by "
         "an unmeasured first start)",
     )
+    parser.add_argument(
+        "--real-model",
+        action="store_true",
+        help="also measure row 9 on a real model (llama.cpp serving SmolLM2; install it once "
+        "with `python -m testkit.real_model install`)",
+    )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results here")
     arguments = parser.parse_args(argv)
     # --quick changes the defaults; a size given explicitly still wins.
@@ -75,4 +82,5 @@ def parse_options(argv: list[str]) -> Options:
         read_only_bytecode=arguments.read_only_bytecode,
         json_path=arguments.json,
         quick=arguments.quick,
+        real_model=arguments.real_model,
     )

@@ -7,6 +7,8 @@
 3. Rows 2-5 on a fresh local dev server (the `temporal` CLI bundled in this virtualenv,
    so nothing is downloaded), one in-process worker at a time.
 4. Row 7 last, when no in-process worker competes with the worker processes for CPU.
+5. Row 9 (the real model, where installed) around them: its plain `Runner.run` beside row 1,
+   before any worker exists; its workflow after row 8.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.testing import WorkflowEnvironment
 
-from bench import model_calls, streaming, workers, workflows
+from bench import model_calls, real_model, streaming, workers, workflows
 from bench.fake_ollama import fake_ollama_process
 from bench.options import Options
 from bench.report import (
@@ -81,11 +83,18 @@ async def run(options: Options) -> Results:
     results = Results()
     profiles: dict[str, Any] = {}
     conversations = model_calls.conversations_needed(options.runs)
-    with fake_ollama_process(conversations) as fakes:
+    real_runs = min(options.runs, 5)
+    with (
+        fake_ollama_process(conversations) as fakes,
+        real_model.server_if_asked(options.real_model) as url,
+    ):
         _progress("6 model calls, native and OpenAI-compatible")
         call_rows = await model_calls.model_call_rows(fakes, options.runs)
         _progress("1 Runner.run without Temporal")
         results.rows.append(await workflows.direct_runs(options.runs))
+        if url is not None:
+            _progress("9 the real model, through Runner.run")
+            real_direct = await real_model.direct_row(url, real_runs)
         _progress("starting the local dev server")
         environment = await _dev_server()
         try:
@@ -112,6 +121,14 @@ async def run(options: Options) -> Results:
             results.rows.append(
                 await streaming.streaming_row(environment.client, min(options.runs, 10))
             )
+            if url is None:
+                results.rows += real_model.not_measured()
+            else:
+                _progress("9 the real model, as a workflow")
+                real_workflow = await real_model.workflow_row(
+                    environment.client, url, real_runs, real_direct
+                )
+                results.rows += [real_direct, real_workflow]
         finally:
             await environment.shutdown()
     results.findings["import_profiles"] = profiles

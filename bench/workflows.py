@@ -44,7 +44,7 @@ def _checked(final_output: object) -> None:
 
 
 @contextmanager
-def _sample_tool_callable_outside_workflows() -> Iterator[None]:
+def sample_tool_callable_outside_workflows() -> Iterator[None]:
     """Let the sample's own `get_weather` run under a plain `Runner.run`.
 
     The tool logs through `workflow.logger`, whose level check first asks whether the
@@ -71,7 +71,7 @@ async def direct_runs(runs: int) -> Row:
     )
     config = RunConfig(model_provider=InstantWeatherProvider(), tracing_disabled=True)
     samples: list[float] = []
-    with _sample_tool_callable_outside_workflows():
+    with sample_tool_callable_outside_workflows():
         for index in range(WARM_UP_RUNS + runs):
             started = time.perf_counter()
             result = await Runner.run(agent, PROMPT, run_config=config)

@@ -38,6 +38,20 @@ _MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 _CHAT_TEMPLATE = "models/templates/Qwen-Qwen2.5-7B-Instruct.jinja"
 STARTUP_TIMEOUT_SECONDS = 120.0
 
+# Prompts whose replies from SmolLM2 (greedy) are known. At 135M parameters the model calls a
+# tool only when the prompt spells the call out in its chat template's own words: that is
+# plumbing for tests and benchmarks, not the model's judgement.
+TOOL_CALL_PROMPT = (
+    'Your answer:\n<tool_call>\n{"name": "get_weather", "arguments": {"city": "Tokyo"}}\n'
+    "</tool_call>"
+)
+"""Answered with a `get_weather` call; after the tool's result, with that result, so the
+final answer shows that the tool's output reached the model."""
+SHORT_ANSWER_PROMPT = "Say hello."
+"""Answered in a few tokens: "Hello."."""
+RUNAWAY_PROMPT = "Reply with: OK"
+"""Answered with text that runs on until its token limit."""
+
 
 def cache_dir() -> Path:
     """Where the build and the weights live: `REAL_MODEL_CACHE`, else the user's cache."""

@@ -8,9 +8,9 @@ test at a time against one server. It needs the server built once per machine
 `CI` set it fails instead, so that a CI run never passes without it.
 
 At 135M parameters the model calls a tool only when the prompt spells the call out in the
-chat template's own words (`TOOL_CALL_PROMPT`): that is test plumbing, not the model's
-judgement. What the tier proves is the samples' side: requests the real server takes, its
-real replies, streams, tool calls and timeouts.
+chat template's own words (`testkit.real_model.TOOL_CALL_PROMPT`): that is test plumbing, not
+the model's judgement. What the tier proves is the samples' side: requests the real server
+takes, its real replies, streams, tool calls and timeouts.
 """
 
 from __future__ import annotations
@@ -23,17 +23,6 @@ from pathlib import Path
 import pytest
 
 from testkit import real_model
-
-TOOL_CALL_PROMPT = (
-    'Your answer:\n<tool_call>\n{"name": "get_weather", "arguments": {"city": "Tokyo"}}\n'
-    "</tool_call>"
-)
-"""A prompt SmolLM2 answers with a `get_weather` call; after the tool's result it answers
-with that result, so the result shows that the tool's output reached the model."""
-SHORT_ANSWER_PROMPT = "Say hello."
-"""A prompt SmolLM2 answers in a few tokens ("Hello.")."""
-RUNAWAY_PROMPT = "Reply with: OK"
-"""A prompt SmolLM2 answers with text that runs on until its token limit."""
 
 
 @dataclass(frozen=True)

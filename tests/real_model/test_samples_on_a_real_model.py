@@ -4,11 +4,19 @@ OpenAI-compatible API, by every route that reaches such a server (the GPT-OSS wo
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from testkit.real_model import MODEL_ALIAS
+from testkit.real_model import (
+    MODEL_ALIAS,
+    RUNAWAY_PROMPT,
+    SHORT_ANSWER_PROMPT,
+    TOOL_CALL_PROMPT,
+)
 from tests.helpers.processes import (
     WEATHER,
     printed_result,
@@ -16,12 +24,7 @@ from tests.helpers.processes import (
     running_worker,
     script_environment,
 )
-from tests.real_model.conftest import (
-    RUNAWAY_PROMPT,
-    SHORT_ANSWER_PROMPT,
-    TOOL_CALL_PROMPT,
-    RealModelServer,
-)
+from tests.real_model.conftest import RealModelServer
 
 pytestmark = pytest.mark.real_model
 # The key is a placeholder: llama-server takes any. Long enough to be masked in messages.
@@ -169,3 +172,21 @@ def test_a_model_call_longer_than_its_timeout_is_cut_and_retried_a_bounded_numbe
     ]
     # Each attempt's request was dropped at its deadline, and the server stopped generating.
     assert real_model_server.cancelled_requests() - cancelled_before == 2
+
+
+def test_the_benchmark_measures_what_temporal_adds_to_a_real_model_call(tmp_path: Path) -> None:
+    """Row 9 of `python -m bench`: the same two-turn run through `Runner.run` and as the
+    GPT-OSS workflow, on the real model (a smoke test: measured, not judged)."""
+    results_file = tmp_path / "bench.json"
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--real-model", "--json", str(results_file)],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    rows = {row["key"]: row for row in json.loads(results_file.read_text())["rows"]}
+    for key in ("real_model_direct", "real_model_workflow"):
+        assert rows[key]["measured"] and rows[key]["median"] > 0, rows[key]
+    assert rows["real_model_workflow"]["note"].startswith("Temporal adds ")

@@ -20,7 +20,7 @@ from .bounds import DEFAULT_MAX_TOKENS
 from .classification import check_failure
 from .configuration import ConfigurationError
 from .descriptions import ProviderDescription
-from .ollama_hosts import describe_ollama, ollama_host
+from .ollama_hosts import describe_ollama, normalized_ollama_url, ollama_host
 
 
 class OllamaChatCompletionsProvider(ModelProvider):
@@ -37,11 +37,16 @@ class OllamaChatCompletionsProvider(ModelProvider):
 
 
 async def checked_ollama_chat_completions_provider(
-    model: str, *, request_timeout_seconds: float, max_tokens: int | None = DEFAULT_MAX_TOKENS
+    model: str,
+    *,
+    request_timeout_seconds: float,
+    max_tokens: int | None = DEFAULT_MAX_TOKENS,
+    host: str | None = None,
 ) -> ModelProvider:
-    """The provider for Ollama's `/v1` at OLLAMA_HOST, serving `model` by default, checked:
-    Ollama is up and has `model` (else a `ConfigurationError` that says what to do)."""
-    host = ollama_host()  # OLLAMA_HOST, checked: a malformed one is one line.
+    """The provider for Ollama's `/v1` at `host` (default: OLLAMA_HOST), serving `model` by
+    default, checked: the server is up and has `model` (else a `ConfigurationError` that
+    says what to do). Any OpenAI-compatible server works the same way."""
+    host = ollama_host() if host is None else normalized_ollama_url(host, "host")
     # No client retries: Temporal's retry policy is the only one. Ollama ignores the key.
     client = AsyncOpenAI(
         base_url=f"{host}/v1", api_key="ollama", max_retries=0, timeout=request_timeout_seconds

@@ -48,7 +48,7 @@ async def main(args: argparse.Namespace) -> int:
             # Started with the first message: no input, no conversation left behind.
             handle = await client.start_workflow(
                 ChatWorkflow.run,
-                Conversation(model=args.model),
+                Conversation(model=args.model, memory_budget=args.memory_budget),
                 id=cli.unique_workflow_id(WORKFLOW_ID_PREFIX),
                 task_queue=TASK_QUEUE,
             )
@@ -60,7 +60,12 @@ async def main(args: argparse.Namespace) -> int:
                 return 0
             # Returns once the agent has replied; the worker may crash and retry meanwhile.
             reply = await handle.execute_update(ChatWorkflow.send, message)
-            print(f"assistant> {reply}")
+            if reply.summarised_now:
+                print(
+                    f"[{reply.summarised_now} earlier exchanges summarised: the model reads "
+                    "them as a summary now, to stay within the conversation's memory budget]"
+                )
+            print(f"assistant> {reply.text}")
             answered += 1
         except WorkflowUpdateFailedError as error:
             # The message is not part of the conversation; the conversation goes on.
@@ -91,5 +96,12 @@ if __name__ == "__main__":
     parser = cli.argument_parser(__doc__)
     parser.add_argument("--model", default=DEFAULT_ROUTER_MODEL, help="default: %(default)s")
     parser.add_argument("--conversation-id", metavar="ID", help="rejoin this conversation")
+    parser.add_argument(
+        "--memory-budget",
+        type=cli.at_least_one,
+        metavar="TOKENS",
+        help="tokens of the conversation the model reads (older exchanges are summarised); "
+        "default: what the worker says the model reads",
+    )
     arguments = parser.parse_args()
     cli.run_script(lambda: main(arguments), verbose=arguments.verbose)

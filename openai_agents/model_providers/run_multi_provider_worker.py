@@ -57,8 +57,14 @@ async def main(args: argparse.Namespace) -> int:
         )
         await temporal.check_namespace(client)
         workflows = all_workflows()
+        # The chat sample asks how much of a conversation its model reads (Ollama says).
+        budgets = providers.ConversationBudgets(
+            provider, context_tokens=args.context_tokens, reply_tokens=args.max_tokens
+        )
         stop = cli.stop_requested()  # Ctrl-C or SIGTERM: shut down gracefully.
-        async with Worker(client, task_queue=TASK_QUEUE, workflows=workflows):
+        async with Worker(
+            client, task_queue=TASK_QUEUE, workflows=workflows, activities=[budgets.budget]
+        ):
             names = ", ".join(w.__name__ for w in workflows)
             logging.info("Worker serving %s on %r; Ctrl-C to stop", names, TASK_QUEUE)
             await stop.wait()
@@ -81,6 +87,15 @@ if __name__ == "__main__":
     )
     parser.add_argument(
         "--check-model", metavar="MODEL", help="check at start that it can be served"
+    )
+    parser.add_argument(
+        "--context-tokens",
+        type=cli.at_least_one,
+        default=providers.DEFAULT_CONTEXT_TOKENS,
+        metavar="N",
+        help="a model's context window where its backend does not say, and the most assumed "
+        "where it does (Ollama's /api/show); conversations are kept within it (default: "
+        "%(default)d, Ollama's default num_ctx)",
     )
     cli.add_model_call_arguments(parser)
     arguments = parser.parse_args()

@@ -38,6 +38,7 @@ from anthropic.types.shared import (
     APIErrorObject,
     AuthenticationError,
     ErrorResponse,
+    InvalidRequestError,
     NotFoundError,
     OverloadedError,
     RateLimitError,
@@ -295,6 +296,12 @@ def rate_limited(retry_after_seconds: int) -> Route:
 
 def server_error() -> Route:
     return _error(500, APIErrorObject(type="api_error", message="Internal server error"))
+
+
+def context_too_long() -> Route:
+    """Anthropic's refusal of a prompt longer than the model's context window."""
+    too_long = "prompt is too long: 210431 tokens > 200000 maximum"
+    return _error(400, InvalidRequestError(type="invalid_request_error", message=too_long))
 
 
 def overloaded_quoting_key() -> Route:

@@ -344,5 +344,10 @@ def server_error() -> Route:
     return fail(500, "llama runner process has terminated")
 
 
+def context_too_long() -> Route:
+    """Ollama refusing a prompt longer than the model's context (when told not to cut it)."""
+    return fail(400, "the input length exceeds the context length")
+
+
 def broken_reply() -> Route:
     return broken(answer_quoting_tool_result())

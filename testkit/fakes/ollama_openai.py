@@ -348,5 +348,18 @@ def server_error() -> Route:
     return fail(500, "model runner crashed")
 
 
+def context_too_long() -> Route:
+    """OpenAI's refusal of a conversation longer than the model's context window."""
+    body = ErrorObject(
+        message="This model's maximum context length is 4096 tokens. However, your messages "
+        "resulted in 5210 tokens. Please reduce the length of the messages.",
+        type="invalid_request_error",
+        param="messages",
+        code="context_length_exceeded",
+    )
+    reply = Reply(400, {"error": body.model_dump()})
+    return lambda _request: reply
+
+
 def broken_reply() -> Route:
     return broken(answer_quoting_tool_result())

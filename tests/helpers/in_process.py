@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from openai_agents.model_providers.providers import DEFAULT_MAX_TOKENS
+from openai_agents.model_providers.providers import DEFAULT_CONTEXT_TOKENS, DEFAULT_MAX_TOKENS
 from openai_agents.model_providers.support.cli import (
     DEFAULT_HEARTBEAT_TIMEOUT_SECONDS,
     DEFAULT_MAX_ATTEMPTS,
@@ -33,9 +33,11 @@ _DEFAULTS: dict[str, Any] = {
     "api": "openai-compatible",
     "default_prefix": "ollama",
     "check_model": None,
+    "context_tokens": DEFAULT_CONTEXT_TOKENS,
     "sample": "gpt-oss",
     "keep_server": False,
     "conversation_id": None,
+    "memory_budget": None,
 }
 
 ScriptMain = Callable[[argparse.Namespace], Awaitable[int]]

@@ -9,7 +9,8 @@ workflows already running can still finish (e.g. with `workflow.patched`), and c
 the new files. Each sample runs once on a fresh local dev server, with a model that calls
 the weather tool and then answers, as a real model would: a scripted one, or, for the
 streaming sample, the native Ollama model streaming from a fake Ollama, with a subscriber
-reading the stream. The chat sample has two exchanges, then ends.
+reading the stream. The chat sample has three exchanges on a memory budget small enough
+that the third summarises the first, then ends.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
 
 from agents import ModelProvider
+from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
 from temporalio.contrib.workflow_streams import WorkflowStreamClient
 from temporalio.openai_agents.testing import AgentEnvironment, ResponseBuilders
@@ -65,9 +67,19 @@ def weather_conversation() -> RecordingProvider:
         [
             ResponseBuilders.tool_call('{"city": "Tokyo"}', "get_weather", call_id="call_tokyo"),
             ResponseBuilders.output_message("Tokyo sun shines bright"),
-            ResponseBuilders.output_message("You are welcome"),  # The chat's second message.
+            # The chat's second and third messages; the third summarises the first.
+            ResponseBuilders.output_message("You are welcome, " * 8),
+            ResponseBuilders.output_message("You asked about Tokyo's weather: sunny."),
+            ResponseBuilders.output_message("Goodbye, " * 8),
         ]
     )
+
+
+@activity.defn(name="conversation_memory_budget")
+async def small_memory_budget(model_name: str) -> int:
+    """The router worker's activity, answering a budget that the chat's third message
+    passes, so that the recorded history holds a summary call too."""
+    return 200
 
 
 async def record(env: WorkflowEnvironment, name: str, workflow: type) -> str:
@@ -90,7 +102,10 @@ async def record(env: WorkflowEnvironment, name: str, workflow: type) -> str:
                 identity=IDENTITY,
                 plugins=[agents.openai_agents_plugin],
             )
-            async with Worker(client, task_queue=TASK_QUEUE, workflows=[workflow]):
+            activities = [small_memory_budget] if workflow is ChatWorkflow else []
+            async with Worker(
+                client, task_queue=TASK_QUEUE, workflows=[workflow], activities=activities
+            ):
                 handle = await run_sample(client, workflow, f"{name}-history")
                 await handle.result()
             return (await handle.fetch_history()).to_json()
@@ -103,7 +118,8 @@ async def run_sample(client: Client, workflow: type, workflow_id: str) -> Workfl
             ChatWorkflow.run, Conversation(), id=workflow_id, task_queue=TASK_QUEUE
         )
         await chat.execute_update(ChatWorkflow.send, PROMPT)
-        await chat.execute_update(ChatWorkflow.send, "Thank you")
+        await chat.execute_update(ChatWorkflow.send, "Thank you, that is all I needed for today")
+        await chat.execute_update(ChatWorkflow.send, "Goodbye, and thanks again for the help")
         await chat.execute_update(ChatWorkflow.end)
         return chat
     handle = await client.start_workflow(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agents import Model, ModelProvider, ModelResponse
-from temporalio.openai_agents.testing import AgentEnvironment, TestModel
+from temporalio.openai_agents.testing import AgentEnvironment, ResponseBuilders, TestModel
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
@@ -80,3 +80,28 @@ async def run_with_scripted_model(
         raise outcome.failure
     assert outcome.result is not None
     return outcome.result
+
+
+class ChattingProvider(RecordingProvider):
+    """A model for long conversations: each reply is `reply` (as many characters as a real
+    chat's), and each summary call (the chat workflow's "Summarise ..." agent) answers with
+    `summary` and the number of the call, so a test can tell summaries apart."""
+
+    def __init__(self, reply: str, summary: str = "SUMMARY") -> None:
+        super().__init__([])
+        self.reply, self.summary = reply, summary
+
+    def _next_response(self) -> ModelResponse:
+        if is_summary_call(self.calls[-1]):
+            return ResponseBuilders.output_message(f"{self.summary} {len(self.calls)}")
+        return ResponseBuilders.output_message(self.reply)
+
+    def summary_calls(self) -> list[ModelCall]:
+        return [call for call in self.calls if is_summary_call(call)]
+
+    def reply_calls(self) -> list[ModelCall]:
+        return [call for call in self.calls if not is_summary_call(call)]
+
+
+def is_summary_call(call: ModelCall) -> bool:
+    return (call.system_instructions or "").startswith("Summarise")

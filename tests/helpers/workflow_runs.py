@@ -92,11 +92,20 @@ async def run_on_worker(
 
 
 def model_call_attempts(history: WorkflowHistory) -> list[int]:
-    """The attempt number each model activity finished (or failed for good) on."""
+    """The attempt number each model activity finished (or failed for good) on (other
+    activities, such as the chat's budget lookup, left out)."""
+    model_calls = {
+        event.event_id
+        for event in history.events
+        if event.activity_task_scheduled_event_attributes.activity_type.name.startswith(
+            "invoke_model_activity"
+        )
+    }
     return [
         event.activity_task_started_event_attributes.attempt
         for event in history.events
         if event.HasField("activity_task_started_event_attributes")
+        and event.activity_task_started_event_attributes.scheduled_event_id in model_calls
     ]
 
 

@@ -29,7 +29,7 @@ from openai_agents.model_providers.workflows.chat_workflow import ChatWorkflow, 
 from openai_agents.model_providers.workflows.shared import TASK_QUEUE
 from testkit.wiring import ModelCallPolicy, build_worker
 from tests.helpers.in_process import script_arguments
-from tests.helpers.scripted_model import RecordingProvider
+from tests.helpers.scripted_model import ChattingProvider, RecordingProvider
 from tests.helpers.workflow_runs import new_workflow_id
 
 POLICY = ModelCallPolicy(max_attempts=2)
@@ -37,7 +37,10 @@ POLICY = ModelCallPolicy(max_attempts=2)
 
 @contextlib.asynccontextmanager
 async def conversation(
-    env: WorkflowEnvironment, provider: RecordingProvider, exchanges_per_run: int = 100
+    env: WorkflowEnvironment,
+    provider: RecordingProvider,
+    exchanges_per_run: int = 100,
+    memory_budget: int | None = None,
 ) -> AsyncIterator[WorkflowHandle[ChatWorkflow, int]]:
     """A conversation on a worker of its own, ended when the test is done with it."""
     workflow_id = new_workflow_id(ChatWorkflow)
@@ -49,7 +52,11 @@ async def conversation(
         async with build_worker(client, [ChatWorkflow], task_queue):
             handle = await client.start_workflow(
                 ChatWorkflow.run,
-                Conversation(model="ollama/gpt-oss:20b", exchanges_per_run=exchanges_per_run),
+                Conversation(
+                    model="ollama/gpt-oss:20b",
+                    memory_budget=memory_budget,
+                    exchanges_per_run=exchanges_per_run,
+                ),
                 id=workflow_id,
                 task_queue=task_queue,
                 # A workflow task that keeps failing would otherwise leave the test waiting.
@@ -81,7 +88,7 @@ async def test_each_reply_sees_the_conversation_so_far(env: WorkflowEnvironment)
         second = await chat.execute_update(ChatWorkflow.send, "What is my name?")
         assert await chat.query(ChatWorkflow.exchanges) == 2
 
-    assert (first, second) == ("Hello Ada", "Ada")
+    assert (first.text, second.text) == ("Hello Ada", "Ada")
     assert texts(provider.calls[1].input) == ["My name is Ada", "Hello Ada", "What is my name?"]
     assert await chat.result() == 2
 
@@ -101,7 +108,7 @@ async def test_two_messages_sent_at_once_are_answered_in_order_one_at_a_time(
         ]
         replies = await asyncio.gather(*(update.result() for update in sent))
 
-    assert replies == ["one", "two"]
+    assert [reply.text for reply in replies] == ["one", "two"]
     # The second model call started after the first reply, and saw it.
     assert texts(provider.calls[1].input) == ["first", "one", "second"]
 
@@ -139,7 +146,7 @@ async def test_a_failed_reply_fails_only_its_message(env: WorkflowEnvironment) -
             await chat.execute_update(ChatWorkflow.send, "Are you there?")
         reply = await chat.execute_update(ChatWorkflow.send, "Hi")
 
-    assert reply == "Hello"
+    assert reply.text == "Hello"
     # The unanswered message did not join the conversation.
     assert texts(provider.calls[1].input) == ["Hi"]
     assert await chat.result() == 1
@@ -156,7 +163,7 @@ async def test_the_conversation_carries_on_across_continue_as_new(
             await chat.execute_update(ChatWorkflow.send, text)
         # A client that rejoins by id, as `--conversation-id` does, reaches the new run.
         rejoined = env.client.get_workflow_handle_for(ChatWorkflow.run, chat.id)
-        assert await rejoined.execute_update(ChatWorkflow.send, "fourth") == "four"
+        assert (await rejoined.execute_update(ChatWorkflow.send, "fourth")).text == "four"
         current_run = (await chat.describe()).run_id
         assert await rejoined.query(ChatWorkflow.exchanges) == 4
 
@@ -173,6 +180,7 @@ async def run_the_chat_starter(
     monkeypatch: pytest.MonkeyPatch,
     provider: RecordingProvider,
     typed: str,
+    **options: Any,
 ) -> tuple[int, list[str], WorkflowExecutionStatus | None]:
     """The terminal chat's `main` in this process, `typed` piped to it: its exit code, the
     lines it printed, and how the conversation it started stands afterwards (None if it
@@ -187,7 +195,7 @@ async def run_the_chat_starter(
         async with build_worker(client, [ChatWorkflow]):
             with contextlib.redirect_stdout(output):
                 exit_code = await run_chat_workflow.main(
-                    script_arguments(model="ollama/gpt-oss:20b")
+                    script_arguments(model="ollama/gpt-oss:20b", **options)
                 )
             lines = output.getvalue().splitlines()
             started = [line for line in lines if line.startswith("Started conversation ")]
@@ -262,3 +270,21 @@ async def test_no_input_starts_no_conversation(
         "No message sent: no conversation was started.",
     ]
     assert status is None
+
+
+async def test_the_starter_says_when_earlier_exchanges_were_summarised(
+    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    provider = ChattingProvider("Sun over the city / a light coat for the morning. " * 2)
+    message = "What should I wear in Tokyo this week? " * 3
+    exit_code, lines, _status = await run_the_chat_starter(
+        env, monkeypatch, provider, f"{message}\n{message}\n{message}\n", memory_budget=250
+    )
+
+    assert exit_code == 0
+    notes = [line for line in lines if line.startswith("[")]
+    assert notes == [
+        "[1 earlier exchanges summarised: the model reads them as a summary now, to stay "
+        "within the conversation's memory budget]"
+    ]
+    assert len(provider.summary_calls()) == 1

@@ -322,6 +322,22 @@ async def test_a_runaway_reply_stops_at_the_workers_token_cap_and_fails_at_once(
     assert "64 tokens" in cause.message and "--max-tokens" in cause.message
 
 
+@every_model_path()
+async def test_a_conversation_longer_than_the_model_reads_fails_at_once_naming_the_budget(
+    env: WorkflowEnvironment, path: ModelPath, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each provider's own words for a request longer than its context window: no retry
+    can shorten it, and the line says which setting does."""
+    with path.serve([path.steps.context_too_long()], 0) as server:
+        outcome = await run_path(env, path, server, monkeypatch)
+
+    _failure, _activity_error, cause = final_error(outcome)
+    assert (cause.type, cause.non_retryable) == ("ContextWindowExceeded", True), cause.message
+    assert model_call_attempts(outcome.history) == [1]
+    assert cause.message.startswith(f"{path.describe(server.url)} rejected the conversation ")
+    assert "--memory-budget" in cause.message and "--context-tokens" in cause.message
+
+
 NATIVE_OLLAMA_PATHS = [p for p in MODEL_PATHS if p.steps is ollama_native]
 
 

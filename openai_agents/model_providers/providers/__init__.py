@@ -25,6 +25,8 @@ _HOMES = {
     "ActionableErrorsProvider": "actionable_errors",
     "translate_provider_error": "classification",
     "ConfigurationError": "configuration",
+    "ConversationBudgets": "conversation_budgets",
+    "DEFAULT_CONTEXT_TOKENS": "conversation_budgets",
     "ProviderDescription": "descriptions",
     "checked_litellm_provider": "litellm_provider",
     "BUILT_IN_PREFIXES": "model_names",
@@ -51,6 +53,8 @@ if TYPE_CHECKING:  # Re-exported explicitly, for type checkers (`X as X`).
     from .bounds import request_timeout_under as request_timeout_under
     from .classification import translate_provider_error as translate_provider_error
     from .configuration import ConfigurationError as ConfigurationError
+    from .conversation_budgets import DEFAULT_CONTEXT_TOKENS as DEFAULT_CONTEXT_TOKENS
+    from .conversation_budgets import ConversationBudgets as ConversationBudgets
     from .descriptions import ProviderDescription as ProviderDescription
     from .litellm_provider import checked_litellm_provider as checked_litellm_provider
     from .model_names import BUILT_IN_PREFIXES as BUILT_IN_PREFIXES

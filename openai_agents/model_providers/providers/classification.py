@@ -85,6 +85,15 @@ def translate_provider_error(
     if status is None:
         return None
     detail = _provider_detail(error, provider.secrets)
+    if 400 <= status < 500 and _context_overflow_in(error):
+        return ApplicationError(
+            f"{provider.where} rejected the conversation for model '{model_name}' as longer "
+            f"than the model reads (HTTP {status}: {detail}): lower its memory budget (the "
+            "chat starter's --memory-budget, or the worker's --context-tokens), or shorten "
+            "the prompt",
+            type="ContextWindowExceeded",
+            non_retryable=True,
+        )
     if status < 100:
         # The `ollama` client reports an error sent inside a streamed reply with no
         # HTTP status (-1): the server failed after it had started to answer.
@@ -203,6 +212,28 @@ def _broken_connection_in(error: BaseException) -> BaseException | None:
         ):
             return cause
     return None
+
+
+# How servers say a request is longer than the model's context window: OpenAI's error code,
+# llama.cpp's error type, Anthropic's and Ollama's words, LiteLLM's exception.
+_CONTEXT_OVERFLOW_SIGNS = (
+    "context_length_exceeded",
+    "exceed_context_size",
+    "contextwindowexceeded",
+    "maximum context length",
+    "prompt is too long",
+    "exceeds the context length",
+    "exceeds the available context",
+)
+
+
+def _context_overflow_in(error: BaseException) -> bool:
+    """Whether the provider rejected the request as too long for the model's context."""
+    for cause in _causes(error):
+        said = " ".join([type(cause).__name__, str(cause), str(getattr(cause, "body", ""))])
+        if any(sign in said.lower() for sign in _CONTEXT_OVERFLOW_SIGNS):
+            return True
+    return False
 
 
 def _status_code(error: Exception) -> int | None:

@@ -239,6 +239,20 @@ class MultiModelProvider(ModelProvider):
 
             check_litellm_credentials(rest)
 
+    async def context_window(self, model_name: str) -> int | None:
+        """The context window, in tokens, of the model `model_name` routes to, where its
+        backend says (Ollama's `/api/show`); None elsewhere."""
+        prefix, rest = split_model_name(model_name, self.known_prefixes())
+        if prefix is None:
+            prefix, rest = self.default_prefix, model_name
+        if prefix != "ollama" or (self.provider_map and self.provider_map.has_prefix(prefix)):
+            return None
+        from .ollama_provider import OllamaModelProvider
+
+        provider = self._provider(prefix, model_name)
+        assert isinstance(provider, OllamaModelProvider)
+        return await provider.context_window(rest)
+
     async def aclose(self) -> None:
         """Close the built-in providers and the OpenAI client this router created; leave
         `openai_client` and the providers in `provider_map` to the caller."""

@@ -187,6 +187,24 @@ class OllamaModelProvider(ModelProvider):
                 raise
             raise failure from error
 
+    async def context_window(self, model_name: str) -> int | None:
+        """The context window, in tokens, Ollama says it runs `model_name` with: the model's
+        `num_ctx` parameter, else its trained context length; None if it says neither, or
+        cannot be asked. (Without `num_ctx`, Ollama runs a model with its server default,
+        often smaller than the trained length.)"""
+        model = self.get_model(model_name)
+        assert isinstance(model, OllamaModel)
+        try:
+            shown = await model.client.show(model.model)
+        except Exception:  # Down, not pulled, not Ollama: the caller keeps its default.
+            return None
+        for line in (shown.parameters or "").splitlines():
+            name, _, value = line.strip().partition(" ")
+            if name == "num_ctx" and value.strip().isdigit():
+                return int(value)
+        lengths = [v for k, v in (shown.modelinfo or {}).items() if k.endswith(".context_length")]
+        return int(lengths[0]) if lengths and isinstance(lengths[0], int) else None
+
     async def aclose(self) -> None:
         """Close the clients this provider created (a given client stays the caller's)."""
         clients, self._clients = list(self._clients.values()), {}

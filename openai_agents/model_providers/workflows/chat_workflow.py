@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, cast
 
 from agents import Agent, Runner, TResponseInputItem
 from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
 
 from openai_agents.model_providers.workflows.shared import (
     DEFAULT_ROUTER_MODEL,
@@ -17,11 +21,20 @@ from openai_agents.model_providers.workflows.shared import (
 
 WORKFLOW_ID_PREFIX = "chat-workflow-id"
 
-# Each exchange adds a few dozen events to the run's history; starting a fresh run (same
-# workflow id, the conversation carried over) long before Temporal's 50,000-event limit
-# keeps every run's history short and quick to replay. The conversation itself is carried
-# whole, and goes to every model call: see the README on conversations that grow long.
+# Each exchange adds a few dozen events to the run's history, and the memory each run hands
+# the next is bounded: a fresh run every 100 exchanges (or sooner, if Temporal suggests
+# it) keeps every run's history short, and its size per exchange flat.
 EXCHANGES_PER_RUN = 100
+# The memory budget, in tokens, when neither the run nor the worker says (the worker's
+# `conversation_memory_budget` activity, where registered, knows the model's context).
+DEFAULT_MEMORY_BUDGET = 2560
+# The most a budget may be: the model's input must stay well under Temporal's 2 MiB limit
+# for one payload (estimated at 3 bytes a token, JSON included).
+MAX_MEMORY_BUDGET = 400_000
+SUMMARY_SHARE = 4  # The summary takes at most a quarter of the budget.
+
+Exchange = list[dict[str, Any]]
+"""One message and everything that answered it: tool calls, their results, the reply."""
 
 
 @dataclass
@@ -29,15 +42,37 @@ class Conversation:
     """Everything a conversation is: what starts it, and what one run hands the next."""
 
     model: str = DEFAULT_ROUTER_MODEL
-    items: list[dict[str, Any]] = field(default_factory=list)
-    """The conversation so far, as the model reads it: messages, tool calls, results.
-
-    Plain dicts, not `TResponseInputItem`: typed as the SDK's items, a message's content
-    would arrive in the next run as a one-shot iterator (the SDK types it `Iterable`),
-    which the next model call cannot even copy.
-    """
+    memory_budget: int | None = None
+    """Tokens of conversation the model reads; None: the worker's answer for the model."""
+    summary: str = ""
+    """What the exchanges no longer in memory said, in the model's words."""
+    memory: list[Exchange] = field(default_factory=list)
+    """The exchanges the model still reads whole, oldest first. Plain dicts, not
+    `TResponseInputItem`: typed as the SDK's items, a message's content would arrive in
+    the next run as a one-shot iterator, which the next model call cannot even copy."""
     exchanges: int = 0
+    summarised: int = 0
+    """How many exchanges the model reads only through the summary."""
     exchanges_per_run: int = EXCHANGES_PER_RUN
+
+
+@dataclass
+class Reply:
+    text: str
+    summarised_now: int = 0
+    """How many earlier exchanges this message pushed out of memory into the summary."""
+
+
+def estimated_tokens(items: list[dict[str, Any]]) -> int:
+    """A deliberate overestimate (3 characters a token, JSON structure included): no
+    tokenizer runs in workflow code, and an estimate that is too low would let a
+    conversation past its budget."""
+    return len(json.dumps(items, ensure_ascii=False)) // 3 + 1
+
+
+def summary_message(summary: str) -> list[dict[str, Any]]:
+    text = f"(A summary of our conversation so far, which you no longer see in full: {summary})"
+    return [{"role": "user", "content": text}] if summary else []
 
 
 @workflow.defn
@@ -45,7 +80,8 @@ class ChatWorkflow:
     """One conversation with the weather-haiku agent, on any router model, for as long as
     it lasts. Each message is an Update that returns the agent's reply; the conversation
     lives in the workflow, so a worker crash loses none of it, and any client that knows
-    the workflow id can join in.
+    the workflow id can join in. The model reads a bounded memory of it: the newest whole
+    exchanges that fit the budget, and a summary of the ones before them.
     """
 
     @workflow.init
@@ -70,31 +106,41 @@ class ChatWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         if self.ended:
             return self.conversation.exchanges
-        # The same workflow id goes on in a new run with the conversation so far; clients
+        # The same workflow id goes on in a new run with the bounded memory; clients
         # sending to the id reach the new run without noticing.
         workflow.continue_as_new(self.conversation)
 
     @workflow.update
-    async def send(self, message: str) -> str:
+    async def send(self, message: str) -> Reply:
         """The agent's reply to `message`; the exchange joins the conversation."""
         async with self.one_reply_at_a_time:
+            budget = await self.memory_budget()
+            said = {"role": "user", "content": message}
+            self.refuse_if_larger_than(budget, message)
+            kept, dropped = self.fitting(budget, said)
+            summary = self.conversation.summary
+            if dropped:  # A model call of its own: an activity, recorded and retried.
+                summary = await self.summarised(summary, dropped, budget)
+            model_input = [*summary_message(summary), *(i for x in kept for i in x), said]
             agent = Agent(
                 name="Assistant",
                 instructions=WEATHER_HAIKU_INSTRUCTIONS,
                 model=self.conversation.model,
                 tools=[get_weather],
             )
-            history = [*self.conversation.items, {"role": "user", "content": message}]
             # A failure here fails this message's Update only; the conversation goes on
-            # without it.
+            # without it, its memory as it was.
             with agent_errors_as_failures():
                 result = await Runner.run(
-                    agent, cast(list[TResponseInputItem], history), max_turns=MAX_TURNS
+                    agent, cast(list[TResponseInputItem], model_input), max_turns=MAX_TURNS
                 )
-            self.conversation.items = cast(list[dict[str, Any]], result.to_input_list())
+            items = cast(list[dict[str, Any]], result.to_input_list())
+            self.conversation.memory = [*kept, items[len(model_input) - 1 :]]
+            self.conversation.summary = summary
+            self.conversation.summarised += len(dropped)
             self.conversation.exchanges += 1
             self.exchanges_this_run += 1
-            return str(result.final_output)
+            return Reply(str(result.final_output), len(dropped))
 
     @send.validator
     def check_message(self, message: str) -> None:
@@ -103,6 +149,67 @@ class ChatWorkflow:
             raise ValueError("the message is empty: type something to send")
         if self.ended:
             raise ValueError("this conversation has ended: start a new one")
+        self.refuse_if_larger_than(self.conversation.memory_budget or MAX_MEMORY_BUDGET, message)
+
+    def refuse_if_larger_than(self, budget: int, message: str) -> None:
+        size = estimated_tokens([{"role": "user", "content": message}])
+        if size > budget:
+            raise ApplicationError(
+                f"the message is about {size} tokens, more than this conversation's model "
+                f"reads ({budget}): shorten it, or store the document elsewhere and send a "
+                "reference to it",
+                type="MessageTooLarge",
+                non_retryable=True,
+            )
+
+    async def memory_budget(self) -> int:
+        """The run's budget, else the worker's for the model, asked once per conversation."""
+        if self.conversation.memory_budget is None:
+            try:
+                # By name: the activity lives on the worker, with the model's provider.
+                asked = await workflow.execute_activity(
+                    "conversation_memory_budget",
+                    self.conversation.model,
+                    result_type=int,
+                    start_to_close_timeout=timedelta(seconds=10),
+                    retry_policy=RetryPolicy(maximum_attempts=2),
+                )
+            except ActivityError:  # A worker that does not register it: the default.
+                asked = DEFAULT_MEMORY_BUDGET
+            self.conversation.memory_budget = min(asked, MAX_MEMORY_BUDGET)
+        return self.conversation.memory_budget
+
+    def fitting(self, budget: int, said: dict[str, Any]) -> tuple[list[Exchange], list[Exchange]]:
+        """The newest whole exchanges that fit the budget with the summary and the new
+        message, and the older ones that do not. Whole: a tool call never loses its
+        result."""
+        memory = self.conversation.memory
+        fixed = estimated_tokens([*summary_message(self.conversation.summary), said])
+        kept_tokens, first_kept = fixed, len(memory)
+        while first_kept > 0:
+            size = estimated_tokens(memory[first_kept - 1])
+            if kept_tokens + size > budget:
+                break
+            kept_tokens, first_kept = kept_tokens + size, first_kept - 1
+        return memory[first_kept:], memory[:first_kept]
+
+    async def summarised(self, summary: str, dropped: list[Exchange], budget: int) -> str:
+        """The summary, rewritten by the model to cover `dropped` too, within its share of
+        the budget."""
+        limit = budget // SUMMARY_SHARE
+        words = max(20, limit // 2)
+        summariser = Agent(
+            name="Summariser",
+            instructions=f"Summarise the conversation you are given in at most {words} words. "
+            "Keep names, facts, figures, what was asked and answered, and open questions. "
+            "Write only the summary.",
+            model=self.conversation.model,
+        )
+        transcript = [*summary_message(summary), *(i for x in dropped for i in x)]
+        text = json.dumps(transcript, ensure_ascii=False)[-budget * 3 :]  # What fits.
+        with agent_errors_as_failures():
+            result = await Runner.run(summariser, text, max_turns=1)
+        return str(result.final_output)[: limit * 3]
 
     @workflow.update
     def end(self) -> int:
@@ -114,3 +221,10 @@ class ChatWorkflow:
     def exchanges(self) -> int:
         """How many exchanges the conversation has had, in all its runs."""
         return self.conversation.exchanges
+
+    @workflow.query
+    def memory(self) -> Conversation:
+        """What the model reads of the conversation now: its summary and the exchanges
+        kept whole (everything ever said is in the workflow's history: each message is
+        an Update's input, each reply its result)."""
+        return self.conversation

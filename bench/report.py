@@ -166,6 +166,22 @@ def targets(results: Results) -> list[Target]:
                     "litellm imported" if imported else "litellm not imported",
                 )
             )
+    for measure in ("input", "history"):
+        middle = results.median(f"conversation_{measure}_middle")
+        late = results.median(f"conversation_{measure}_late")
+        if middle is not None and late is not None:
+            found.append(
+                Target(
+                    f"long conversation: {measure} per exchange flat (late <= 1.2x middle)",
+                    late <= 1.2 * middle,
+                    f"{late:.0f} / {middle:.0f} bytes = {late / middle:.2f}x",
+                )
+            )
+    warnings = results.median("conversation_warnings")
+    if warnings is not None:
+        found.append(
+            Target("long conversation: no warning from Temporal", warnings == 0, f"{warnings:.0f}")
+        )
     return found
 
 

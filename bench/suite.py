@@ -22,7 +22,7 @@ from typing import Any
 from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.testing import WorkflowEnvironment
 
-from bench import model_calls, real_model, streaming, workers, workflows
+from bench import conversation, model_calls, real_model, streaming, workers, workflows
 from bench.fake_ollama import fake_ollama_process
 from bench.options import Options
 from bench.report import (
@@ -120,6 +120,11 @@ async def run(options: Options) -> Results:
             _progress("8 streaming")
             results.rows.append(
                 await streaming.streaming_row(environment.client, min(options.runs, 10))
+            )
+            _progress("10 one long conversation")
+            exchanges, points = (30, (3, 10, 30)) if options.quick else (1000, (10, 100, 1000))
+            results.rows += await conversation.conversation_rows(
+                environment.client, exchanges, points
             )
             if url is None:
                 results.rows += real_model.not_measured()

@@ -190,3 +190,29 @@ def test_the_benchmark_measures_what_temporal_adds_to_a_real_model_call(tmp_path
     for key in ("real_model_direct", "real_model_workflow"):
         assert rows[key]["measured"] and rows[key]["median"] > 0, rows[key]
     assert rows["real_model_workflow"]["note"].startswith("Temporal adds ")
+
+
+def test_a_prompt_longer_than_the_models_context_fails_at_once_naming_the_budget(
+    real_model_server: RealModelServer, dev_server_address: str, tmp_path: Path
+) -> None:
+    """llama.cpp refuses a request longer than its context (`exceed_context_size_error`):
+    final, on the first attempt, with the settings that make a conversation fit."""
+    environment = openai_compatible(real_model_server.url, dev_server_address)
+    prompt = tmp_path / "long-prompt.txt"
+    prompt.write_text("The weather in Tokyo is sunny today. " * 2500)  # About 20k tokens.
+    with running_worker(
+        "run_gpt_oss_worker.py", "--model", MODEL_ALIAS, environment=environment, tmp_path=tmp_path
+    ):
+        completed = run_script(
+            "run_gpt_oss_workflow.py",
+            *("--model", MODEL_ALIAS, "--prompt-file", str(prompt)),
+            environment=environment,
+        )
+
+    assert completed.returncode == 1
+    [line] = completed.stderr.strip().splitlines()
+    assert line.startswith(
+        f"Workflow failed: Ollama at {real_model_server.url} rejected the conversation for "
+        f"model '{MODEL_ALIAS}' as longer than the model reads (HTTP 400: "
+    )
+    assert line.endswith("or the worker's --context-tokens), or shorten the prompt")

@@ -108,6 +108,6 @@ async def _first_delta_latency(
             arrived = time.perf_counter()
             break
     result = await handle.result()
-    if arrived is None or ANSWER not in result:
+    if arrived is None or ANSWER not in result.text:
         raise RuntimeError(f"the streamed answer never reached the subscriber: {result!r}")
     return arrived - clock.sent[index]

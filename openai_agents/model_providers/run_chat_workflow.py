@@ -26,7 +26,8 @@ from openai_agents.model_providers.workflows.shared import DEFAULT_ROUTER_MODEL,
 
 
 async def main(args: argparse.Namespace) -> int:
-    check_router_model_name(args.model)  # Refused before anything starts.
+    for model in [args.model, *args.fallback_model]:
+        check_router_model_name(model)  # Refused before anything starts.
     # The plugin gives this client the Agents SDK's data converter, as on the worker.
     client = await Client.connect(**temporal.connect_config(), plugins=[OpenAIAgentsPlugin()])
     await temporal.check_namespace(client)
@@ -48,7 +49,11 @@ async def main(args: argparse.Namespace) -> int:
             # Started with the first message: no input, no conversation left behind.
             handle = await client.start_workflow(
                 ChatWorkflow.run,
-                Conversation(model=args.model, memory_budget=args.memory_budget),
+                Conversation(
+                    model=args.model,
+                    fallbacks=args.fallback_model,
+                    memory_budget=args.memory_budget,
+                ),
                 id=cli.unique_workflow_id(WORKFLOW_ID_PREFIX),
                 task_queue=TASK_QUEUE,
             )
@@ -66,6 +71,8 @@ async def main(args: argparse.Namespace) -> int:
                     "them as a summary now, to stay within the conversation's memory budget]"
                 )
             print(f"assistant> {reply.text}")
+            if args.fallback_model:  # Which model answered each call, in order.
+                print(f"[answered by {', '.join(reply.models)}]")
             answered += 1
         except WorkflowUpdateFailedError as error:
             # The message is not part of the conversation; the conversation goes on.
@@ -96,6 +103,7 @@ if __name__ == "__main__":
     parser = cli.argument_parser(__doc__)
     parser.add_argument("--model", default=DEFAULT_ROUTER_MODEL, help="default: %(default)s")
     parser.add_argument("--conversation-id", metavar="ID", help="rejoin this conversation")
+    cli.add_fallback_arguments(parser)
     parser.add_argument(
         "--memory-budget",
         type=cli.at_least_one,

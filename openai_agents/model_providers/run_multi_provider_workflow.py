@@ -5,6 +5,7 @@ Start `run_multi_provider_worker.py` first, in another terminal. Examples:
   --model ollama/gpt-oss:120b-cloud          (Ollama Cloud; the worker needs OLLAMA_API_KEY)
   --model litellm/anthropic/claude-sonnet-4-5
   --model openai/gpt-4.1
+  --model ollama/gpt-oss:20b --fallback-model litellm/anthropic/claude-sonnet-4-5
 """
 
 from __future__ import annotations
@@ -24,22 +25,29 @@ from openai_agents.model_providers.workflows.shared import DEFAULT_ROUTER_MODEL,
 
 
 async def main(args: argparse.Namespace) -> int:
-    check_router_model_name(args.model)  # Refused before anything starts.
+    for model in [args.model, *args.fallback_model]:
+        check_router_model_name(model)  # Refused before anything starts.
     prompt = cli.checked_prompt(args)
     # The plugin gives this client the Agents SDK's data converter, as on the worker.
     client = await Client.connect(**temporal.connect_config(), plugins=[OpenAIAgentsPlugin()])
     await temporal.check_namespace(client)
     workflow_id = args.workflow_id or cli.unique_workflow_id(WORKFLOW_ID_PREFIX)
     print(f"Running workflow {workflow_id} on task queue {TASK_QUEUE}...")
-    result = await client.execute_workflow(
-        MultiProviderWorkflow.run, args=[prompt, args.model], id=workflow_id, task_queue=TASK_QUEUE
+    answer = await client.execute_workflow(
+        MultiProviderWorkflow.run,
+        args=[prompt, args.model, args.fallback_model],
+        id=workflow_id,
+        task_queue=TASK_QUEUE,
     )
-    print(f"Result: {result}")
+    print(f"Result: {answer.text}")
+    if args.fallback_model:  # Which model answered each call, in order.
+        print(f"Answered by: {', '.join(answer.models)}")
     return 0
 
 
 if __name__ == "__main__":
     parser = cli.argument_parser(__doc__)
     cli.add_workflow_arguments(parser, DEFAULT_ROUTER_MODEL)
+    cli.add_fallback_arguments(parser)
     arguments = parser.parse_args()
     cli.run_script(lambda: main(arguments), verbose=arguments.verbose)

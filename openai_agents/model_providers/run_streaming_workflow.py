@@ -39,7 +39,8 @@ from openai_agents.model_providers.workflows.streaming_workflow import (
 
 
 async def main(args: argparse.Namespace) -> int:
-    check_router_model_name(args.model)  # Refused before anything starts.
+    for model in [args.model, *args.fallback_model]:
+        check_router_model_name(model)  # Refused before anything starts.
     prompt = cli.checked_prompt(args)
     # The plugin gives this client the Agents SDK's data converter, which decodes the
     # model's events as the worker encoded them.
@@ -48,7 +49,10 @@ async def main(args: argparse.Namespace) -> int:
     workflow_id = args.workflow_id or cli.unique_workflow_id(WORKFLOW_ID_PREFIX)
     print(f"Running workflow {workflow_id} on task queue {TASK_QUEUE}...")
     handle = await client.start_workflow(
-        StreamingWorkflow.run, args=[prompt, args.model], id=workflow_id, task_queue=TASK_QUEUE
+        StreamingWorkflow.run,
+        args=[prompt, args.model, args.fallback_model],
+        id=workflow_id,
+        task_queue=TASK_QUEUE,
     )
 
     stream = WorkflowStreamClient.create(client, workflow_id)
@@ -81,10 +85,12 @@ async def main(args: argparse.Namespace) -> int:
             line.write(event.delta)
 
     try:
-        result = await handle.result()
+        answer = await handle.result()
     finally:
         line.end()  # A failure's one line, too, starts on a line of its own.
-    print(f"Result: {result}")
+    print(f"Result: {answer.text}")
+    if args.fallback_model:  # Which model answered each call, in order.
+        print(f"Answered by: {', '.join(answer.models)}")
     return 0
 
 
@@ -111,5 +117,6 @@ class Line:
 if __name__ == "__main__":
     parser = cli.argument_parser(__doc__)
     cli.add_workflow_arguments(parser, DEFAULT_ROUTER_MODEL)
+    cli.add_fallback_arguments(parser)
     arguments = parser.parse_args()
     cli.run_script(lambda: main(arguments), verbose=arguments.verbose)

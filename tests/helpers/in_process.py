@@ -38,6 +38,7 @@ _DEFAULTS: dict[str, Any] = {
     "keep_server": False,
     "conversation_id": None,
     "memory_budget": None,
+    "fallback_model": [],
 }
 
 ScriptMain = Callable[[argparse.Namespace], Awaitable[int]]

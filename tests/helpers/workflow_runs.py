@@ -13,6 +13,7 @@ from temporalio.client import Client, WorkflowFailureError, WorkflowHistory
 from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
+from openai_agents.model_providers.workflows.failover import Answer
 from openai_agents.model_providers.workflows.shared import TASK_QUEUE
 from testkit.wiring import ModelCallPolicy, agents_plugin, build_worker
 
@@ -31,11 +32,13 @@ def new_workflow_id(workflow: type) -> str:
 
 @dataclass
 class Outcome:
-    """How a workflow run ended, and its history."""
+    """How a workflow run ended, and its history. `result` is the answer's text (the router
+    workflows answer with an `Answer`, which `answer` then holds whole)."""
 
     result: str | None
     failure: WorkflowFailureError | None
     history: WorkflowHistory
+    answer: Answer | None = None
 
     def workflow_task_failures(self) -> int:
         """Failed workflow tasks: each one is a retry loop a user would see as a hang."""
@@ -47,7 +50,7 @@ class Outcome:
 async def run_to_end(
     client: Client,
     workflow: type,
-    workflow_run: Callable[..., Awaitable[str]],
+    workflow_run: Callable[..., Awaitable[Any]],
     args: Sequence[Any],
     workflow_id: str | None = None,
 ) -> Outcome:
@@ -65,19 +68,22 @@ async def run_to_end(
             # A workflow whose task keeps failing would otherwise wait forever.
             execution_timeout=timedelta(minutes=2),
         )
-        result: str | None = None
+        result: Any = None
         failure: WorkflowFailureError | None = None
         try:
             result = await handle.result()
         except WorkflowFailureError as error:
             failure = error
-        return Outcome(result, failure, await handle.fetch_history())
+        history = await handle.fetch_history()
+        if isinstance(result, Answer):
+            return Outcome(result.text, failure, history, result)
+        return Outcome(result, failure, history)
 
 
 async def run_on_worker(
     client: Client,
     workflow: type,
-    workflow_run: Callable[..., Awaitable[str]],
+    workflow_run: Callable[..., Awaitable[Any]],
     args: Sequence[Any],
 ) -> tuple[str, WorkflowHistory]:
     """Execute a workflow on a fresh worker; return its result and its history.

@@ -51,7 +51,7 @@ async def run_workflow(client: Client, model: str) -> tuple[str, str]:
         id=workflow_id,
         task_queue=TASK_QUEUE,
     )
-    return workflow_id, f"Result: {result}"
+    return workflow_id, f"Result: {result.text}"
 
 
 async def test_api_keys_stay_out_of_history_logs_and_failure_messages(

@@ -102,6 +102,18 @@ def add_workflow_arguments(parser: argparse.ArgumentParser, default_model: str |
     parser.add_argument("--workflow-id", help="exact workflow id (default: a fresh one)")
 
 
+def add_fallback_arguments(parser: argparse.ArgumentParser) -> None:
+    """A router-based starter's --fallback-model, repeatable, tried in order."""
+    parser.add_argument(
+        "--fallback-model",
+        action="append",
+        default=[],
+        metavar="MODEL",
+        help="a model to make a call on when the ones before it fail in a way their provider "
+        "will not fix (down, 5xx, 429, a rejected key, an unknown model); repeatable",
+    )
+
+
 def positive_number(text: str) -> float:
     if (value := float(text)) <= 0:
         raise argparse.ArgumentTypeError("must be positive, e.g. --timeout 30")

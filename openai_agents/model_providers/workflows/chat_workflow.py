@@ -11,6 +11,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
+from openai_agents.model_providers.workflows.failover import ModelLog, agent_model
 from openai_agents.model_providers.workflows.shared import (
     DEFAULT_ROUTER_MODEL,
     MAX_TURNS,
@@ -42,6 +43,8 @@ class Conversation:
     """Everything a conversation is: what starts it, and what one run hands the next."""
 
     model: str = DEFAULT_ROUTER_MODEL
+    fallbacks: list[str] = field(default_factory=list)
+    """Models to make a call on when the ones before them fail (see `FailoverModel`)."""
     memory_budget: int | None = None
     """Tokens of conversation the model reads; None: the worker's answer for the model."""
     summary: str = ""
@@ -61,6 +64,8 @@ class Reply:
     text: str
     summarised_now: int = 0
     """How many earlier exchanges this message pushed out of memory into the summary."""
+    models: list[str] = field(default_factory=list)
+    """The model that answered each of this reply's model calls, in order."""
 
 
 def estimated_tokens(items: list[dict[str, Any]]) -> int:
@@ -125,14 +130,18 @@ class ChatWorkflow:
             agent = Agent(
                 name="Assistant",
                 instructions=WEATHER_HAIKU_INSTRUCTIONS,
-                model=self.conversation.model,
+                model=agent_model(self.conversation.model, self.conversation.fallbacks),
                 tools=[get_weather],
             )
             # A failure here fails this message's Update only; the conversation goes on
             # without it, its memory as it was.
+            log = ModelLog()  # Which model answered each call.
             with agent_errors_as_failures():
                 result = await Runner.run(
-                    agent, cast(list[TResponseInputItem], model_input), max_turns=MAX_TURNS
+                    agent,
+                    cast(list[TResponseInputItem], model_input),
+                    max_turns=MAX_TURNS,
+                    hooks=log,
                 )
             items = cast(list[dict[str, Any]], result.to_input_list())
             self.conversation.memory = [*kept, items[len(model_input) - 1 :]]
@@ -140,7 +149,7 @@ class ChatWorkflow:
             self.conversation.summarised += len(dropped)
             self.conversation.exchanges += 1
             self.exchanges_this_run += 1
-            return Reply(str(result.final_output), len(dropped))
+            return Reply(str(result.final_output), len(dropped), log.models)
 
     @send.validator
     def check_message(self, message: str) -> None:
@@ -203,7 +212,7 @@ class ChatWorkflow:
             instructions=f"Summarise the conversation you are given in at most {words} words. "
             "Keep names, facts, figures, what was asked and answered, and open questions. "
             "Write only the summary.",
-            model=self.conversation.model,
+            model=agent_model(self.conversation.model, self.conversation.fallbacks),
         )
         transcript = [*summary_message(summary), *(i for x in dropped for i in x)]
         text = json.dumps(transcript, ensure_ascii=False)[-budget * 3 :]  # What fits.

@@ -3,6 +3,7 @@ from __future__ import annotations
 from agents import Agent, Runner
 from temporalio import workflow
 
+from openai_agents.model_providers.workflows.failover import Answer, ModelLog, agent_model
 from openai_agents.model_providers.workflows.shared import (
     DEFAULT_ROUTER_MODEL,
     MAX_TURNS,
@@ -21,17 +22,21 @@ class MultiProviderWorkflow:
 
     `model` is a router name: `ollama/gpt-oss:20b`, `litellm/anthropic/claude-...` or
     `openai/gpt-4.1`. The worker's `MultiModelProvider` picks the backend inside the
-    model activity; the workflow itself never knows which one answered.
+    model activity. A model call that fails in a way its provider will not fix is made
+    again on each of `fallbacks` in turn; the answer says which model answered each call.
     """
 
     @workflow.run
-    async def run(self, prompt: str, model: str = DEFAULT_ROUTER_MODEL) -> str:
+    async def run(
+        self, prompt: str, model: str = DEFAULT_ROUTER_MODEL, fallbacks: list[str] | None = None
+    ) -> Answer:
         agent = Agent(
             name="Assistant",
             instructions=WEATHER_HAIKU_INSTRUCTIONS,
-            model=model,
+            model=agent_model(model, fallbacks or []),
             tools=[get_weather],
         )
+        log = ModelLog()  # Which model answered each call.
         with agent_errors_as_failures():
-            result = await Runner.run(agent, require_prompt(prompt), max_turns=MAX_TURNS)
-        return str(result.final_output)
+            result = await Runner.run(agent, require_prompt(prompt), max_turns=MAX_TURNS, hooks=log)
+        return Answer(str(result.final_output), log.models)

@@ -8,6 +8,7 @@ from agents.items import ToolCallItem, ToolCallOutputItem
 from temporalio import workflow
 from temporalio.contrib.workflow_streams import WorkflowStream
 
+from openai_agents.model_providers.workflows.failover import Answer, ModelLog, agent_model
 from openai_agents.model_providers.workflows.shared import (
     DEFAULT_ROUTER_MODEL,
     MAX_TURNS,
@@ -43,7 +44,9 @@ class StreamingWorkflow:
     """
 
     @workflow.init
-    def __init__(self, prompt: str, model: str = DEFAULT_ROUTER_MODEL) -> None:
+    def __init__(
+        self, prompt: str, model: str = DEFAULT_ROUTER_MODEL, fallbacks: list[str] | None = None
+    ) -> None:
         # `WorkflowStream` must be built in `__init__` (it checks), so that its signal and
         # update handlers exist before the first publish or subscription arrives.
         self.stream = WorkflowStream()
@@ -51,16 +54,21 @@ class StreamingWorkflow:
         self.done = self.stream.topic(DONE_TOPIC, type=bool)
 
     @workflow.run
-    async def run(self, prompt: str, model: str = DEFAULT_ROUTER_MODEL) -> str:
+    async def run(
+        self, prompt: str, model: str = DEFAULT_ROUTER_MODEL, fallbacks: list[str] | None = None
+    ) -> Answer:
         agent = Agent(
             name="Assistant",
             instructions=WEATHER_HAIKU_INSTRUCTIONS,
-            model=model,
+            model=agent_model(model, fallbacks or []),
             tools=[get_weather],
         )
+        log = ModelLog()  # Which model answered each call.
         try:
             with agent_errors_as_failures():
-                result = Runner.run_streamed(agent, require_prompt(prompt), max_turns=MAX_TURNS)
+                result = Runner.run_streamed(
+                    agent, require_prompt(prompt), max_turns=MAX_TURNS, hooks=log
+                )
                 async for event in result.stream_events():
                     if event.type != "run_item_stream_event":
                         continue  # Text deltas are already on MODEL_EVENTS_TOPIC.
@@ -71,7 +79,7 @@ class StreamingWorkflow:
                     elif isinstance(event.item, ToolCallOutputItem):
                         self.agent_steps.publish(AgentStep("tool result", str(event.item.output)))
             self.done.publish(True)
-            return str(result.final_output)
+            return Answer(str(result.final_output), log.models)
         finally:
             # Succeeded or failed, release the subscribers waiting on this run and let their
             # polls finish before it ends; what they have not read, they read from the

@@ -1,0 +1,147 @@
+"""Which model answered each call of a run, and failover: a router-based agent's model call
+that fails in a way its provider will not fix is made again on the next model.
+
+Runs in Temporal's workflow sandbox: deterministic code only, no model clients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from agents import Agent, Model, ModelResponse, RunContextWrapper, RunHooks
+from agents.items import TResponseStreamEvent
+from agents.run import get_default_agent_runner
+from temporalio import workflow
+from temporalio.exceptions import ActivityError, ApplicationError
+
+# The plugin's private workflow-side model stub and runner: see `FailoverModel`.
+from temporalio.openai_agents._openai_runner import TemporalOpenAIRunner
+from temporalio.openai_agents._temporal_model_stub import _TemporalModelStub
+
+
+@dataclass
+class Answer:
+    """A router-based run's answer, and which model answered each of its model calls."""
+
+    text: str
+    models: list[str] = field(default_factory=list)
+    agent: str = ""
+    """The agent whose answer it is (where agents hand off to each other)."""
+
+
+# The failures another model may not have: the call's attempts used up on an unreachable
+# provider, a server error or a rate limit (retryable, so only then), or a final refusal of
+# this model (its key, its name, its server). A request no model could take (too long for
+# the context, malformed, a reply cut at the token cap) is not failed over.
+FAILOVER_TYPES = frozenset(
+    {
+        "ProviderUnreachable",
+        "ProviderServerError",
+        "ProviderRateLimited",
+        "ProviderConnectionLost",
+        "ProviderAuthenticationFailed",
+        "ModelNotFound",
+        "NotOllama",
+        "UnknownModelPrefix",
+    }
+)
+
+
+def agent_model(model: str, fallbacks: Sequence[str] = ()) -> str | Model:
+    """What an agent names as its model: `model`, or with `fallbacks`, a `FailoverModel`."""
+    return FailoverModel([model, *fallbacks]) if fallbacks else model
+
+
+class ModelLog(RunHooks[Any]):
+    """Run hooks that note which model answered each model call, in order, and which agent
+    answered last: pass as `Runner.run(..., hooks=log)`. Read in the workflow, so recorded
+    only through the model calls' own results in history: a replay notes the same."""
+
+    def __init__(self) -> None:
+        self.models: list[str] = []
+        self.agent = ""
+
+    async def on_llm_end(
+        self, context: RunContextWrapper[Any], agent: Agent[Any], response: ModelResponse
+    ) -> None:
+        # A string until the plugin turns it into its activity stub; a `FailoverModel`'s
+        # name is the one whose call just succeeded.
+        model = agent.model
+        self.models.append(
+            model.model_name or "" if isinstance(model, _TemporalModelStub) else str(model)
+        )
+        self.agent = agent.name
+
+
+class FailoverModel(_TemporalModelStub):
+    """A model with others to fall back on, call by call: a model call that fails in a way
+    its own provider will not fix (`FAILOVER_TYPES`) is made again on the next model, and
+    the run goes on; nothing before the failed call is made again. Every try is the plugin's
+    own model activity, with the worker's timeout and retry policy, so the workflow's
+    history shows which model answered each call, and `answered` lists them.
+
+    Agents in workflows must name models as strings, except for the plugin's own activity
+    stub; this is that stub, trying one model name after another. It is the plugin's private
+    class: `tests/workflows/test_failover.py` checks it against the installed plugin.
+    """
+
+    def __init__(self, models: list[str]) -> None:
+        runner = get_default_agent_runner()
+        if not isinstance(runner, TemporalOpenAIRunner):
+            raise ApplicationError(
+                "fallback models run only on a worker with the OpenAIAgentsPlugin",
+                type="ConfigurationError",
+                non_retryable=True,
+            )
+        super().__init__(models[0], model_params=runner.model_params, agent=None)
+        self.models = models
+        self.answered: list[str] = []
+
+    async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
+        failures: list[str] = []
+        for model in self.models:
+            self.model_name = model
+            try:
+                response = await super().get_response(*args, **kwargs)
+            except ActivityError as error:
+                failures.append(self._failed_over(model, error))
+                continue
+            self.answered.append(model)
+            return response
+        raise self._every_model_failed(failures)
+
+    async def stream_response(
+        self, *args: Any, **kwargs: Any
+    ) -> AsyncIterator[TResponseStreamEvent]:
+        failures: list[str] = []
+        for model in self.models:
+            self.model_name = model
+            events = super().stream_response(*args, **kwargs)
+            try:  # The activity runs to its end before its events are handed on.
+                first = await anext(aiter(events))
+            except ActivityError as error:
+                failures.append(self._failed_over(model, error))
+                continue
+            self.answered.append(model)
+            yield first
+            async for event in events:
+                yield event
+            return
+        raise self._every_model_failed(failures)
+
+    def _failed_over(self, model: str, error: ActivityError) -> str:
+        """`model`'s failure, in a few words; raises `error` if no other model could help."""
+        cause = error.cause
+        if not (isinstance(cause, ApplicationError) and cause.type in FAILOVER_TYPES):
+            raise error
+        workflow.logger.warning("Model %s failed (%s); trying the next one", model, cause.type)
+        return f"{model}: {cause.message}"
+
+    def _every_model_failed(self, failures: list[str]) -> ApplicationError:
+        return ApplicationError(
+            f"every model failed: {' | '.join(failures)}",
+            type="AllModelsFailed",
+            non_retryable=True,
+        )

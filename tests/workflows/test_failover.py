@@ -1,0 +1,153 @@
+"""Failover (`workflows/failover.py`) on an in-process worker, with the real clients over
+HTTP to wire-level fakes: a streamed run and a chat reply go on on the fallback model; a
+request no model could take is not failed over. The real-process test, with the primary
+down, is in `tests/scripts/test_failover.py`."""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import io
+from datetime import timedelta
+
+import pytest
+from agents import Agent
+from temporalio.openai_agents import ModelActivityParameters
+from temporalio.openai_agents._openai_runner import TemporalOpenAIRunner, _convert_agent
+from temporalio.openai_agents._temporal_model_stub import _TemporalModelStub
+from temporalio.testing import WorkflowEnvironment
+
+from openai_agents.model_providers import run_streaming_workflow
+from openai_agents.model_providers.workflows.chat_workflow import ChatWorkflow, Conversation
+from openai_agents.model_providers.workflows.multi_provider_workflow import (
+    MultiProviderWorkflow,
+)
+from openai_agents.model_providers.workflows.shared import TASK_QUEUE
+from openai_agents.model_providers.workflows.streaming_workflow import StreamingWorkflow
+from testkit.fakes import anthropic_messages, ollama_native
+from testkit.fakes.anthropic_messages import FakeAnthropic
+from testkit.fakes.ollama_native import FakeOllama
+from testkit.wiring import ModelCallPolicy, build_worker, create_router_provider
+from tests.helpers.in_process import script_arguments
+from tests.helpers.workflow_runs import (
+    activity_failure,
+    client_with_provider,
+    new_workflow_id,
+    run_to_end,
+)
+
+PRIMARY = "ollama/gpt-oss:20b"
+FALLBACK = "litellm/anthropic/claude-sonnet-4-5"
+POLICY = ModelCallPolicy(max_attempts=2, initial_interval=timedelta(milliseconds=100))
+WEATHER = "The weather in Tokyo is sunny."
+
+
+def serve(monkeypatch: pytest.MonkeyPatch, ollama: FakeOllama, anthropic: FakeAnthropic) -> None:
+    monkeypatch.setenv("OLLAMA_HOST", ollama.url)
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", anthropic.url)
+
+
+def test_the_plugin_internals_failover_builds_on_are_there() -> None:
+    # `FailoverModel` is the plugin's private workflow-side stub with a list of names; an
+    # upgrade that changes these fails here, by name, rather than in a user's workflow.
+    parameters = inspect.signature(_TemporalModelStub.__init__).parameters
+    assert list(parameters) == ["self", "model_name", "model_params", "agent"]
+    runner = TemporalOpenAIRunner(ModelActivityParameters())
+    assert isinstance(runner.model_params, ModelActivityParameters)
+    # The runner leaves an agent whose model is already a stub as it is (its handoffs too):
+    # which is why every agent of a run with fallbacks gets a `FailoverModel`.
+    stubbed = Agent(
+        name="a", model=_TemporalModelStub("m", model_params=runner.model_params, agent=None)
+    )
+    assert _convert_agent(runner.model_params, stubbed, None) is stubbed
+
+
+async def test_a_streamed_run_goes_on_on_the_fallback_when_its_model_fails(
+    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test")
+    primary = [
+        ollama_native.call_tool("get_weather", city="Tokyo"),
+        *[ollama_native.server_error()] * 2,
+    ]
+    with (
+        FakeOllama(primary) as ollama,
+        FakeAnthropic([anthropic_messages.answer_quoting_tool_result()]) as anthropic,
+    ):
+        serve(monkeypatch, ollama, anthropic)
+        monkeypatch.setenv("TEMPORAL_ADDRESS", env.client.service_client.config.target_host)
+        router = create_router_provider(POLICY)
+        output = io.StringIO()
+        async with build_worker(client_with_provider(env, router, POLICY), [StreamingWorkflow]):
+            with contextlib.redirect_stdout(output):
+                arguments = script_arguments(model=PRIMARY, fallback_model=[FALLBACK])
+                assert await run_streaming_workflow.main(arguments) == 0
+        await router.aclose()
+
+    # The tool call (made on the primary) is not made again; the fallback gets the
+    # conversation so far, tool result included, and its answer is streamed.
+    assert len(ollama.chat_requests) == 3  # The first call, then the second's 2 attempts.
+    [request] = anthropic.requests
+    assert anthropic_messages.tool_results(request.body) == [WEATHER]
+    printed = output.getvalue().splitlines()
+    assert printed[1:3] == [
+        '[tool call] get_weather({"city": "Tokyo"})',
+        f"[tool result] {WEATHER}",
+    ]
+    assert printed[-1] == f"Answered by: {PRIMARY}, {FALLBACK}"
+
+
+async def test_a_chat_reply_says_which_model_answered(
+    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test")
+    with (
+        # A model the primary's server does not have: a final refusal, failed over at once.
+        FakeOllama([], pulled=()) as ollama,
+        FakeAnthropic([anthropic_messages.answer("Hello from the fallback")]) as anthropic,
+    ):
+        serve(monkeypatch, ollama, anthropic)
+        router = create_router_provider(POLICY)
+        workflow_id = new_workflow_id(ChatWorkflow)
+        task_queue = f"{TASK_QUEUE}-{workflow_id}"
+        client = client_with_provider(env, router, POLICY)
+        async with build_worker(client, [ChatWorkflow], task_queue):
+            chat = await client.start_workflow(
+                ChatWorkflow.run,
+                Conversation(model=PRIMARY, fallbacks=[FALLBACK], memory_budget=2000),
+                id=workflow_id,
+                task_queue=task_queue,
+                execution_timeout=timedelta(minutes=1),
+            )
+            reply = await chat.execute_update(ChatWorkflow.send, "Hello")
+            await chat.execute_update(ChatWorkflow.end)
+            await chat.result()
+        await router.aclose()
+
+    assert (reply.text, reply.models) == ("Hello from the fallback", [FALLBACK])
+    assert len(ollama.chat_requests) == 1  # Refused for good: not retried.
+
+
+async def test_a_prompt_too_long_for_the_model_is_not_failed_over(
+    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test")
+    with (
+        FakeOllama([ollama_native.context_too_long()]) as ollama,
+        FakeAnthropic([]) as anthropic,
+    ):
+        serve(monkeypatch, ollama, anthropic)
+        router = create_router_provider(POLICY)
+        outcome = await run_to_end(
+            client_with_provider(env, router, POLICY),
+            MultiProviderWorkflow,
+            MultiProviderWorkflow.run,
+            ["What's the weather in Tokyo?", PRIMARY, [FALLBACK]],
+        )
+        await router.aclose()
+
+    # Another model would refuse it too; the failure says what to do about it instead.
+    assert outcome.failure is not None
+    _activity, cause = activity_failure(outcome.failure)
+    assert cause.type == "ContextWindowExceeded"
+    assert anthropic.requests == []

@@ -23,6 +23,7 @@ from openai_agents.model_providers.providers.model_names import (
 from openai_agents.model_providers.providers.multi_provider import (
     MultiModelProvider,
     MultiModelProviderMap,
+    _BuiltOnFirstCall,
 )
 from openai_agents.model_providers.providers.ollama_model import OllamaModel
 from openai_agents.model_providers.providers.ollama_provider import OllamaModelProvider
@@ -45,7 +46,10 @@ async def router() -> AsyncIterator[MultiModelProvider]:
 
 
 def unwrapped(model: object) -> object:
-    """The backend's own model inside the actionable-errors wrapper."""
+    """The backend's own model inside the actionable-errors wrapper (built now, where the
+    router would build it in a thread at its first call)."""
+    if isinstance(model, _BuiltOnFirstCall):
+        model = model._build()
     return model._inner if isinstance(model, ActionableErrorsModel) else model
 
 

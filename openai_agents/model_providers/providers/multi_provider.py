@@ -16,7 +16,8 @@ a registry path, which Ollama pulls from that host: with `default_prefix="ollama
 reaches Ollama untouched, as it would the GPT-OSS worker. `model_names.split_model_name`
 holds the rule, shared with the starters' name check. Providers in `provider_map` win
 over the built-ins, even a mapped prefix that looks like a host. Built-ins are created on
-first use: a worker that never routes to LiteLLM never imports it.
+first use: a worker that never routes to LiteLLM never imports it, and the one that does
+imports it in a thread, as its first call starts (see `_BuiltOnFirstCall`).
 
 The map is the Agents SDK's own `MultiProviderMap`. The router is not a subclass of the
 SDK's `MultiProvider`, whose routing differs at every step it would keep: bare names always
@@ -29,10 +30,14 @@ prefixes), and its `aclose()` closes the providers it was given (here: they stay
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import Mapping
+import threading
+from collections.abc import AsyncIterator, Callable, Mapping
+from typing import Any
 
-from agents import Model, ModelProvider, OpenAIProvider, UserError
+from agents import Model, ModelProvider, ModelResponse, OpenAIProvider, UserError
+from agents.items import TResponseStreamEvent
 from agents.models.multi_provider import MultiProviderMap
 from openai import AsyncOpenAI
 from temporalio.exceptions import ApplicationError
@@ -122,6 +127,7 @@ class MultiModelProvider(ModelProvider):
         self._request_timeout_seconds = request_timeout_seconds
         self._max_tokens = max_tokens
         self._built_in: dict[str, ModelProvider] = {}
+        self._building = threading.Lock()  # LiteLLM's provider is built in a thread.
         self._built_openai_client: AsyncOpenAI | None = None
         """The OpenAI client this router created, if any: it closes it in `aclose()`."""
         self.default_prefix = default_prefix
@@ -141,7 +147,12 @@ class MultiModelProvider(ModelProvider):
         prefix, rest = split_model_name(model_name, self.known_prefixes())
         if prefix is None:
             return self._provider(self.default_prefix, model_name).get_model(model_name)
+        if prefix == "litellm" and prefix not in self._built_in and not self._mapped(prefix):
+            return _BuiltOnFirstCall(lambda: self._provider(prefix, model_name).get_model(rest))
         return self._provider(prefix, model_name).get_model(rest)
+
+    def _mapped(self, prefix: str) -> bool:
+        return self.provider_map is not None and self.provider_map.has_prefix(prefix)
 
     def _provider(self, prefix: str, model_name: str | None) -> ModelProvider:
         mapped = self.provider_map.get_provider(prefix) if self.provider_map else None
@@ -154,9 +165,10 @@ class MultiModelProvider(ModelProvider):
                 type="UnknownModelPrefix",
                 non_retryable=True,
             )
-        if prefix not in self._built_in:
-            self._built_in[prefix] = self._create_built_in(prefix, model_name)
-        return self._built_in[prefix]
+        with self._building:
+            if prefix not in self._built_in:
+                self._built_in[prefix] = self._create_built_in(prefix, model_name)
+            return self._built_in[prefix]
 
     def _create_built_in(self, prefix: str, model_name: str | None) -> ModelProvider:
         timeout = self._request_timeout_seconds
@@ -262,6 +274,30 @@ class MultiModelProvider(ModelProvider):
             await provider.aclose()
         if client is not None:
             await client.close()
+
+
+class _BuiltOnFirstCall(Model):
+    """A model built in a thread when its first call starts, then called.
+
+    Importing LiteLLM takes seconds (3 s on 2 cores). Imported on the worker's event loop,
+    as `get_model` would, it would stall every workflow task, activity and heartbeat on
+    that worker meanwhile: long enough to miss a short heartbeat timeout and have the call
+    retried elsewhere. `get_model` is synchronous; the calls are not.
+    """
+
+    def __init__(self, build: Callable[[], Model]) -> None:
+        self._build = build
+
+    async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
+        model = await asyncio.to_thread(self._build)
+        return await model.get_response(*args, **kwargs)
+
+    async def stream_response(
+        self, *args: Any, **kwargs: Any
+    ) -> AsyncIterator[TResponseStreamEvent]:
+        model = await asyncio.to_thread(self._build)
+        async for event in model.stream_response(*args, **kwargs):
+            yield event
 
 
 def _describe_openai(client: AsyncOpenAI) -> ProviderDescription:

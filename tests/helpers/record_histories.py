@@ -9,7 +9,8 @@ workflows already running can still finish (e.g. with `workflow.patched`), and c
 the new files. Each sample runs once on a fresh local dev server, with a model that calls
 the weather tool and then answers, as a real model would: a scripted one, or, for the
 streaming sample, the native Ollama model streaming from a fake Ollama, with a subscriber
-reading the stream. The chat sample has three exchanges on a memory budget small enough
+reading the stream; the handoffs sample's triage agent hands off to its specialist, who
+calls the tool and answers. The chat sample has three exchanges on a memory budget small enough
 that the third summarises the first, then ends.
 """
 
@@ -24,7 +25,7 @@ from typing import Any
 os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # No network fetch.
 
-from agents import ModelProvider
+from agents import ModelProvider, ModelResponse
 from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
 from temporalio.contrib.workflow_streams import WorkflowStreamClient
@@ -36,6 +37,7 @@ from openai_agents.model_providers.providers.multi_provider import MultiModelPro
 from openai_agents.model_providers.support.dev_server import bundled_temporal_cli
 from openai_agents.model_providers.workflows.chat_workflow import ChatWorkflow, Conversation
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
+from openai_agents.model_providers.workflows.handoffs_workflow import HandoffsWorkflow
 from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
 from openai_agents.model_providers.workflows.multi_provider_workflow import (
     MultiProviderWorkflow,
@@ -57,6 +59,7 @@ SAMPLE_WORKFLOWS: dict[str, type] = {
     "multi_provider_workflow": MultiProviderWorkflow,
     "streaming_workflow": StreamingWorkflow,
     "chat_workflow": ChatWorkflow,
+    "handoffs_workflow": HandoffsWorkflow,
 }
 PROMPT = "What's the weather in Tokyo?"
 # Fixed, so the files carry no host name and re-recording changes only what changed.
@@ -66,14 +69,26 @@ IDENTITY = "record-histories"
 def weather_conversation() -> RecordingProvider:
     return RecordingProvider(
         [
-            ResponseBuilders.tool_call('{"city": "Tokyo"}', "get_weather", call_id="call_tokyo"),
-            ResponseBuilders.output_message("Tokyo sun shines bright"),
+            *weather_answer(),
             # The chat's second and third messages; the third summarises the first.
             ResponseBuilders.output_message("You are welcome, " * 8),
             ResponseBuilders.output_message("You asked about Tokyo's weather: sunny."),
             ResponseBuilders.output_message("Goodbye, " * 8),
         ]
     )
+
+
+def weather_answer() -> list[ModelResponse]:
+    return [
+        ResponseBuilders.tool_call('{"city": "Tokyo"}', "get_weather", call_id="call_tokyo"),
+        ResponseBuilders.output_message("Tokyo sun shines bright"),
+    ]
+
+
+def handoff_then_weather() -> RecordingProvider:
+    """The triage agent hands off; the specialist calls the tool, then answers."""
+    handoff = ResponseBuilders.tool_call("{}", "transfer_to_weather_specialist", call_id="call_h")
+    return RecordingProvider([handoff, *weather_answer()])
 
 
 @activity.defn(name="conversation_memory_budget")
@@ -93,6 +108,8 @@ async def record(env: WorkflowEnvironment, name: str, workflow: type) -> str:
         provider: ModelProvider = (
             MultiModelProvider(default_prefix="ollama", ollama_base_url=ollama.url)
             if workflow is StreamingWorkflow
+            else handoff_then_weather()
+            if workflow is HandoffsWorkflow
             else weather_conversation()
         )
         async with AgentEnvironment(

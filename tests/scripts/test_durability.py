@@ -14,11 +14,13 @@ import pytest
 from temporalio.api.enums.v1 import TimeoutType
 from temporalio.client import Client
 
-from testkit.fakes import ollama_native
+from testkit.fakes import anthropic_messages, ollama_native
+from testkit.fakes.anthropic_messages import FakeAnthropic
 from testkit.fakes.http_server import held
 from testkit.fakes.ollama_native import FakeOllama
 from tests.helpers.processes import (
     background_script,
+    printed_result,
     run_script,
     running_worker,
     script_environment,
@@ -196,3 +198,72 @@ async def test_a_killed_fast_path_worker_costs_the_model_calls_of_its_workflow_t
     markers = [e for e in history.events if e.HasField("marker_recorded_event_attributes")]
     assert len(markers) == 2
     assert model_call_attempts(history) == []  # No regular activities on the fast path.
+
+
+@pytest.mark.long
+def test_a_handoff_across_providers_resumes_after_a_killed_worker_without_repeating_triage(
+    dev_server_address: str, tmp_path: Path
+) -> None:
+    """The handoffs sample: the triage agent (on Ollama) hands off to the specialist (on
+    Anthropic, through LiteLLM), who reads the conversation so far; the worker dies during
+    the specialist's first call, and the next worker goes on from there."""
+    specialist_call_in_flight = threading.Event()
+    with (
+        FakeOllama([ollama_native.call_tool("transfer_to_weather_specialist")]) as ollama,
+        FakeAnthropic(
+            [
+                held(
+                    anthropic_messages.call_tool("get_weather", city="Tokyo"),
+                    specialist_call_in_flight,
+                ),
+                anthropic_messages.call_tool("get_weather", city="Tokyo"),
+                anthropic_messages.answer_quoting_tool_result(),
+            ]
+        ) as anthropic,
+    ):
+        environment = script_environment(
+            TEMPORAL_ADDRESS=dev_server_address,
+            OLLAMA_HOST=ollama.url,
+            ANTHROPIC_API_KEY="sk-ant-test-key",
+            ANTHROPIC_BASE_URL=anthropic.url,
+        )
+        (tmp_path / "second").mkdir()
+        with (
+            running_worker(
+                "run_multi_provider_worker.py",
+                *WORKER_ARGUMENTS,
+                environment=environment,
+                tmp_path=tmp_path,
+            ) as first_worker,
+            background_script(
+                "run_handoffs_workflow.py",
+                environment=environment,
+                tmp_path=tmp_path,
+                ready_text="Running workflow",
+            ) as starter,
+        ):
+            wait_until(lambda: len(anthropic.requests) == 1, "the specialist's call is made")
+            first_worker.process.kill()  # SIGKILL, after the triage call had finished.
+            first_worker.process.wait()
+            specialist_call_in_flight.set()
+            with running_worker(
+                "run_multi_provider_worker.py",
+                *WORKER_ARGUMENTS,
+                environment=environment,
+                tmp_path=tmp_path / "second",
+            ):
+                assert starter.process.wait(timeout=120) == 0, starter.output()
+
+    # The triage call was made once: the second worker started at the specialist's call.
+    assert len(ollama.chat_requests) == 1
+    specialist = "litellm/anthropic/claude-sonnet-4-5"
+    *_, answered_by, calls = starter.output().splitlines()
+    assert "The weather in Tokyo is sunny." in printed_result(starter.output())
+    assert answered_by == f"Answered by: Weather specialist ({specialist})"
+    assert calls == f"Model calls: ollama/gpt-oss:20b, {specialist}, {specialist}"
+    # The specialist read the conversation so far: the user's question, and the handoff.
+    first_specialist_call = anthropic.requests[1].body
+    assert (
+        first_specialist_call["messages"][0]["content"][0]["text"] == "What's the weather in Tokyo?"
+    )
+    assert "Weather specialist" in anthropic_messages.tool_results(first_specialist_call)[0]

@@ -1,7 +1,7 @@
 """Failover (`workflows/failover.py`) on an in-process worker, with the real clients over
-HTTP to wire-level fakes: a streamed run and a chat reply go on on the fallback model; a
-request no model could take is not failed over. The real-process test, with the primary
-down, is in `tests/scripts/test_failover.py`."""
+HTTP to wire-level fakes: a streamed run, a chat reply and a handoff's specialist go on on
+the fallback model; a request no model could take is not failed over. The real-process
+test, with the primary down, is in `tests/scripts/test_failover.py`."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from openai_agents.model_providers import run_streaming_workflow
 from openai_agents.model_providers.workflows.chat_workflow import ChatWorkflow, Conversation
+from openai_agents.model_providers.workflows.handoffs_workflow import HandoffsWorkflow
 from openai_agents.model_providers.workflows.multi_provider_workflow import (
     MultiProviderWorkflow,
 )
@@ -151,3 +152,34 @@ async def test_a_prompt_too_long_for_the_model_is_not_failed_over(
     _activity, cause = activity_failure(outcome.failure)
     assert cause.type == "ContextWindowExceeded"
     assert anthropic.requests == []
+
+
+async def test_a_specialist_whose_model_fails_goes_on_on_the_fallback(
+    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The specialist's model routes to OpenAI, and the worker has no OPENAI_API_KEY.
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test")
+    with (
+        FakeOllama([ollama_native.call_tool("transfer_to_weather_specialist")]) as ollama,
+        FakeAnthropic(
+            [
+                anthropic_messages.call_tool("get_weather", city="Tokyo"),
+                anthropic_messages.answer_quoting_tool_result(),
+            ]
+        ) as anthropic,
+    ):
+        serve(monkeypatch, ollama, anthropic)
+        router = create_router_provider(POLICY)
+        outcome = await run_to_end(
+            client_with_provider(env, router, POLICY),
+            HandoffsWorkflow,
+            HandoffsWorkflow.run,
+            ["What's the weather in Tokyo?", PRIMARY, "openai/gpt-4.1", [FALLBACK]],
+        )
+        await router.aclose()
+
+    assert outcome.answer is not None, outcome.failure
+    assert outcome.answer.agent == "Weather specialist"
+    assert outcome.answer.models == [PRIMARY, FALLBACK, FALLBACK]
+    assert WEATHER in outcome.answer.text

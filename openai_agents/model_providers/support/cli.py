@@ -91,13 +91,18 @@ def add_model_call_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_workflow_arguments(parser: argparse.ArgumentParser, default_model: str | None) -> None:
     """A starter's --prompt or --prompt-file, --model and --workflow-id."""
+    add_prompt_arguments(parser)
+    parser.add_argument(
+        "--model", default=default_model, help=f"the agent's model (default: {default_model})"
+    )
+
+
+def add_prompt_arguments(parser: argparse.ArgumentParser) -> None:
+    """A starter's --prompt or --prompt-file, and --workflow-id."""
     prompt = parser.add_mutually_exclusive_group()
     prompt.add_argument("--prompt", default=DEFAULT_PROMPT, help="default: %(default)r")
     prompt.add_argument(
         "--prompt-file", type=Path, metavar="FILE", help="read the prompt from FILE ('-': stdin)"
-    )
-    parser.add_argument(
-        "--model", default=default_model, help=f"the agent's model (default: {default_model})"
     )
     parser.add_argument("--workflow-id", help="exact workflow id (default: a fresh one)")
 

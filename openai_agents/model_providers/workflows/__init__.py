@@ -12,6 +12,7 @@ def all_workflows() -> list[type]:
     """
     from .chat_workflow import ChatWorkflow
     from .gpt_oss_workflow import GptOssWorkflow
+    from .handoffs_workflow import HandoffsWorkflow
     from .litellm_auto_workflow import LitellmAutoWorkflow
     from .multi_provider_workflow import MultiProviderWorkflow
     from .streaming_workflow import StreamingWorkflow
@@ -20,6 +21,7 @@ def all_workflows() -> list[type]:
         MultiProviderWorkflow,
         StreamingWorkflow,
         ChatWorkflow,
+        HandoffsWorkflow,
         GptOssWorkflow,
         LitellmAutoWorkflow,
     ]

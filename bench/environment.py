@@ -24,6 +24,7 @@ SWITCHES = {
     # LiteLLM fetches its model cost map from the network while it is imported unless told
     # to use the copy it ships: no network here, and a fetch would distort start-up times.
     "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+    "LITELLM_OFFLINE_MODE": "true",
 }
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 # Before anything imports LiteLLM or starts a worker: no network at import, no trace export.
 os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+os.environ["LITELLM_OFFLINE_MODE"] = "true"
 os.environ["OPENAI_AGENTS_DISABLE_TRACING"] = "1"
 
 import pytest

@@ -20,7 +20,11 @@ STARTUP_TIMEOUT_SECONDS = 90.0
 SCRIPT_TIMEOUT_SECONDS = 180.0
 
 # The test process sets these for itself; the scripts must set them on their own.
-_SET_BY_THE_TESTS = ("OPENAI_AGENTS_DISABLE_TRACING", "LITELLM_LOCAL_MODEL_COST_MAP")
+_SET_BY_THE_TESTS = (
+    "OPENAI_AGENTS_DISABLE_TRACING",
+    "LITELLM_LOCAL_MODEL_COST_MAP",
+    "LITELLM_OFFLINE_MODE",
+)
 
 
 def script_environment(**overrides: str) -> dict[str, str]:

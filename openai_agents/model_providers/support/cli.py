@@ -180,8 +180,11 @@ def prepare_worker_process(verbose: bool, *, quiet: bool = False) -> None:
     # The Agents SDK would export traces to OpenAI. `set_tracing_disabled()` is undone by
     # the plugin's own trace provider, which reads this variable (=0 opts back in).
     os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
-    # Else LiteLLM fetches its model cost map from the network while it is imported.
+    # Else LiteLLM fetches its model cost map from the network while it is imported, and
+    # (offline mode) other catalogs at call time, e.g. Anthropic's beta headers for a typed
+    # answer: a blocking request of up to 5 s on the worker's event loop.
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
 
 
 def one_line_classified_failures(record: logging.LogRecord) -> bool:

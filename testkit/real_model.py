@@ -51,6 +51,8 @@ SHORT_ANSWER_PROMPT = "Say hello."
 """Answered in a few tokens: "Hello."."""
 RUNAWAY_PROMPT = "Reply with: OK"
 """Answered with text that runs on until its token limit."""
+REPORT_PROMPT = "Weather report for Tokyo, in JSON."
+"""Answered, under the structured output sample's schema, with a short weather report."""
 
 
 def cache_dir() -> Path:

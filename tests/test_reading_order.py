@@ -22,6 +22,8 @@ SAMPLES = {
     "Router": ("run_multi_provider_worker.py", "run_multi_provider_workflow.py"),
     "Streaming": ("run_multi_provider_worker.py", "run_streaming_workflow.py"),
     "Chat": ("run_multi_provider_worker.py", "run_chat_workflow.py"),
+    "Handoffs": ("run_multi_provider_worker.py", "run_handoffs_workflow.py"),
+    "Typed-answers": ("run_multi_provider_worker.py", "run_structured_output_workflow.py"),
 }
 MAX_FILES = 7
 ROW = re.compile(

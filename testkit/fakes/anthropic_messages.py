@@ -52,6 +52,7 @@ from testkit.fakes.http_server import (
     Script,
     StreamedReply,
     broken,
+    outside_schema,
     sent_key,
 )
 
@@ -157,6 +158,12 @@ def replying(content: Callable[[RecordedRequest], list[Block]], delay: float = 0
 
     def step(request: RecordedRequest) -> Reply | StreamedReply:
         blocks = content(request)
+        # Structured outputs: Anthropic constrains the text to `output_format`'s schema.
+        schema = (request.body.get("output_format") or {}).get("schema")
+        written = "".join(block.text for block in blocks if isinstance(block, TextBlock))
+        calls_a_tool = any(isinstance(block, ToolUseBlock) for block in blocks)
+        if not calls_a_tool and (refusal := outside_schema(schema, written)):
+            return refusal
         if request.body.get("stream"):
             events = stream_events(request.body["model"], blocks)
             return StreamedReply(_sse(events), content_type="text/event-stream", delay=delay)

@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
+import jsonschema  # type: ignore[import-untyped]
 from typing_extensions import Self
 
 
@@ -289,3 +290,25 @@ class Script:
         if step is None:
             return Reply(500, {"error": {"message": "fake server: script exhausted"}})
         return step(request)
+
+
+def outside_schema(schema: dict[str, Any] | str | None, content: str) -> Reply | None:
+    """The error a fake server answers with when its scripted reply could not have been
+    written under the JSON schema the request asked for ("json": any JSON), or None.
+
+    Real servers constrain the model's output to the schema, so a script that answers
+    otherwise would let a test pass on a reply no model sends.
+    """
+    if not schema:
+        return None
+    problem = "fake server: the scripted reply does not follow the requested schema"
+    try:
+        answer = json.loads(content)
+    except json.JSONDecodeError:
+        return Reply(500, {"error": f"{problem}: it is not JSON: {content[:80]!r}"})
+    if isinstance(schema, dict):
+        try:
+            jsonschema.validate(answer, schema)
+        except jsonschema.ValidationError as invalid:
+            return Reply(500, {"error": f"{problem}: {invalid.message}"})
+    return None

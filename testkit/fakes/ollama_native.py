@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Installed with openai-agents (through mcp); it ships no type information.
-import jsonschema  # type: ignore[import-untyped]
 import ollama
 
 from testkit.fakes.http_server import (
@@ -30,6 +29,7 @@ from testkit.fakes.http_server import (
     Script,
     StreamedReply,
     broken,
+    outside_schema,
     sent_key,
 )
 
@@ -184,13 +184,19 @@ def _ndjson(responses: list[ollama.ChatResponse]) -> list[bytes]:
     return [(r.model_dump_json(exclude_none=True) + "\n").encode() for r in responses]
 
 
-def replying(plan: Callable[[RecordedRequest], ReplyPlan], delay: float = 0.0) -> Route:
-    """A step that answers with `plan(request)`, streamed if the request asked for it."""
+def replying(
+    plan: Callable[[RecordedRequest], ReplyPlan], delay: float = 0.0, follows_format: bool = True
+) -> Route:
+    """A step that answers with `plan(request)`, streamed if the request asked for it; under
+    the request's `format`, as Ollama constrains it, unless the model ignores it (gpt-oss
+    has on some Ollama versions)."""
 
     def step(request: RecordedRequest) -> Reply | StreamedReply:
         model, reply = request.body["model"], plan(request)
-        if outside_format := _outside_format(request.body.get("format"), reply.content):
-            return error(500, outside_format)
+        # A tool call is not an answer: only answers are held to the format.
+        answers = follows_format and not reply.tool_calls
+        if answers and (refusal := outside_schema(request.body.get("format"), reply.content)):
+            return refusal
         if request.body.get("stream"):
             return StreamedReply(_ndjson(reply.chunks(model)), delay=delay)
         time.sleep(delay)
@@ -199,29 +205,11 @@ def replying(plan: Callable[[RecordedRequest], ReplyPlan], delay: float = 0.0) -
     return step
 
 
-def _outside_format(format: str | dict[str, Any] | None, content: str) -> str | None:
-    """Why a model answering under `format` could not have written `content`, or None.
-
-    Ollama constrains the model's output to `format` ("json", or a JSON schema), so a
-    script that answers otherwise would let a test pass on a reply no model sends.
-    """
-    if not format:
-        return None
-    problem = "fake Ollama: the scripted reply does not follow the requested format"
-    try:
-        answer = json.loads(content)
-    except json.JSONDecodeError:
-        return f"{problem}: it is not JSON: {content[:80]!r}"
-    if isinstance(format, dict):
-        try:
-            jsonschema.validate(answer, format)
-        except jsonschema.ValidationError as invalid:
-            return f"{problem}: {invalid.message}"
-    return None
-
-
-def answer(content: str = "", thinking: str = "", done_reason: str = "stop") -> Route:
-    return replying(lambda _request: ReplyPlan(content, thinking, done_reason=done_reason))
+def answer(
+    content: str = "", thinking: str = "", done_reason: str = "stop", follows_format: bool = True
+) -> Route:
+    plan = ReplyPlan(content, thinking, done_reason=done_reason)
+    return replying(lambda _request: plan, follows_format=follows_format)
 
 
 def call_tools(*calls: tuple[str, dict[str, Any]], content: str = "", thinking: str = "") -> Route:

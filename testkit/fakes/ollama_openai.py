@@ -63,6 +63,7 @@ from testkit.fakes.http_server import (
     Script,
     StreamedReply,
     broken,
+    outside_schema,
 )
 
 _call_ids = itertools.count(1)
@@ -278,12 +279,20 @@ def replying(plan: Callable[[RecordedRequest], ReplyPlan], delay: float = 0.0) -
 
     def step(request: RecordedRequest) -> Reply | StreamedReply:
         time.sleep(delay)
-        model = request.body["model"]
+        model, reply = request.body["model"], plan(request)
+        # An answer is constrained to a requested JSON schema (Ollama and llama.cpp apply
+        # it with a grammar), or to JSON; a tool call is not an answer.
+        response_format = request.body.get("response_format") or {}
+        schema = (response_format.get("json_schema") or {}).get("schema") or (
+            "json" if response_format.get("type") == "json_object" else None
+        )
+        if not reply.tool_calls and (refusal := outside_schema(schema, reply.content)):
+            return refusal
         if request.body.get("stream"):
             include_usage = bool((request.body.get("stream_options") or {}).get("include_usage"))
-            chunks = plan(request).chunks(model, include_usage)
+            chunks = reply.chunks(model, include_usage)
             return StreamedReply(_server_sent_events(chunks), content_type="text/event-stream")
-        return Reply(200, plan(request).whole(model).model_dump(exclude_none=True))
+        return Reply(200, reply.whole(model).model_dump(exclude_none=True))
 
     return step
 

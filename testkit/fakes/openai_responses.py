@@ -24,6 +24,7 @@ from testkit.fakes.http_server import (
     Reply,
     Route,
     Script,
+    outside_schema,
     sent_key,
 )
 
@@ -81,21 +82,27 @@ def answer_quoting_tool_result() -> Route:
         items = request.body["input"] if isinstance(request.body["input"], list) else []
         results = [i["output"] for i in items if i.get("type") == "function_call_output"]
         seen = results[-1] if results else "(no tool result reached the model)"
-        text = ResponseOutputText(
-            type="output_text",
-            text=f"Skies over the town\n{seen}\nso the haiku ends",
-            annotations=[],
-        )
-        message = ResponseOutputMessage(
-            id=f"msg_{next(_ids)}",
-            type="message",
-            role="assistant",
-            status="completed",
-            content=[text],
-        )
-        return _response(request, [message])
+        return _response(request, [_message(f"Skies over the town\n{seen}\nso the haiku ends")])
 
     return step
+
+
+def answer(content: str) -> Route:
+    def step(request: RecordedRequest) -> Reply:
+        # OpenAI constrains the text to a requested JSON schema (`text.format`).
+        text_format = (request.body.get("text") or {}).get("format") or {}
+        if refusal := outside_schema(text_format.get("schema"), content):
+            return refusal
+        return _response(request, [_message(content)])
+
+    return step
+
+
+def _message(content: str) -> ResponseOutputMessage:
+    text = ResponseOutputText(type="output_text", text=content, annotations=[])
+    return ResponseOutputMessage(
+        id=f"msg_{next(_ids)}", type="message", role="assistant", status="completed", content=[text]
+    )
 
 
 def invalid_api_key(echoed_key: str | None = None) -> Route:
@@ -111,5 +118,21 @@ def invalid_api_key(echoed_key: str | None = None) -> Route:
             code="invalid_api_key",
         )
         return Reply(401, {"error": error.model_dump()})
+
+    return step
+
+
+def schema_refused() -> Route:
+    """OpenAI's 400 for a `text.format` schema it cannot take (its text and fields)."""
+
+    def step(request: RecordedRequest) -> Reply:
+        error = ErrorObject(
+            message="Invalid schema for response_format 'final_output': In context=(), "
+            "'additionalProperties' is required to be supplied and to be false.",
+            type="invalid_request_error",
+            param="text.format.schema",
+            code="invalid_json_schema",
+        )
+        return Reply(400, {"error": error.model_dump()})
 
     return step

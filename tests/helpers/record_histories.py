@@ -10,8 +10,9 @@ the new files. Each sample runs once on a fresh local dev server, with a model t
 the weather tool and then answers, as a real model would: a scripted one, or, for the
 streaming sample, the native Ollama model streaming from a fake Ollama, with a subscriber
 reading the stream; the handoffs sample's triage agent hands off to its specialist, who
-calls the tool and answers. The chat sample has three exchanges on a memory budget small enough
-that the third summarises the first, then ends.
+calls the tool and answers; the structured output sample answers with a typed report. The
+chat sample has three exchanges on a memory budget small enough that the third summarises
+the first, then ends.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 
 os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # No network fetch.
+os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
 
 from agents import ModelProvider, ModelResponse
 from temporalio import activity
@@ -47,6 +49,9 @@ from openai_agents.model_providers.workflows.streaming_workflow import (
     DONE_TOPIC,
     StreamingWorkflow,
 )
+from openai_agents.model_providers.workflows.structured_output_workflow import (
+    StructuredOutputWorkflow,
+)
 from testkit.fakes import ollama_native
 from testkit.fakes.ollama_native import FakeOllama
 from testkit.wiring import ModelCallPolicy
@@ -60,6 +65,7 @@ SAMPLE_WORKFLOWS: dict[str, type] = {
     "streaming_workflow": StreamingWorkflow,
     "chat_workflow": ChatWorkflow,
     "handoffs_workflow": HandoffsWorkflow,
+    "structured_output_workflow": StructuredOutputWorkflow,
 }
 PROMPT = "What's the weather in Tokyo?"
 # Fixed, so the files carry no host name and re-recording changes only what changed.
@@ -91,6 +97,13 @@ def handoff_then_weather() -> RecordingProvider:
     return RecordingProvider([handoff, *weather_answer()])
 
 
+def weather_report() -> RecordingProvider:
+    """The tool call, then a typed report."""
+    report = '{"city": "Tokyo", "conditions": "sunny", "temperature": {"value": 21, '
+    report += '"unit": "celsius"}, "haiku": "Tokyo sun shines bright"}'
+    return RecordingProvider([weather_answer()[0], ResponseBuilders.output_message(report)])
+
+
 @activity.defn(name="conversation_memory_budget")
 async def small_memory_budget(model_name: str) -> int:
     """The router worker's activity, answering a budget that the chat's third message
@@ -110,6 +123,8 @@ async def record(env: WorkflowEnvironment, name: str, workflow: type) -> str:
             if workflow is StreamingWorkflow
             else handoff_then_weather()
             if workflow is HandoffsWorkflow
+            else weather_report()
+            if workflow is StructuredOutputWorkflow
             else weather_conversation()
         )
         async with AgentEnvironment(

@@ -516,7 +516,7 @@ async def test_the_fake_will_not_answer_in_a_shape_the_format_forbids(
     # test nothing real: the fake fails the call instead.
     _fake, model = serve(ollama_native.answer(scripted))
 
-    with pytest.raises(ApplicationError, match="does not follow the requested format"):
+    with pytest.raises(ApplicationError, match="does not follow the requested schema"):
         await respond(model, output_schema=AgentOutputSchema(Forecast), tools=[])
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from testkit.real_model import (
     MODEL_ALIAS,
+    REPORT_PROMPT,
     RUNAWAY_PROMPT,
     SHORT_ANSWER_PROMPT,
     TOOL_CALL_PROMPT,
@@ -104,6 +105,12 @@ def test_the_router_worker_serves_its_openai_routes_a_stream_and_a_chat(
             environment=environment,
             stdin=f"{SHORT_ANSWER_PROMPT}\n/end\n",
         )
+        # llama.cpp holds the answer to the schema with a grammar, whatever the model.
+        typed = run_script(
+            "run_structured_output_workflow.py",
+            *("--model", f"litellm/openai/{MODEL_ALIAS}", "--prompt", REPORT_PROMPT),
+            environment=environment,
+        )
 
     assert through_litellm.returncode == 0, through_litellm.stderr
     assert WEATHER in printed_result(through_litellm.stdout)
@@ -115,6 +122,10 @@ def test_the_router_worker_serves_its_openai_routes_a_stream_and_a_chat(
     assert chat.returncode == 0, chat.stderr
     assert "assistant> Hello." in chat.stdout.splitlines()
     assert chat.stdout.rstrip().endswith("ended after 1 exchanges.")
+    assert typed.returncode == 0, typed.stderr
+    report = json.loads(typed.stdout.split("\n", 1)[1])
+    assert set(report) == {"city", "conditions", "temperature", "haiku"}
+    assert report["temperature"]["unit"] in ("celsius", "fahrenheit")
 
 
 def test_a_reply_that_runs_on_stops_at_the_token_cap_and_fails_at_once(

@@ -22,6 +22,7 @@ from .bounds import DEFAULT_MAX_TOKENS, Deadline, capped, truncated_reply
 from .classification import translate_provider_error
 from .descriptions import ProviderDescription
 from .redaction import recorded_causes
+from .structured_output import check_structured_answer, schema_refusals
 
 _MODEL_CALL = inspect.signature(Model.get_response)
 
@@ -31,10 +32,12 @@ class ActionableErrorsProvider(ModelProvider):
 
     Every call is bounded: its deadline is its activity attempt's, and its `max_tokens` at
     most `max_tokens`; a reply that stops at that limit fails at once (`ModelOutputTruncated`)
-    instead of passing as an answer. `settings`, if given, are laid over every call's own
-    (`ModelSettings.resolve`: a client's timeout, its retries off). Both are added here, in
-    the activity, so they never reach the workflow's history. The wrapper stands in for
-    `inner` and owns it: `aclose()` closes `inner` (and so whatever `inner` itself built).
+    instead of passing as an answer; a typed answer (an agent's `output_type`) that does not
+    validate fails it too, retryably (`structured_output.py`). `settings`, if given, are
+    laid over every call's own (`ModelSettings.resolve`: a client's timeout, its retries
+    off). Both are added here, in the activity, so they never reach the workflow's history.
+    The wrapper stands in for `inner` and owns it: `aclose()` closes `inner` (and so
+    whatever `inner` itself built).
     """
 
     def __init__(
@@ -87,9 +90,11 @@ class ActionableErrorsModel(Model):
     async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
         deadline = Deadline.for_model_call(self._request_timeout_seconds)
         args, kwargs, limit = self._bounded(args, kwargs)
-        with self._actionable_errors():
+        schema = _MODEL_CALL.bind(self._inner, *args, **kwargs).arguments["output_schema"]
+        with schema_refusals(schema, self._name), self._actionable_errors():
             response = await deadline.run(self._inner.get_response(*args, **kwargs))
         self._raise_if_truncated(response.usage.output_tokens, limit)
+        check_structured_answer(response.output, schema, self._name)
         return response
 
     async def stream_response(
@@ -97,7 +102,8 @@ class ActionableErrorsModel(Model):
     ) -> AsyncIterator[TResponseStreamEvent]:
         deadline = Deadline.for_model_call(self._request_timeout_seconds)
         args, kwargs, limit = self._bounded(args, kwargs)
-        with self._actionable_errors():
+        schema = _MODEL_CALL.bind(self._inner, *args, **kwargs).arguments["output_schema"]
+        with schema_refusals(schema, self._name), self._actionable_errors():
             # Every Model's `stream_response` is an async generator, typed as an iterator.
             events = cast(
                 AsyncGenerator[TResponseStreamEvent, None],
@@ -108,8 +114,10 @@ class ActionableErrorsModel(Model):
             # collector gets to it, or never while something still refers to it.
             async with contextlib.aclosing(deadline.stream(events)) as bounded:
                 async for event in bounded:
-                    if isinstance(event, ResponseCompletedEvent) and event.response.usage:
-                        self._raise_if_truncated(event.response.usage.output_tokens, limit)
+                    if isinstance(event, ResponseCompletedEvent):
+                        if event.response.usage:
+                            self._raise_if_truncated(event.response.usage.output_tokens, limit)
+                        check_structured_answer(event.response.output, schema, self._name)
                     yield event
 
     def _bounded(
@@ -126,18 +134,21 @@ class ActionableErrorsModel(Model):
         call.arguments["model_settings"] = settings
         return call.args[1:], call.kwargs, settings.max_tokens
 
+    @property
+    def _name(self) -> str:
+        return self._model_name or "(provider default)"
+
     def _raise_if_truncated(self, output_tokens: int, limit: int | None) -> None:
         """A reply as long as its limit stopped there: not an answer (the SDK would pass
         whatever text it had), and no retry would write more."""
         if limit is not None and output_tokens >= limit:
-            model = self._model_name or "(provider default)"
-            raise truncated_reply(model, limit, f"it wrote {output_tokens} tokens")
+            raise truncated_reply(self._name, limit, f"it wrote {output_tokens} tokens")
 
     def _actionable_errors(self) -> contextlib.AbstractContextManager[None]:
         # Described only on failure: the happy path pays nothing, and a model name the
         # description cannot make sense of fails like any other call would.
         return raising_actionable_errors(
-            self._model_name or "(provider default)",
+            self._name,
             lambda: self._describe(self._model_name),
             self._request_timeout_seconds,
         )

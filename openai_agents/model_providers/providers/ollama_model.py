@@ -24,6 +24,7 @@ from agents import (
     TResponseInputItem,
 )
 from agents.items import TResponseStreamEvent
+from openai.types.responses import ResponseCompletedEvent
 from temporalio.exceptions import ApplicationError
 
 from ._library_internals import ollama_client_base_url, ollama_client_key
@@ -39,6 +40,7 @@ from .ollama_converter import (
 )
 from .ollama_hosts import describe_ollama, not_ollama
 from .ollama_stream import stream_events
+from .structured_output import check_structured_answer, schema_refusals
 
 
 class OllamaModel(Model):
@@ -84,7 +86,7 @@ class OllamaModel(Model):
         deadline = Deadline.for_model_call(self._request_timeout_seconds)
         # Building the request is inside the block too: input Ollama cannot take fails the
         # model activity at once, instead of being retried into the same error.
-        with self._actionable_errors():
+        with schema_refusals(output_schema, self.model), self._actionable_errors():
             model_settings = capped(model_settings, self._max_tokens)
             request = build_chat_request(
                 self.model,
@@ -99,9 +101,9 @@ class OllamaModel(Model):
                 self.client.chat(self.model, stream=False, **_chat_arguments(request))
             )
         raise_if_truncated(reply, self.model, model_settings.max_tokens)
-        return ModelResponse(
-            output=output_items(reply.message), usage=usage_of(reply), response_id=None
-        )
+        output = output_items(reply.message)
+        check_structured_answer(output, output_schema, self.model)
+        return ModelResponse(output=output, usage=usage_of(reply), response_id=None)
 
     async def stream_response(
         self,
@@ -117,7 +119,7 @@ class OllamaModel(Model):
         prompt: Any | None = None,
     ) -> AsyncIterator[TResponseStreamEvent]:
         deadline = Deadline.for_model_call(self._request_timeout_seconds)
-        with self._actionable_errors():
+        with schema_refusals(output_schema, self.model), self._actionable_errors():
             model_settings = capped(model_settings, self._max_tokens)
             request = build_chat_request(
                 self.model,
@@ -142,6 +144,10 @@ class OllamaModel(Model):
                 events = deadline.stream(stream_events(chunks, self.model, limit))
                 async with contextlib.aclosing(events):
                     async for event in events:
+                        if isinstance(event, ResponseCompletedEvent):
+                            check_structured_answer(
+                                event.response.output, output_schema, self.model
+                            )
                         yield event
 
     @contextlib.contextmanager

@@ -16,12 +16,14 @@ def all_workflows() -> list[type]:
     from .litellm_auto_workflow import LitellmAutoWorkflow
     from .multi_provider_workflow import MultiProviderWorkflow
     from .streaming_workflow import StreamingWorkflow
+    from .structured_output_workflow import StructuredOutputWorkflow
 
     return [
         MultiProviderWorkflow,
         StreamingWorkflow,
         ChatWorkflow,
         HandoffsWorkflow,
+        StructuredOutputWorkflow,
         GptOssWorkflow,
         LitellmAutoWorkflow,
     ]

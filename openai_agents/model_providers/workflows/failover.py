@@ -32,9 +32,10 @@ class Answer:
 
 
 # The failures another model may not have: the call's attempts used up on an unreachable
-# provider, a server error or a rate limit (retryable, so only then), or a final refusal of
-# this model (its key, its name, its server). A request no model could take (too long for
-# the context, malformed, a reply cut at the token cap) is not failed over.
+# provider, a server error or a rate limit (retryable, so only then), a final refusal of
+# this model (its key, its name, its server), or a typed answer it could not give. A
+# request no model could take (too long for the context, malformed, a reply cut at the
+# token cap) is not failed over.
 FAILOVER_TYPES = frozenset(
     {
         "ProviderUnreachable",
@@ -45,6 +46,8 @@ FAILOVER_TYPES = frozenset(
         "ModelNotFound",
         "NotOllama",
         "UnknownModelPrefix",
+        "ModelOutputInvalid",
+        "StructuredOutputUnsupported",
     }
 )
 

@@ -1,0 +1,52 @@
+"""Starts the structured output sample: the weather agent answers with a typed report
+(city, conditions, temperature, haiku) instead of text, on the model you name; prints it
+as JSON.
+
+Start `run_multi_provider_worker.py` first, in another terminal. Examples:
+  --model ollama/gpt-oss:20b                   (Ollama's `format`)
+  --model litellm/anthropic/claude-sonnet-4-5  (LiteLLM: Anthropic's structured outputs)
+  --model openai/gpt-4.1                       (OpenAI's `text.format`)
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from temporalio.client import Client
+from temporalio.openai_agents import OpenAIAgentsPlugin
+
+from openai_agents.model_providers.providers import check_router_model_name
+from openai_agents.model_providers.support import cli, temporal
+from openai_agents.model_providers.workflows.shared import DEFAULT_ROUTER_MODEL, TASK_QUEUE
+from openai_agents.model_providers.workflows.structured_output_workflow import (
+    WORKFLOW_ID_PREFIX,
+    StructuredOutputWorkflow,
+)
+
+
+async def main(args: argparse.Namespace) -> int:
+    for model in [args.model, *args.fallback_model]:
+        check_router_model_name(model)  # Refused before anything starts.
+    prompt = cli.checked_prompt(args)
+    # The plugin's data converter turns the workflow's pydantic result back into a
+    # `WeatherReport` here.
+    client = await Client.connect(**temporal.connect_config(), plugins=[OpenAIAgentsPlugin()])
+    await temporal.check_namespace(client)
+    workflow_id = args.workflow_id or cli.unique_workflow_id(WORKFLOW_ID_PREFIX)
+    print(f"Running workflow {workflow_id} on task queue {TASK_QUEUE}...")
+    report = await client.execute_workflow(
+        StructuredOutputWorkflow.run,
+        args=[prompt, args.model, args.fallback_model],
+        id=workflow_id,
+        task_queue=TASK_QUEUE,
+    )
+    print(report.model_dump_json(indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    parser = cli.argument_parser(__doc__)
+    cli.add_workflow_arguments(parser, DEFAULT_ROUTER_MODEL)
+    cli.add_fallback_arguments(parser)
+    arguments = parser.parse_args()
+    cli.run_script(lambda: main(arguments), verbose=arguments.verbose)

@@ -325,3 +325,19 @@ def test_the_routers_ollama_key_is_masked_in_its_cloud_models_errors() -> None:
     assert isinstance(model, OllamaModel)
     assert CLOUD_KEY in model.description.secrets
     assert CLOUD_KEY not in repr(model.description)  # Descriptions may be logged.
+
+
+async def test_a_litellm_call_without_its_providers_key_fails_for_good_naming_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # LiteLLM reports OpenAI's missing key as an HTTP 500, which would be retried in vain.
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    router = MultiModelProvider()
+
+    with pytest.raises(ApplicationError) as raised:
+        await call_model_once(router.get_model("litellm/openai/gpt-4.1"))
+    await router.aclose()
+
+    assert raised.value.type == "ProviderAuthenticationFailed"
+    assert raised.value.non_retryable
+    assert raised.value.message.startswith("openai/gpt-4.1 needs OPENAI_API_KEY: export")

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import litellm
-from agents import ModelProvider, ModelSettings
+from agents import Model, ModelProvider, ModelResponse, ModelSettings
 from agents.extensions.models.litellm_provider import LitellmProvider
+from agents.items import TResponseStreamEvent
 from agents.models import get_default_model
+from temporalio.exceptions import ApplicationError
 
 from .actionable_errors import ActionableErrorsProvider
 from .bounds import DEFAULT_MAX_TOKENS
@@ -37,10 +42,18 @@ def litellm_provider_name(model: str) -> str:
     return str(provider)
 
 
+def missing_litellm_keys(model: str) -> list[str]:
+    """The variables LiteLLM expects for `model`'s provider that are not set."""
+    try:
+        return list(litellm.validate_environment(model).get("missing_keys") or [])
+    except Exception:  # A name LiteLLM cannot place: its own call says what is wrong.
+        return []
+
+
 def check_litellm_credentials(model: str) -> None:
     """Fail fast, at worker start, when the model's provider has no API key configured."""
     provider = litellm_provider_name(model)
-    missing = litellm.validate_environment(model).get("missing_keys") or []
+    missing = missing_litellm_keys(model)
     if missing:
         raise ConfigurationError(
             f"{model} needs {' and '.join(missing)} for {provider}: export "
@@ -107,9 +120,52 @@ def bounded_litellm_provider(
     litellm.suppress_debug_info = True
     quiet_litellm_logs()
     return ActionableErrorsProvider(
-        LitellmProvider(),
+        _KeysNamedLitellmProvider(),
         describe_litellm,
         request_timeout_seconds,
         max_tokens=max_tokens,
         settings=ModelSettings(extra_args={"timeout": request_timeout_seconds, "num_retries": 0}),
     )
+
+
+class _KeysNamedLitellmProvider(LitellmProvider):
+    """The SDK's `LitellmProvider`, whose models name the missing key when a call fails
+    for lack of one. LiteLLM reports some missing keys (OpenAI's) as an HTTP 500, which
+    Temporal would retry in vain; this fails the call for good, saying what to export.
+    Checked only after a failure: a provider authenticated otherwise (an IAM role, a
+    profile) still works where LiteLLM's list of expected variables is incomplete."""
+
+    def get_model(self, model_name: str | None) -> Model:
+        return _KeysNamedModel(super().get_model(model_name), model_name or get_default_model())
+
+
+class _KeysNamedModel(Model):
+    def __init__(self, inner: Model, model_name: str) -> None:
+        self._inner = inner
+        self._model_name = model_name
+
+    async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
+        with self._missing_keys_named():
+            return await self._inner.get_response(*args, **kwargs)
+
+    async def stream_response(
+        self, *args: Any, **kwargs: Any
+    ) -> AsyncIterator[TResponseStreamEvent]:
+        with self._missing_keys_named():
+            async for event in self._inner.stream_response(*args, **kwargs):
+                yield event
+
+    @contextmanager
+    def _missing_keys_named(self) -> Iterator[None]:
+        try:
+            yield
+        except Exception:
+            missing = missing_litellm_keys(self._model_name)
+            if not missing:
+                raise
+            raise ApplicationError(
+                f"{self._model_name} needs {' and '.join(missing)}: export {missing[0]}=... "
+                "where the worker runs, or choose another model",
+                type="ProviderAuthenticationFailed",
+                non_retryable=True,
+            ) from None

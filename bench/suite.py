@@ -9,6 +9,7 @@
 4. Row 7 last, when no in-process worker competes with the worker processes for CPU.
 5. Row 9 (the real model, where installed) around them: its plain `Runner.run` beside row 1,
    before any worker exists; its workflow after row 8.
+6. Row 11 (worker processes, like row 7) after row 10.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.testing import WorkflowEnvironment
 
-from bench import conversation, model_calls, real_model, streaming, workers, workflows
+from bench import conversation, fleet, model_calls, real_model, streaming, workers, workflows
 from bench.fake_ollama import fake_ollama_process
 from bench.options import Options
 from bench.report import (
@@ -126,6 +127,8 @@ async def run(options: Options) -> Results:
             results.rows += await conversation.conversation_rows(
                 environment.client, exchanges, points
             )
+            _progress("11 a fleet under a rate limit")
+            results.rows += await fleet.fleet_rows(address, 10 if options.quick else 60)
             if url is None:
                 results.rows += real_model.not_measured()
             else:

@@ -45,6 +45,9 @@ ROWS = {
     "conversation_runs",
     "conversation_peak_memory",
     "conversation_warnings",
+    "fleet_single",
+    "fleet_one",
+    "fleet_three",
 }
 # Counts that may rightly be zero.
 MAY_BE_ZERO = {"conversation_warnings"}

@@ -89,7 +89,7 @@ async def checked_provider(sample: Sample, model: str, args: argparse.Namespace)
     }
     if sample.provider_factory is None or is_router_name(model):
         return await providers.checked_multi_provider(
-            default_prefix="ollama", check_model=model, **bounds
+            default_prefix="ollama", check_models=[model], **bounds
         )
     factory = getattr(providers, sample.provider_factory)
     provider: ModelProvider = await factory(model, **bounds)

@@ -5,6 +5,9 @@ The model name's prefix picks the backend, per model call:
   litellm/anthropic/claude-...  LiteLLM (imported only when first needed)
   openai/gpt-4.1                OpenAI
 Names without a prefix (e.g. the GPT-OSS sample's `gpt-oss:20b`) go to --default-prefix.
+
+With --model-task-queue NAME it runs the workflows only, and puts their model calls on that
+queue for `run_model_call_worker.py` to serve: see "A fleet" in the README.
 """
 
 from __future__ import annotations
@@ -25,21 +28,32 @@ from openai_agents.model_providers.workflows.shared import MODEL_EVENTS_TOPIC, T
 
 
 async def main(args: argparse.Namespace) -> int:
+    if args.model_task_queue and args.fast_path:
+        raise providers.ConfigurationError(
+            "--fast-path runs the model calls on this worker, as local activities: drop it, "
+            "or --model-task-queue"
+        )
     call_timeout = timedelta(seconds=args.timeout)
-    # Each backend is created on first use, its calls bounded a little under Temporal's
-    # timeout and never retried inside the client; --check-model checks one now.
-    provider = await providers.checked_multi_provider(
-        default_prefix=args.default_prefix,
-        check_model=args.check_model,
-        request_timeout_seconds=providers.request_timeout_under(call_timeout),
-        max_tokens=args.max_tokens,
-    )
+    # With --model-task-queue the model calls run on the model-call workers
+    # (run_model_call_worker.py): this worker builds no provider and needs no keys.
+    provider = None
+    if args.model_task_queue is None:
+        # Each backend is created on first use, its calls bounded a little under Temporal's
+        # timeout and never retried inside the client; --check-model checks some now.
+        provider = await providers.checked_multi_provider(
+            default_prefix=args.default_prefix,
+            check_models=args.check_model,
+            request_timeout_seconds=providers.request_timeout_under(call_timeout),
+            max_tokens=args.max_tokens,
+        )
     try:
         client = await Client.connect(
             **temporal.connect_config(),
             plugins=[
                 OpenAIAgentsPlugin(
                     model_params=ModelActivityParameters(
+                        # None: the model calls run here, on TASK_QUEUE.
+                        task_queue=args.model_task_queue,
                         start_to_close_timeout=call_timeout,
                         # A model call whose worker died or hung is retried after this.
                         heartbeat_timeout=timedelta(seconds=args.heartbeat_timeout),
@@ -52,24 +66,32 @@ async def main(args: argparse.Namespace) -> int:
                         ),
                     ),
                     model_provider=provider,
+                    # Only a worker that makes the model calls registers their activities.
+                    register_activities=provider is not None,
                 )
             ],
         )
         await temporal.check_namespace(client)
+        activities = []
+        if provider is not None:
+            # The chat sample asks how much of a conversation its model reads (Ollama says).
+            budgets = providers.ConversationBudgets(
+                provider, context_tokens=args.context_tokens, reply_tokens=args.max_tokens
+            )
+            activities.append(budgets.budget)
+        else:
+            await temporal.warn_if_unpolled(client, args.model_task_queue)
         workflows = all_workflows()
-        # The chat sample asks how much of a conversation its model reads (Ollama says).
-        budgets = providers.ConversationBudgets(
-            provider, context_tokens=args.context_tokens, reply_tokens=args.max_tokens
-        )
         stop = cli.stop_requested()  # Ctrl-C or SIGTERM: shut down gracefully.
         async with Worker(
-            client, task_queue=TASK_QUEUE, workflows=workflows, activities=[budgets.budget]
+            client, task_queue=TASK_QUEUE, workflows=workflows, activities=activities
         ):
             names = ", ".join(w.__name__ for w in workflows)
             logging.info("Worker serving %s on %r; Ctrl-C to stop", names, TASK_QUEUE)
             await stop.wait()
     finally:
-        await provider.aclose()
+        if provider is not None:
+            await provider.aclose()
     return 0
 
 
@@ -86,7 +108,11 @@ if __name__ == "__main__":
         help="backend for model names without a prefix (default: %(default)s)",
     )
     parser.add_argument(
-        "--check-model", metavar="MODEL", help="check at start that it can be served"
+        "--check-model",
+        action="append",
+        default=[],
+        metavar="MODEL",
+        help="check at start that it can be served (repeatable)",
     )
     parser.add_argument(
         "--context-tokens",
@@ -98,6 +124,7 @@ if __name__ == "__main__":
         "%(default)d, Ollama's default num_ctx)",
     )
     cli.add_model_call_arguments(parser)
+    cli.add_model_task_queue_argument(parser)
     arguments = parser.parse_args()
     cli.prepare_worker_process(arguments.verbose)
     cli.run_script(lambda: main(arguments), verbose=arguments.verbose)

@@ -25,6 +25,8 @@ class RecordedRequest:
     path: str
     headers: dict[str, str]
     body: Any
+    received_at: float = field(default_factory=time.monotonic)
+    """When it arrived, on this machine's monotonic clock: how fast calls came."""
 
 
 @dataclass(frozen=True)

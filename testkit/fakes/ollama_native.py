@@ -233,6 +233,20 @@ def answer_quoting_tool_result() -> Route:
     return replying(plan)
 
 
+def weather_agent(delay: float = 0.0) -> Route:
+    """A step for any call of a weather-haiku run, in any order among many runs: the tool
+    call if the request has no tool result yet, else the answer quoting it; after `delay`
+    seconds, as a model takes time."""
+    call, answer = call_tool("get_weather", city="Tokyo"), answer_quoting_tool_result()
+
+    def step(request: RecordedRequest) -> Reply | StreamedReply:
+        time.sleep(delay)
+        answered = any(m["role"] == "tool" for m in request.body["messages"])
+        return answer(request) if answered else call(request)
+
+    return step
+
+
 def runaway(tokens_per_second: float = 100.0) -> Route:
     """A model that repeats itself until its token limit, at `tokens_per_second`: cut at the
     request's `num_predict` (`done_reason: length`), or, without one, still writing when any

@@ -50,7 +50,9 @@ def unwrapped(model: object) -> object:
     router would build it in a thread at its first call)."""
     if isinstance(model, _BuiltOnFirstCall):
         model = model._build()
-    return model._inner if isinstance(model, ActionableErrorsModel) else model
+    while isinstance(model, ActionableErrorsModel) or hasattr(model, "_inner"):
+        model = model._inner  # The wrappers around it: errors classified, keys named.
+    return model
 
 
 @pytest.mark.parametrize(

@@ -165,7 +165,7 @@ async def check_router_model_ready(model: str, request_timeout_seconds: float = 
     """The router worker's start with `--check-model model`."""
     router = await checked_multi_provider(
         default_prefix="ollama",
-        check_model=model,
+        check_models=[model],
         request_timeout_seconds=request_timeout_seconds,
     )
     await router.aclose()
@@ -181,7 +181,7 @@ async def assert_stops_with_one_line(main: ScriptMain, starting: str, **options:
     ("main", "options"),
     [
         (run_gpt_oss_worker.main, {"api": "native", "model": "gpt-oss:20b"}),
-        (run_multi_provider_worker.main, {"check_model": "ollama/gpt-oss:20b"}),
+        (run_multi_provider_worker.main, {"check_model": ["ollama/gpt-oss:20b"]}),
     ],
     ids=["gpt-oss-native", "router"],
 )

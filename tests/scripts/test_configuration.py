@@ -66,7 +66,7 @@ def test_the_client_gives_up_before_the_activity_times_out() -> None:
 @pytest.mark.parametrize(
     ("argv", "error"),
     [
-        (["--timeout", "0"], "argument --timeout: must be positive, e.g. --timeout 30"),
+        (["--timeout", "0"], "argument --timeout: must be above 0, not 0"),
         (["--max-attempts", "0"], "argument --max-attempts: must be at least 1"),
     ],
 )

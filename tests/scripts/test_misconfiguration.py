@@ -18,8 +18,10 @@ from openai_agents.model_providers import (
     run_gpt_oss_worker,
     run_gpt_oss_workflow,
     run_litellm_provider_worker,
+    run_model_call_worker,
     run_multi_provider_worker,
 )
+from openai_agents.model_providers.support import temporal
 from openai_agents.model_providers.support.cli import failure_line
 from testkit.fakes.ollama_openai import FakeOllamaOpenAI
 from tests.helpers.in_process import ScriptMain, failure_of
@@ -267,4 +269,53 @@ def test_an_unforeseen_error_is_one_line_too() -> None:
 async def test_router_worker_checking_a_model_whose_key_or_prefix_is_missing(
     model: str, expected: str
 ) -> None:
-    await assert_one_line_error(run_multi_provider_worker.main, expected, check_model=model)
+    await assert_one_line_error(run_multi_provider_worker.main, expected, check_model=[model])
+
+
+async def test_a_model_call_worker_without_the_keys_of_the_models_it_is_to_call() -> None:
+    await assert_one_line_error(
+        run_model_call_worker.main,
+        "anthropic/claude-sonnet-4-5 needs ANTHROPIC_API_KEY for anthropic: export "
+        "ANTHROPIC_API_KEY=... before starting the worker, or choose another model with "
+        "--model",
+        check_model=["litellm/anthropic/claude-sonnet-4-5"],
+    )
+
+
+async def test_a_workflow_worker_cannot_both_send_model_calls_away_and_run_them_locally() -> None:
+    await assert_one_line_error(
+        run_multi_provider_worker.main,
+        "--fast-path runs the model calls on this worker, as local activities: drop it, or "
+        "--model-task-queue",
+        model_task_queue="model-calls",
+        fast_path=True,
+    )
+
+
+def test_a_fleet_limit_of_zero_is_refused_by_the_model_call_worker() -> None:
+    completed = run_script(
+        "run_model_call_worker.py",
+        *("--calls-per-second", "0"),
+        environment=script_environment(TEMPORAL_ADDRESS=closed_port_address()),
+    )
+
+    assert completed.returncode == 2
+    assert completed.stderr.strip().splitlines()[-1] == (
+        "run_model_call_worker.py: error: argument --calls-per-second: must be above 0, not 0"
+    )
+
+
+async def test_a_workflow_worker_says_when_no_worker_polls_its_model_queue(
+    dev_server_address: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = await Client.connect(dev_server_address)
+    queue = f"nobody-polls-{uuid.uuid4().hex[:8]}"
+
+    await temporal.warn_if_unpolled(client, queue)
+
+    [warning] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warning == (
+        f"No worker polls the model-call task queue {queue!r}: model calls wait there until "
+        f"one does (start run_model_call_worker.py --task-queue {queue}); the Web UI's page "
+        "for that task queue lists its pollers"
+    )

@@ -33,7 +33,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any
 
 from agents import Model, ModelProvider, ModelResponse, OpenAIProvider, UserError
@@ -317,11 +317,11 @@ async def checked_multi_provider(
     default_prefix: str,
     request_timeout_seconds: float,
     max_tokens: int | None = DEFAULT_MAX_TOKENS,
-    check_model: str | None = None,
+    check_models: Sequence[str] = (),
 ) -> MultiModelProvider:
     """The router for a worker: `default_prefix` for names without one, each built-in
-    backend bounded by `request_timeout_seconds`. With `check_model`, checked at start
-    that the backend it routes to can serve it (up, has the model, has a key), else a
+    backend bounded by `request_timeout_seconds`. Each of `check_models` is checked at
+    start: the backend it routes to can serve it (up, has the model, has a key), else a
     `ConfigurationError` that says what to do."""
     ollama_host()  # A malformed OLLAMA_HOST is one line now, not at the first Ollama call.
     router = MultiModelProvider(
@@ -329,10 +329,10 @@ async def checked_multi_provider(
         request_timeout_seconds=request_timeout_seconds,
         max_tokens=max_tokens,
     )
-    if check_model is not None:
-        try:
-            await router.check_model_ready(check_model)
-        except BaseException:
-            await router.aclose()
-            raise
+    try:
+        for model in check_models:
+            await router.check_model_ready(model)
+    except BaseException:
+        await router.aclose()
+        raise
     return router

@@ -119,9 +119,20 @@ def add_fallback_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_model_task_queue_argument(parser: argparse.ArgumentParser) -> None:
+    """A workflow worker's --model-task-queue: the model calls on a queue of their own."""
+    parser.add_argument(
+        "--model-task-queue",
+        default=os.environ.get("MODEL_TASK_QUEUE") or None,
+        metavar="NAME",
+        help="put the model calls on this task queue, served by run_model_call_worker.py: "
+        "this worker then holds no provider keys and calls no provider (env: MODEL_TASK_QUEUE)",
+    )
+
+
 def positive_number(text: str) -> float:
     if (value := float(text)) <= 0:
-        raise argparse.ArgumentTypeError("must be positive, e.g. --timeout 30")
+        raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
     return value
 
 

@@ -4,11 +4,14 @@ failure to reach or use it, or a failed workflow, as one line."""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from typing import Any
 
-from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
+from temporalio.api.enums.v1 import TaskQueueType
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest, DescribeTaskQueueRequest
 from temporalio.client import (
     Client,
     WorkflowExecutionStatus,
@@ -65,6 +68,25 @@ async def check_namespace(client: Client) -> None:
             f"{client.namespace!r} ({error.message}): check TEMPORAL_NAMESPACE and the API "
             "key's permissions"
         ) from error
+
+
+async def warn_if_unpolled(client: Client, task_queue: str) -> None:
+    """Log one line if no worker polls `task_queue` for activities: calls put there wait
+    until one does. Only a warning: the workers that poll it may not have started yet."""
+    request = DescribeTaskQueueRequest(
+        namespace=client.namespace,
+        task_queue=TaskQueue(name=task_queue),
+        task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+    )
+    described = await client.workflow_service.describe_task_queue(request)
+    if not described.pollers:
+        logging.warning(
+            "No worker polls the model-call task queue %r: model calls wait there until one "
+            "does (start run_model_call_worker.py --task-queue %s); the Web UI's page for "
+            "that task queue lists its pollers",
+            task_queue,
+            task_queue,
+        )
 
 
 async def check_conversation_open(handle: WorkflowHandle[Any, Any]) -> None:

@@ -11,7 +11,11 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
-from openai_agents.model_providers.workflows.failover import ModelLog, agent_model
+from openai_agents.model_providers.workflows.failover import (
+    ModelLog,
+    agent_model,
+    plugin_model_params,
+)
 from openai_agents.model_providers.workflows.shared import (
     DEFAULT_ROUTER_MODEL,
     MAX_TURNS,
@@ -175,11 +179,14 @@ class ChatWorkflow:
         """The run's budget, else the worker's for the model, asked once per conversation."""
         if self.conversation.memory_budget is None:
             try:
-                # By name: the activity lives on the worker, with the model's provider.
+                # By name: the activity lives with the model's provider, on the worker
+                # that makes the model calls, wherever they run.
                 asked = await workflow.execute_activity(
                     "conversation_memory_budget",
                     self.conversation.model,
                     result_type=int,
+                    task_queue=plugin_model_params().task_queue,
+                    schedule_to_start_timeout=timedelta(minutes=1),
                     start_to_close_timeout=timedelta(seconds=10),
                     retry_policy=RetryPolicy(maximum_attempts=2),
                 )

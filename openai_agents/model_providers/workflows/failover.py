@@ -15,6 +15,7 @@ from agents.items import TResponseStreamEvent
 from agents.run import get_default_agent_runner
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.openai_agents import ModelActivityParameters
 
 # The plugin's private workflow-side model stub and runner: see `FailoverModel`.
 from temporalio.openai_agents._openai_runner import TemporalOpenAIRunner
@@ -50,6 +51,19 @@ FAILOVER_TYPES = frozenset(
         "StructuredOutputUnsupported",
     }
 )
+
+
+def plugin_model_params() -> ModelActivityParameters:
+    """How this worker's plugin runs model calls (its `ModelActivityParameters`): read from
+    the plugin's runner, which holds them for the workflow."""
+    runner = get_default_agent_runner()
+    if not isinstance(runner, TemporalOpenAIRunner):
+        raise ApplicationError(
+            "this workflow runs only on a worker with the OpenAIAgentsPlugin",
+            type="ConfigurationError",
+            non_retryable=True,
+        )
+    return runner.model_params
 
 
 def agent_model(model: str, fallbacks: Sequence[str] = ()) -> str | Model:
@@ -91,14 +105,7 @@ class FailoverModel(_TemporalModelStub):
     """
 
     def __init__(self, models: list[str]) -> None:
-        runner = get_default_agent_runner()
-        if not isinstance(runner, TemporalOpenAIRunner):
-            raise ApplicationError(
-                "fallback models run only on a worker with the OpenAIAgentsPlugin",
-                type="ConfigurationError",
-                non_retryable=True,
-            )
-        super().__init__(models[0], model_params=runner.model_params, agent=None)
+        super().__init__(models[0], model_params=plugin_model_params(), agent=None)
         self.models = models
         self.answered: list[str] = []
 

@@ -18,6 +18,9 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 TASK_QUEUE = "openai-agents-model-providers-task-queue"
+# Where the model calls go when the workflow workers put them on a queue of their own
+# (`--model-task-queue`), for `run_model_call_worker.py`'s rate-limited fleet.
+MODEL_CALLS_TASK_QUEUE = "openai-agents-model-calls-task-queue"
 
 # The router samples' default model: the prefix picks the backend (`providers/`).
 DEFAULT_ROUTER_MODEL = "ollama/gpt-oss:20b"

@@ -1,0 +1,134 @@
+"""Worker for model calls only: it serves the model activities of workflows whose workers
+put them on a task queue of their own (`run_multi_provider_worker.py --model-task-queue`),
+through the prefix router, at a rate the Temporal server enforces for the whole fleet.
+
+Run several side by side, each with the providers' keys; the workflow workers need none:
+  --calls-per-second 5       the fleet's limit on this queue: the server hands out at most
+                             this many model calls a second, across every worker polling it
+  --max-concurrent-calls 4   this worker's limit on model calls at once
+  --check-model litellm/anthropic/claude-sonnet-4-5   checked at start (repeatable)
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+from datetime import timedelta
+
+from temporalio.client import Client
+from temporalio.openai_agents import OpenAIAgentsPlugin
+from temporalio.worker import Worker
+
+from openai_agents.model_providers import providers
+from openai_agents.model_providers.support import cli, temporal
+from openai_agents.model_providers.workflows.shared import MODEL_CALLS_TASK_QUEUE
+
+
+async def main(args: argparse.Namespace) -> int:
+    provider = await providers.checked_multi_provider(
+        default_prefix=args.default_prefix,
+        check_models=args.check_model,
+        request_timeout_seconds=providers.request_timeout_under(timedelta(seconds=args.timeout)),
+        max_tokens=args.max_tokens,
+    )
+    try:
+        # The workflow workers' plugin sets each call's timeouts and retries; this one
+        # registers the model activities, which call `provider`.
+        client = await Client.connect(
+            **temporal.connect_config(), plugins=[OpenAIAgentsPlugin(model_provider=provider)]
+        )
+        await temporal.check_namespace(client)
+        # The chat sample's question of how much of a conversation its model reads.
+        budgets = providers.ConversationBudgets(
+            provider, context_tokens=args.context_tokens, reply_tokens=args.max_tokens
+        )
+        stop = cli.stop_requested()  # Ctrl-C or SIGTERM: shut down gracefully.
+        async with Worker(
+            client,
+            task_queue=args.task_queue,
+            activities=[budgets.budget],
+            # Fleet-wide, enforced by the server: at most this many of the queue's
+            # activities start per second, across all its workers (None: no limit).
+            max_task_queue_activities_per_second=args.calls_per_second,
+            # This worker: at most this many model calls at once.
+            max_concurrent_activities=args.max_concurrent_calls,
+        ):
+            limit = f"{args.calls_per_second:g}/s" if args.calls_per_second else "no limit"
+            logging.info(
+                "Worker serving model calls on %r (fleet: %s; this worker: %d at once); "
+                "Ctrl-C to stop",
+                args.task_queue,
+                limit,
+                args.max_concurrent_calls,
+            )
+            await stop.wait()
+    finally:
+        await provider.aclose()
+    return 0
+
+
+if __name__ == "__main__":
+    parser = cli.argument_parser(
+        __doc__,
+        "Model providers: OLLAMA_HOST, OLLAMA_API_KEY (Ollama Cloud), OPENAI_API_KEY,\n"
+        "LiteLLM's variables (ANTHROPIC_API_KEY, ...).\n",
+    )
+    parser.add_argument(
+        "--task-queue",
+        default=os.environ.get("MODEL_TASK_QUEUE") or MODEL_CALLS_TASK_QUEUE,
+        metavar="NAME",
+        help="the model calls' task queue, as the workflow workers' --model-task-queue "
+        "(env: MODEL_TASK_QUEUE; default: %(default)s)",
+    )
+    parser.add_argument(
+        "--calls-per-second",
+        type=cli.positive_number,
+        metavar="R",
+        help="the whole fleet's limit on model calls a second, enforced by the server; give "
+        "every worker on the queue the same value (default: no limit)",
+    )
+    parser.add_argument(
+        "--max-concurrent-calls",
+        type=cli.at_least_one,
+        default=10,
+        metavar="N",
+        help="this worker's limit on model calls at once (default: %(default)d)",
+    )
+    parser.add_argument(
+        "--check-model",
+        action="append",
+        default=[],
+        metavar="MODEL",
+        help="check at start that it can be served: up, pulled, its key set (repeatable)",
+    )
+    parser.add_argument(
+        "--default-prefix",
+        choices=providers.BUILT_IN_PREFIXES,
+        default="ollama",
+        help="backend for model names without a prefix (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=cli.positive_number,
+        default=cli.DEFAULT_MODEL_CALL_TIMEOUT_SECONDS,
+        metavar="SECONDS",
+        help="the workflow workers' --timeout: bounds each request (default: %(default)g)",
+    )
+    parser.add_argument(
+        "--max-tokens",
+        type=cli.at_least_one,
+        default=providers.DEFAULT_MAX_TOKENS,
+        metavar="N",
+        help="cap on each reply's tokens (default: %(default)d)",
+    )
+    parser.add_argument(
+        "--context-tokens",
+        type=cli.at_least_one,
+        default=providers.DEFAULT_CONTEXT_TOKENS,
+        metavar="N",
+        help="a model's context window where its backend does not say (default: %(default)d)",
+    )
+    arguments = parser.parse_args()
+    cli.prepare_worker_process(arguments.verbose)
+    cli.run_script(lambda: main(arguments), verbose=arguments.verbose)

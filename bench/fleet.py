@@ -48,7 +48,8 @@ def _workers(commands: list[tuple[list[str], dict[str, str]]]) -> Iterator[None]
     """The worker scripts, each polling once this is entered (their logs in a temporary
     file, so that a full pipe never stalls one); Ctrl-C'd on the way out."""
     with tempfile.TemporaryDirectory() as logs, ExitStack() as stack:
-        processes = []
+        processes: list[subprocess.Popen[bytes]] = []
+        stack.callback(_stop, processes)  # Also those started before one that failed.
         for index, (arguments, environment) in enumerate(commands):
             log = stack.enter_context(open(Path(logs) / f"{index}.log", "w+"))
             argv = [sys.executable, str(SCRIPTS / arguments[0]), *arguments[1:]]
@@ -62,13 +63,18 @@ def _workers(commands: list[tuple[list[str], dict[str, str]]]) -> Iterator[None]
                 if processes[-1].poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"{arguments[0]} did not start: {log.name}")
                 time.sleep(0.1)
+        yield
+
+
+def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        process.send_signal(signal.SIGINT)  # Ctrl-C: each worker shuts down gracefully.
+    for process in processes:
         try:
-            yield
-        finally:
-            for process in processes:
-                process.send_signal(signal.SIGINT)
-            for process in processes:
-                process.wait(timeout=STOP_TIMEOUT_SECONDS)
+            process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def _most_in_one_second(arrivals: list[float]) -> int:

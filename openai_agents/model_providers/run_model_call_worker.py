@@ -69,11 +69,8 @@ async def main(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    parser = cli.argument_parser(
-        __doc__,
-        "Model providers: OLLAMA_HOST, OLLAMA_API_KEY (Ollama Cloud), OPENAI_API_KEY,\n"
-        "LiteLLM's variables (ANTHROPIC_API_KEY, ...).\n",
-    )
+    parser = cli.argument_parser(__doc__, cli.ROUTER_PROVIDERS)
+    cli.add_router_arguments(parser)
     parser.add_argument(
         "--task-queue",
         default=os.environ.get("MODEL_TASK_QUEUE") or MODEL_CALLS_TASK_QUEUE,
@@ -96,19 +93,6 @@ if __name__ == "__main__":
         help="this worker's limit on model calls at once (default: %(default)d)",
     )
     parser.add_argument(
-        "--check-model",
-        action="append",
-        default=[],
-        metavar="MODEL",
-        help="check at start that it can be served: up, pulled, its key set (repeatable)",
-    )
-    parser.add_argument(
-        "--default-prefix",
-        choices=providers.BUILT_IN_PREFIXES,
-        default="ollama",
-        help="backend for model names without a prefix (default: %(default)s)",
-    )
-    parser.add_argument(
         "--timeout",
         type=cli.positive_number,
         default=cli.DEFAULT_MODEL_CALL_TIMEOUT_SECONDS,
@@ -121,13 +105,6 @@ if __name__ == "__main__":
         default=providers.DEFAULT_MAX_TOKENS,
         metavar="N",
         help="cap on each reply's tokens (default: %(default)d)",
-    )
-    parser.add_argument(
-        "--context-tokens",
-        type=cli.at_least_one,
-        default=providers.DEFAULT_CONTEXT_TOKENS,
-        metavar="N",
-        help="a model's context window where its backend does not say (default: %(default)d)",
     )
     arguments = parser.parse_args()
     cli.prepare_worker_process(arguments.verbose)

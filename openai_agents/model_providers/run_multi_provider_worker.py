@@ -28,10 +28,11 @@ from openai_agents.model_providers.workflows.shared import MODEL_EVENTS_TOPIC, T
 
 
 async def main(args: argparse.Namespace) -> int:
-    if args.model_task_queue and args.fast_path:
+    if args.model_task_queue and (args.fast_path or args.check_model):
         raise providers.ConfigurationError(
-            "--fast-path runs the model calls on this worker, as local activities: drop it, "
-            "or --model-task-queue"
+            "with --model-task-queue the model calls run on the model-call workers: check "
+            "models there (run_model_call_worker.py --check-model), and drop --fast-path, "
+            "which would run them here"
         )
     call_timeout = timedelta(seconds=args.timeout)
     # With --model-task-queue the model calls run on the model-call workers
@@ -96,33 +97,8 @@ async def main(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    parser = cli.argument_parser(
-        __doc__,
-        "Model providers: OLLAMA_HOST, OLLAMA_API_KEY (Ollama Cloud), OPENAI_API_KEY,\n"
-        "LiteLLM's variables (ANTHROPIC_API_KEY, ...).\n",
-    )
-    parser.add_argument(
-        "--default-prefix",
-        choices=providers.BUILT_IN_PREFIXES,
-        default="ollama",
-        help="backend for model names without a prefix (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--check-model",
-        action="append",
-        default=[],
-        metavar="MODEL",
-        help="check at start that it can be served (repeatable)",
-    )
-    parser.add_argument(
-        "--context-tokens",
-        type=cli.at_least_one,
-        default=providers.DEFAULT_CONTEXT_TOKENS,
-        metavar="N",
-        help="a model's context window where its backend does not say, and the most assumed "
-        "where it does (Ollama's /api/show); conversations are kept within it (default: "
-        "%(default)d, Ollama's default num_ctx)",
-    )
+    parser = cli.argument_parser(__doc__, cli.ROUTER_PROVIDERS)
+    cli.add_router_arguments(parser)
     cli.add_model_call_arguments(parser)
     cli.add_model_task_queue_argument(parser)
     arguments = parser.parse_args()

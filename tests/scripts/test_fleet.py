@@ -148,7 +148,7 @@ async def test_a_fleet_keeps_to_its_rate_loses_nothing_and_needs_no_keys_where_w
         with (
             running_worker(
                 "run_multi_provider_worker.py",
-                *("--model-task-queue", MODEL_QUEUE, "--heartbeat-timeout", "2"),
+                *("--model-task-queue", MODEL_QUEUE, "--heartbeat-timeout", "5"),
                 environment=workflow_worker_environment,
                 tmp_path=tmp_path / "workflows",
             ),
@@ -186,8 +186,11 @@ async def test_a_fleet_keeps_to_its_rate_loses_nothing_and_needs_no_keys_where_w
     # reported) was made again, by the others.
     attempts = [model_call_attempts(await handle.fetch_history()) for handle in handles]
     assert all(len(calls) == 2 for calls in attempts)
-    assert len(fleet_calls) == sum(sum(calls) for calls in attempts)
-    assert 1 <= sum(attempt > 1 for calls in attempts for attempt in calls) <= 4
+    retried = sum(attempt - 1 for calls in attempts for attempt in calls)
+    # The killed worker had at most 4 calls at once: each was retried once, and made
+    # again unless it died before its request left.
+    assert 1 <= retried <= 4
+    assert 200 < len(fleet_calls) <= 200 + retried
     # The workflow worker served every sample without a key and never called a provider.
     assert every_sample == {
         "gpt-oss": True,

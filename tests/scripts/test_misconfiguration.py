@@ -44,8 +44,7 @@ async def test_litellm_worker_without_the_providers_key() -> None:
         run_litellm_provider_worker.main,
         model="anthropic/claude-3-5-sonnet-20240620",
         expected="anthropic/claude-3-5-sonnet-20240620 needs ANTHROPIC_API_KEY for anthropic: "
-        "export ANTHROPIC_API_KEY=... before starting the worker, or choose another model "
-        "with --model",
+        "export ANTHROPIC_API_KEY=... before starting the worker, or choose another model",
     )
 
 
@@ -253,8 +252,7 @@ def test_an_unforeseen_error_is_one_line_too() -> None:
         pytest.param(
             "litellm/anthropic/claude-sonnet-4-5",
             "anthropic/claude-sonnet-4-5 needs ANTHROPIC_API_KEY for anthropic: export "
-            "ANTHROPIC_API_KEY=... before starting the worker, or choose another model with "
-            "--model",
+            "ANTHROPIC_API_KEY=... before starting the worker, or choose another model",
             id="litellm",
         ),
         pytest.param(
@@ -276,8 +274,7 @@ async def test_a_model_call_worker_without_the_keys_of_the_models_it_is_to_call(
     await assert_one_line_error(
         run_model_call_worker.main,
         "anthropic/claude-sonnet-4-5 needs ANTHROPIC_API_KEY for anthropic: export "
-        "ANTHROPIC_API_KEY=... before starting the worker, or choose another model with "
-        "--model",
+        "ANTHROPIC_API_KEY=... before starting the worker, or choose another model",
         check_model=["litellm/anthropic/claude-sonnet-4-5"],
     )
 
@@ -285,8 +282,9 @@ async def test_a_model_call_worker_without_the_keys_of_the_models_it_is_to_call(
 async def test_a_workflow_worker_cannot_both_send_model_calls_away_and_run_them_locally() -> None:
     await assert_one_line_error(
         run_multi_provider_worker.main,
-        "--fast-path runs the model calls on this worker, as local activities: drop it, or "
-        "--model-task-queue",
+        "with --model-task-queue the model calls run on the model-call workers: check models "
+        "there (run_model_call_worker.py --check-model), and drop --fast-path, which would "
+        "run them here",
         model_task_queue="model-calls",
         fast_path=True,
     )
@@ -313,7 +311,7 @@ async def test_a_workflow_worker_says_when_no_worker_polls_its_model_queue(
 
     await temporal.warn_if_unpolled(client, queue)
 
-    [warning] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    [warning] = [r.getMessage() for r in caplog.records if r.name == "root"]
     assert warning == (
         f"No worker polls the model-call task queue {queue!r}: model calls wait there until "
         f"one does (start run_model_call_worker.py --task-queue {queue}); the Web UI's page "

@@ -183,3 +183,32 @@ async def test_a_specialist_whose_model_fails_goes_on_on_the_fallback(
     assert outcome.answer.agent == "Weather specialist"
     assert outcome.answer.models == [PRIMARY, FALLBACK, FALLBACK]
     assert WEATHER in outcome.answer.text
+
+
+async def test_after_a_failover_later_calls_start_with_the_model_that_answered(
+    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test")
+    fallback_steps = [
+        anthropic_messages.call_tool("get_weather", city="Tokyo"),
+        anthropic_messages.answer_quoting_tool_result(),
+    ]
+    with (
+        FakeOllama([ollama_native.server_error()] * 2) as ollama,
+        FakeAnthropic(fallback_steps) as anthropic,
+    ):
+        serve(monkeypatch, ollama, anthropic)
+        router = create_router_provider(POLICY)
+        outcome = await run_to_end(
+            client_with_provider(env, router, POLICY),
+            MultiProviderWorkflow,
+            MultiProviderWorkflow.run,
+            ["What's the weather in Tokyo?", PRIMARY, [FALLBACK]],
+        )
+        await router.aclose()
+
+    assert outcome.answer is not None, outcome.failure
+    assert outcome.answer.models == [FALLBACK, FALLBACK]
+    # The primary's retries were waited out once, for the first call only.
+    assert len(ollama.chat_requests) == 2
+    assert len(anthropic.requests) == 2

@@ -28,6 +28,7 @@ from testkit.fakes.ollama_openai import FakeOllamaOpenAI
 from testkit.fakes.openai_responses import FakeOpenAIResponses
 from testkit.wiring import ModelCallPolicy, create_gpt_oss_provider, create_router_provider
 from tests.helpers.workflow_runs import (
+    Outcome,
     activity_failure,
     client_with_provider,
     model_call_attempts,
@@ -133,6 +134,16 @@ async def test_the_report_comes_back_typed_on_every_path(
         jsonschema.validate(wrong_unit, schema)
 
 
+async def run_on_the_router(env: WorkflowEnvironment, model: str) -> Outcome:
+    router = create_router_provider(POLICY)
+    try:
+        client = client_with_provider(env, router, POLICY)
+        run = StructuredOutputWorkflow.run
+        return await run_to_end(client, StructuredOutputWorkflow, run, [PROMPT, model])
+    finally:
+        await router.aclose()
+
+
 def model_ignoring_the_format(*answers: str) -> FakeOllama:
     """An Ollama whose model calls the tool, then answers `answers`, whatever the schema
     (as gpt-oss has on some Ollama versions)."""
@@ -145,14 +156,7 @@ async def test_an_answer_outside_the_schema_is_retried_as_a_model_call(
 ) -> None:
     with model_ignoring_the_format("Sunny in Tokyo.", REPORT.model_dump_json()) as ollama:
         monkeypatch.setenv("OLLAMA_HOST", ollama.url)
-        router = create_router_provider(POLICY)
-        outcome = await run_to_end(
-            client_with_provider(env, router, POLICY),
-            StructuredOutputWorkflow,
-            StructuredOutputWorkflow.run,
-            [PROMPT, "ollama/gpt-oss:20b"],
-        )
-        await router.aclose()
+        outcome = await run_on_the_router(env, "ollama/gpt-oss:20b")
 
     assert outcome.result == REPORT  # type: ignore[comparison-overlap]
     # The tool call once; the answer on the second attempt of its model call.
@@ -165,14 +169,7 @@ async def test_answers_outside_the_schema_fail_the_run_in_one_line_after_the_las
     wrong = '{"city": "Tokyo", "conditions": "sunny"}'
     with model_ignoring_the_format(wrong, wrong) as ollama:
         monkeypatch.setenv("OLLAMA_HOST", ollama.url)
-        router = create_router_provider(POLICY)
-        outcome = await run_to_end(
-            client_with_provider(env, router, POLICY),
-            StructuredOutputWorkflow,
-            StructuredOutputWorkflow.run,
-            [PROMPT, "ollama/gpt-oss:20b"],
-        )
-        await router.aclose()
+        outcome = await run_on_the_router(env, "ollama/gpt-oss:20b")
 
     assert outcome.failure is not None
     _activity, cause = activity_failure(outcome.failure)
@@ -191,14 +188,7 @@ async def test_a_server_that_refuses_the_schema_says_so_at_once(
     with FakeOpenAIResponses([openai_responses.schema_refused()]) as openai:
         monkeypatch.setenv("OPENAI_BASE_URL", f"{openai.url}/v1")
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-        router = create_router_provider(POLICY)
-        outcome = await run_to_end(
-            client_with_provider(env, router, POLICY),
-            StructuredOutputWorkflow,
-            StructuredOutputWorkflow.run,
-            [PROMPT, "openai/gpt-4.1"],
-        )
-        await router.aclose()
+        outcome = await run_on_the_router(env, "openai/gpt-4.1")
 
     assert outcome.failure is not None
     _activity, cause = activity_failure(outcome.failure)

@@ -57,7 +57,7 @@ def check_litellm_credentials(model: str) -> None:
     if missing:
         raise ConfigurationError(
             f"{model} needs {' and '.join(missing)} for {provider}: export "
-            f"{missing[0]}=... before starting the worker, or choose another model with --model"
+            f"{missing[0]}=... before starting the worker, or choose another model"
         )
 
 
@@ -159,8 +159,14 @@ class _KeysNamedModel(Model):
     def _missing_keys_named(self) -> Iterator[None]:
         try:
             yield
-        except Exception:
-            missing = missing_litellm_keys(self._model_name)
+        except Exception as error:
+            # Only a failure about a key: LiteLLM's list of expected variables is also
+            # non-empty for providers authenticated otherwise (Bedrock, Vertex AI), whose
+            # other failures (429, 5xx, a long prompt) must keep their own classification.
+            about_a_key = isinstance(error, litellm.exceptions.AuthenticationError) or (
+                "api_key" in str(error).lower()
+            )
+            missing = missing_litellm_keys(self._model_name) if about_a_key else []
             if not missing:
                 raise
             raise ApplicationError(

@@ -127,7 +127,7 @@ class MultiModelProvider(ModelProvider):
         self._request_timeout_seconds = request_timeout_seconds
         self._max_tokens = max_tokens
         self._built_in: dict[str, ModelProvider] = {}
-        self._building = threading.Lock()  # LiteLLM's provider is built in a thread.
+        self._building_litellm = threading.Lock()  # Built in a thread: see `get_model`.
         self._built_openai_client: AsyncOpenAI | None = None
         """The OpenAI client this router created, if any: it closes it in `aclose()`."""
         self.default_prefix = default_prefix
@@ -148,8 +148,14 @@ class MultiModelProvider(ModelProvider):
         if prefix is None:
             return self._provider(self.default_prefix, model_name).get_model(model_name)
         if prefix == "litellm" and prefix not in self._built_in and not self._mapped(prefix):
-            return _BuiltOnFirstCall(lambda: self._provider(prefix, model_name).get_model(rest))
+            return _BuiltOnFirstCall(lambda: self._built_in_litellm(model_name).get_model(rest))
         return self._provider(prefix, model_name).get_model(rest)
+
+    def _built_in_litellm(self, model_name: str) -> ModelProvider:
+        """The LiteLLM provider, built once however many first calls build it at once (in
+        their threads). Only they take the lock: the event loop never waits on it."""
+        with self._building_litellm:
+            return self._provider("litellm", model_name)
 
     def _mapped(self, prefix: str) -> bool:
         return self.provider_map is not None and self.provider_map.has_prefix(prefix)
@@ -165,10 +171,9 @@ class MultiModelProvider(ModelProvider):
                 type="UnknownModelPrefix",
                 non_retryable=True,
             )
-        with self._building:
-            if prefix not in self._built_in:
-                self._built_in[prefix] = self._create_built_in(prefix, model_name)
-            return self._built_in[prefix]
+        if prefix not in self._built_in:
+            self._built_in[prefix] = self._create_built_in(prefix, model_name)
+        return self._built_in[prefix]
 
     def _create_built_in(self, prefix: str, model_name: str | None) -> ModelProvider:
         timeout = self._request_timeout_seconds

@@ -38,7 +38,7 @@ def check_structured_answer(
 ) -> None:
     """Raise `ModelOutputInvalid` (retryable) if `output` is a final answer that does not
     validate against `output_schema`. Tool calls and handoffs are not answers: left alone."""
-    if output_schema is None or not wants_structured_output(output_schema):
+    if output_schema is None or output_schema.is_plain_text():
         return
     messages = [item for item in output if isinstance(item, ResponseOutputMessage)]
     if not messages or any(item.type.endswith("call") for item in output):
@@ -86,6 +86,11 @@ def schema_refusals(output_schema: AgentOutputSchemaBase | None, model_name: str
         ) from error.__cause__
 
 
+# Where each API takes the output schema, as its errors name it (a tool's schema is named
+# otherwise: "Invalid schema for function ...").
+_OUTPUT_SCHEMA_PARAMETERS = ("response_format", "output_format", "text.format", "invalid format")
+
+
 def _mentions_schema(message: str) -> bool:
     lowered = message.lower()
-    return any(word in lowered for word in ("schema", "response_format", "format", "grammar"))
+    return any(parameter in lowered for parameter in _OUTPUT_SCHEMA_PARAMETERS)

@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import math
 import os
 import signal
 import sys
@@ -89,6 +90,42 @@ def add_model_call_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+ROUTER_PROVIDERS = (
+    "Model providers: OLLAMA_HOST, OLLAMA_API_KEY (Ollama Cloud), OPENAI_API_KEY,\n"
+    "LiteLLM's variables (ANTHROPIC_API_KEY, ...).\n"
+)
+"""What a worker that makes the router's model calls reads, for its --help."""
+
+
+def add_router_arguments(parser: argparse.ArgumentParser) -> None:
+    """A router worker's --default-prefix, --check-model and --context-tokens."""
+    # Imported here: only the workers need the router, and the starters import this module.
+    from openai_agents.model_providers.providers import BUILT_IN_PREFIXES, DEFAULT_CONTEXT_TOKENS
+
+    parser.add_argument(
+        "--default-prefix",
+        choices=BUILT_IN_PREFIXES,
+        default="ollama",
+        help="backend for model names without a prefix (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--check-model",
+        action="append",
+        default=[],
+        metavar="MODEL",
+        help="check at start that it can be served: up, pulled, its key set (repeatable)",
+    )
+    parser.add_argument(
+        "--context-tokens",
+        type=at_least_one,
+        default=DEFAULT_CONTEXT_TOKENS,
+        metavar="N",
+        help="a model's context window where its backend does not say, and the most assumed "
+        "where it does (Ollama's /api/show); conversations are kept within it (default: "
+        "%(default)d, Ollama's default num_ctx)",
+    )
+
+
 def add_workflow_arguments(parser: argparse.ArgumentParser, default_model: str | None) -> None:
     """A starter's --prompt or --prompt-file, --model and --workflow-id."""
     add_prompt_arguments(parser)
@@ -131,7 +168,7 @@ def add_model_task_queue_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def positive_number(text: str) -> float:
-    if (value := float(text)) <= 0:
+    if not (0 < (value := float(text)) < math.inf):
         raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
     return value
 

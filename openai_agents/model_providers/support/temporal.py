@@ -78,7 +78,11 @@ async def warn_if_unpolled(client: Client, task_queue: str) -> None:
         task_queue=TaskQueue(name=task_queue),
         task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
     )
-    described = await client.workflow_service.describe_task_queue(request)
+    try:
+        described = await client.workflow_service.describe_task_queue(request)
+    except RPCError as error:  # E.g. a key that may not describe task queues: not fatal.
+        logging.warning("Could not check who polls %r: %s", task_queue, error.message)
+        return
     if not described.pollers:
         logging.warning(
             "No worker polls the model-call task queue %r: model calls wait there until one "

@@ -33,16 +33,17 @@ class Answer:
 
 
 # The failures another model may not have: the call's attempts used up on an unreachable
-# provider, a server error or a rate limit (retryable, so only then), a final refusal of
-# this model (its key, its name, its server), or a typed answer it could not give. A
-# request no model could take (too long for the context, malformed, a reply cut at the
-# token cap) is not failed over.
+# provider, a server error, a rate limit or a provider that did not answer in time
+# (retryable, so only then), a final refusal of this model (its key, its name, its server),
+# or a typed answer it could not give. A request no model could take (too long for the
+# context, malformed, a reply cut at the token cap) is not failed over.
 FAILOVER_TYPES = frozenset(
     {
         "ProviderUnreachable",
         "ProviderServerError",
         "ProviderRateLimited",
         "ProviderConnectionLost",
+        "ModelCallTimeout",
         "ProviderAuthenticationFailed",
         "ModelNotFound",
         "NotOllama",
@@ -72,13 +73,12 @@ def agent_model(model: str, fallbacks: Sequence[str] = ()) -> str | Model:
 
 
 class ModelLog(RunHooks[Any]):
-    """Run hooks that note which model answered each model call, in order, and which agent
-    answered last: pass as `Runner.run(..., hooks=log)`. Read in the workflow, so recorded
-    only through the model calls' own results in history: a replay notes the same."""
+    """Run hooks that note which model answered each model call, in order: pass as
+    `Runner.run(..., hooks=log)`. Filled in the workflow from the model calls' own results
+    in history, so a replay notes the same."""
 
     def __init__(self) -> None:
         self.models: list[str] = []
-        self.agent = ""
 
     async def on_llm_end(
         self, context: RunContextWrapper[Any], agent: Agent[Any], response: ModelResponse
@@ -86,18 +86,20 @@ class ModelLog(RunHooks[Any]):
         # A string until the plugin turns it into its activity stub; a `FailoverModel`'s
         # name is the one whose call just succeeded.
         model = agent.model
-        self.models.append(
-            model.model_name or "" if isinstance(model, _TemporalModelStub) else str(model)
-        )
-        self.agent = agent.name
+        if isinstance(model, _TemporalModelStub):
+            self.models.append(model.model_name or "")
+        else:
+            self.models.append(str(model))
 
 
 class FailoverModel(_TemporalModelStub):
     """A model with others to fall back on, call by call: a model call that fails in a way
     its own provider will not fix (`FAILOVER_TYPES`) is made again on the next model, and
-    the run goes on; nothing before the failed call is made again. Every try is the plugin's
-    own model activity, with the worker's timeout and retry policy, so the workflow's
-    history shows which model answered each call, and `answered` lists them.
+    the run goes on; nothing before the failed call is made again. Later calls start with
+    the model that answered last, instead of waiting out a failing one's retries each time.
+    Every try is the plugin's own model activity, with the worker's timeout and retry
+    policy, so the workflow's history shows which model answered each call; chosen from
+    those results only, the order is the same on replay.
 
     Agents in workflows must name models as strings, except for the plugin's own activity
     stub; this is that stub, trying one model name after another. It is the plugin's private
@@ -107,18 +109,18 @@ class FailoverModel(_TemporalModelStub):
     def __init__(self, models: list[str]) -> None:
         super().__init__(models[0], model_params=plugin_model_params(), agent=None)
         self.models = models
-        self.answered: list[str] = []
+        self._first = 0  # Where the next call starts: the model that answered last.
 
     async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
         failures: list[str] = []
-        for model in self.models:
-            self.model_name = model
+        for index in self._order():
+            self.model_name = self.models[index]
             try:
                 response = await super().get_response(*args, **kwargs)
             except ActivityError as error:
-                failures.append(self._failed_over(model, error))
+                failures.append(self._failed_over(self.models[index], error))
                 continue
-            self.answered.append(model)
+            self._first = index
             return response
         raise self._every_model_failed(failures)
 
@@ -126,20 +128,26 @@ class FailoverModel(_TemporalModelStub):
         self, *args: Any, **kwargs: Any
     ) -> AsyncIterator[TResponseStreamEvent]:
         failures: list[str] = []
-        for model in self.models:
-            self.model_name = model
+        for index in self._order():
+            self.model_name = self.models[index]
             events = super().stream_response(*args, **kwargs)
             try:  # The activity runs to its end before its events are handed on.
-                first = await anext(aiter(events))
+                first = await anext(aiter(events), None)
             except ActivityError as error:
-                failures.append(self._failed_over(model, error))
+                failures.append(self._failed_over(self.models[index], error))
                 continue
-            self.answered.append(model)
-            yield first
+            self._first = index
+            if first is not None:
+                yield first
             async for event in events:
                 yield event
             return
         raise self._every_model_failed(failures)
+
+    def _order(self) -> list[int]:
+        """The models to try, by index: from the one that answered last, then the rest."""
+        count = len(self.models)
+        return [(self._first + offset) % count for offset in range(count)]
 
     def _failed_over(self, model: str, error: ActivityError) -> str:
         """`model`'s failure, in a few words; raises `error` if no other model could help."""

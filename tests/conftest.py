@@ -40,9 +40,30 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="also run the real-model tier: the samples' scripts against llama.cpp's "
         "llama-server and SmolLM2 (see tests/real_model/conftest.py)",
     )
+    parser.addoption(
+        "--fleet",
+        action="store_true",
+        help="also run the fleet tier: many worker processes under a rate limit for a minute "
+        "(tests/scripts/test_fleet.py)",
+    )
 
 
 REAL_MODEL_SKIPPED = "the real-model tier runs with --real-model"
+FLEET_SKIPPED = "the fleet tier runs with --fleet"
+# Each slow tier: its marker, the option that runs it, why it is skipped, how to run it.
+SLOW_TIERS = {
+    "real_model": (
+        "--real-model",
+        REAL_MODEL_SKIPPED,
+        "`uv run pytest --real-model -m real_model -n 0` runs them against llama.cpp and "
+        "SmolLM2 (built once by `uv run python -m testkit.real_model install`)",
+    ),
+    "fleet": (
+        "--fleet",
+        FLEET_SKIPPED,
+        "`uv run pytest --fleet -m fleet -n 0` runs them alone, as their timing needs",
+    ),
+}
 
 
 def _bundled_test_server() -> str | None:
@@ -80,6 +101,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "real_model: runs against a real model server; only with --real-model"
     )
+    config.addinivalue_line(
+        "markers", "fleet: a minute of many worker processes measured for their rate; --fleet"
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -94,25 +118,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # The long tests first (the sort keeps the order otherwise): started last, one of them
     # would run on alone while the other processes sit idle.
     items.sort(key=lambda item: item.get_closest_marker("long") is None)
-    if not config.getoption("--real-model"):
-        for item in items:
-            if item.get_closest_marker("real_model"):
-                item.add_marker(pytest.mark.skip(reason=REAL_MODEL_SKIPPED))
+    for marker, (option, skipped, _how) in SLOW_TIERS.items():
+        if not config.getoption(option):
+            for item in items:
+                if item.get_closest_marker(marker):
+                    item.add_marker(pytest.mark.skip(reason=skipped))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """One line for the whole skipped tier, whatever `-r` asks for."""
-    skipped = [
-        report
-        for report in terminalreporter.stats.get("skipped", [])
-        if REAL_MODEL_SKIPPED in str(getattr(report, "longrepr", ""))
-    ]
-    if skipped:
-        terminalreporter.write_line(
-            f"real-model tier: {len(skipped)} tests skipped; `uv run pytest --real-model -m "
-            "real_model -n 0` runs them against llama.cpp and SmolLM2 (built once by `uv run "
-            "python -m testkit.real_model install`)"
-        )
+    """One line for each whole skipped tier, whatever `-r` asks for."""
+    for marker, (_option, reason, how) in SLOW_TIERS.items():
+        skipped = [
+            report
+            for report in terminalreporter.stats.get("skipped", [])
+            if reason in str(getattr(report, "longrepr", ""))
+        ]
+        if skipped:
+            tier = marker.replace("_", "-")
+            terminalreporter.write_line(f"{tier} tier: {len(skipped)} tests skipped; {how}")
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,12 @@
 """A fleet that respects a provider's rate limit, as a user runs it: a workflow worker with
 no provider keys puts the model calls on a task queue of their own, and model-call workers
 serve it at a fleet-wide limit the Temporal server enforces. Real processes, a real dev
-server, fake providers that note when each call arrived."""
+server, fake providers that note when each call arrived.
+
+A tier of its own (`uv run pytest --fleet -m fleet -n 0`, which CI runs): a minute of five
+worker processes would load the machine under the rest of the suite, whose timing tests
+need it, and measured alongside them its rate would say more about the load than the
+server's limit."""
 
 from __future__ import annotations
 
@@ -124,7 +129,7 @@ def wait_until_requested(ollama: FakeOllama, calls: int, timeout: float = 120) -
         time.sleep(0.05)
 
 
-@pytest.mark.long
+@pytest.mark.fleet
 async def test_a_fleet_keeps_to_its_rate_loses_nothing_and_needs_no_keys_where_workflows_run(
     dev_server_address: str, tmp_path: Path
 ) -> None:

@@ -15,7 +15,10 @@ from agents import Model, ModelResponse
 from agents.items import TResponseStreamEvent
 from openai import AsyncOpenAI
 
-from openai_agents.model_providers.providers.actionable_errors import ActionableErrorsModel
+from openai_agents.model_providers.providers.actionable_errors import (
+    ActionableErrorsModel,
+    CallBounds,
+)
 from openai_agents.model_providers.providers.multi_provider import (
     MultiModelProvider,
     MultiModelProviderMap,
@@ -117,12 +120,8 @@ async def test_a_stream_the_consumer_stops_early_is_closed_at_once() -> None:
     with FakeOllama([ollama_native.slow_stream(pieces=100, delay=0.05)]) as server:
         client = ollama.AsyncClient(server.url)
         inner = KeepsItsStreams(OllamaModel("gpt-oss:20b", client))
-        model = ActionableErrorsModel(
-            inner,
-            model_name="gpt-oss:20b",
-            describe=lambda _name: describe_ollama(server.url),
-            request_timeout_seconds=28.0,
-        )
+        bounds = CallBounds(lambda _name: describe_ollama(server.url), 28.0)
+        model = ActionableErrorsModel(inner, "gpt-oss:20b", bounds)
         events = cast(
             AsyncGenerator[TResponseStreamEvent, None],
             model.stream_response(**model_call_arguments("Write a long poem")),

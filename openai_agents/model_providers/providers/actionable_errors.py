@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, cast
 
 from agents import Model, ModelProvider, ModelResponse, ModelSettings
@@ -50,45 +51,33 @@ class ActionableErrorsProvider(ModelProvider):
         settings: ModelSettings | None = None,
     ) -> None:
         self._inner = inner
-        self._describe = describe
-        self._request_timeout_seconds = request_timeout_seconds
-        self._max_tokens = max_tokens
-        self._settings = settings
+        self._bounds = CallBounds(describe, request_timeout_seconds, max_tokens, settings)
 
     def get_model(self, model_name: str | None) -> Model:
-        return ActionableErrorsModel(
-            self._inner.get_model(model_name),
-            model_name=model_name,
-            describe=self._describe,
-            request_timeout_seconds=self._request_timeout_seconds,
-            max_tokens=self._max_tokens,
-            settings=self._settings,
-        )
+        return ActionableErrorsModel(self._inner.get_model(model_name), model_name, self._bounds)
 
     async def aclose(self) -> None:
         await self._inner.aclose()
 
 
+@dataclass(frozen=True)
+class CallBounds:
+    """What `ActionableErrorsProvider` applies to each call of every model it gives out."""
+
+    describe: Callable[[str | None], ProviderDescription]
+    request_timeout_seconds: float
+    max_tokens: int | None = DEFAULT_MAX_TOKENS
+    settings: ModelSettings | None = None
+
+
 class ActionableErrorsModel(Model):
-    def __init__(
-        self,
-        inner: Model,
-        *,
-        model_name: str | None,
-        describe: Callable[[str | None], ProviderDescription],
-        request_timeout_seconds: float,
-        max_tokens: int | None = DEFAULT_MAX_TOKENS,
-        settings: ModelSettings | None = None,
-    ) -> None:
+    def __init__(self, inner: Model, model_name: str | None, bounds: CallBounds) -> None:
         self._inner = inner
         self._model_name = model_name
-        self._describe = describe
-        self._request_timeout_seconds = request_timeout_seconds
-        self._max_tokens = max_tokens
-        self._settings = settings
+        self._bounds = bounds
 
     async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
-        deadline = Deadline.for_model_call(self._request_timeout_seconds)
+        deadline = Deadline.for_model_call(self._bounds.request_timeout_seconds)
         args, kwargs, limit = self._bounded(args, kwargs)
         schema = _MODEL_CALL.bind(self._inner, *args, **kwargs).arguments["output_schema"]
         with schema_refusals(schema, self._name), self._actionable_errors():
@@ -100,7 +89,7 @@ class ActionableErrorsModel(Model):
     async def stream_response(
         self, *args: Any, **kwargs: Any
     ) -> AsyncIterator[TResponseStreamEvent]:
-        deadline = Deadline.for_model_call(self._request_timeout_seconds)
+        deadline = Deadline.for_model_call(self._bounds.request_timeout_seconds)
         args, kwargs, limit = self._bounded(args, kwargs)
         schema = _MODEL_CALL.bind(self._inner, *args, **kwargs).arguments["output_schema"]
         with schema_refusals(schema, self._name), self._actionable_errors():
@@ -126,11 +115,11 @@ class ActionableErrorsModel(Model):
         """The call's arguments with its `model_settings` bounded (however they were passed:
         `get_response` and `stream_response` take the same ones), and its token limit."""
         call = _MODEL_CALL.bind(self._inner, *args, **kwargs)
-        settings = capped(call.arguments["model_settings"], self._max_tokens)
+        settings = capped(call.arguments["model_settings"], self._bounds.max_tokens)
         # Usage in a stream too: it is how a reply cut at the limit is recognised.
         settings = settings.resolve(ModelSettings(include_usage=True))
-        if self._settings is not None:
-            settings = settings.resolve(self._settings)
+        if self._bounds.settings is not None:
+            settings = settings.resolve(self._bounds.settings)
         call.arguments["model_settings"] = settings
         return call.args[1:], call.kwargs, settings.max_tokens
 
@@ -149,8 +138,8 @@ class ActionableErrorsModel(Model):
         # description cannot make sense of fails like any other call would.
         return raising_actionable_errors(
             self._name,
-            lambda: self._describe(self._model_name),
-            self._request_timeout_seconds,
+            lambda: self._bounds.describe(self._model_name),
+            self._bounds.request_timeout_seconds,
         )
 
 

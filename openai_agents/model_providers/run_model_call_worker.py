@@ -92,20 +92,7 @@ if __name__ == "__main__":
         metavar="N",
         help="this worker's limit on model calls at once (default: %(default)d)",
     )
-    parser.add_argument(
-        "--timeout",
-        type=cli.positive_number,
-        default=cli.DEFAULT_MODEL_CALL_TIMEOUT_SECONDS,
-        metavar="SECONDS",
-        help="the workflow workers' --timeout: bounds each request (default: %(default)g)",
-    )
-    parser.add_argument(
-        "--max-tokens",
-        type=cli.at_least_one,
-        default=providers.DEFAULT_MAX_TOKENS,
-        metavar="N",
-        help="cap on each reply's tokens (default: %(default)d)",
-    )
+    cli.add_request_arguments(parser)
     arguments = parser.parse_args()
     cli.prepare_worker_process(arguments.verbose)
     cli.run_script(lambda: main(arguments), verbose=arguments.verbose)

@@ -49,15 +49,9 @@ def argument_parser(description: str | None, environment: str = "") -> argparse.
 
 
 def add_model_call_arguments(parser: argparse.ArgumentParser) -> None:
-    """A worker's bounds on each model call (its activity's timeouts and attempts), and
-    whether model calls run as local activities."""
-    parser.add_argument(
-        "--timeout",
-        type=positive_number,
-        default=DEFAULT_MODEL_CALL_TIMEOUT_SECONDS,
-        metavar="SECONDS",
-        help="start-to-close timeout of each model call (default: %(default)g)",
-    )
+    """A workflow worker's bounds on each model call (its activity's timeouts and attempts,
+    its request's deadline and tokens), and whether model calls run as local activities."""
+    add_request_arguments(parser)
     parser.add_argument(
         "--heartbeat-timeout",
         type=positive_number,
@@ -74,19 +68,31 @@ def add_model_call_arguments(parser: argparse.ArgumentParser) -> None:
         help="attempts per model call before the workflow fails (default: %(default)d)",
     )
     parser.add_argument(
+        "--fast-path",
+        action="store_true",
+        default=os.environ.get("AGENTS_FAST_PATH", "") not in ("", "0"),
+        help="model calls as local activities: fewer round trips, but a crash repeats "
+        "finished calls; see the README first (env: AGENTS_FAST_PATH=1)",
+    )
+
+
+def add_request_arguments(parser: argparse.ArgumentParser) -> None:
+    """The bounds of each request to a model: any worker that makes model calls."""
+    parser.add_argument(
+        "--timeout",
+        type=positive_number,
+        default=DEFAULT_MODEL_CALL_TIMEOUT_SECONDS,
+        metavar="SECONDS",
+        help="start-to-close timeout of each model call; its request gives up just before "
+        "(default: %(default)g; a model-call worker takes its workflow workers' value)",
+    )
+    parser.add_argument(
         "--max-tokens",
         type=at_least_one,
         default=DEFAULT_MAX_TOKENS,
         metavar="N",
         help="cap on each reply's tokens; a reply that reaches it fails at once instead of "
         "running into the timeout, as a model that repeats itself would (default: %(default)d)",
-    )
-    parser.add_argument(
-        "--fast-path",
-        action="store_true",
-        default=os.environ.get("AGENTS_FAST_PATH", "") not in ("", "0"),
-        help="model calls as local activities: fewer round trips, but a crash repeats "
-        "finished calls; see the README first (env: AGENTS_FAST_PATH=1)",
     )
 
 

@@ -15,7 +15,7 @@ from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.openai_agents import OpenAIAgentsPlugin
 from temporalio.service import RPCError, RPCStatusCode
 
-from openai_agents.model_providers.providers import check_router_model_name
+from openai_agents.model_providers.providers import check_router_model_names
 from openai_agents.model_providers.support import cli, temporal
 from openai_agents.model_providers.workflows.chat_workflow import (
     WORKFLOW_ID_PREFIX,
@@ -26,8 +26,7 @@ from openai_agents.model_providers.workflows.shared import DEFAULT_ROUTER_MODEL,
 
 
 async def main(args: argparse.Namespace) -> int:
-    for model in [args.model, *args.fallback_model]:
-        check_router_model_name(model)  # Refused before anything starts.
+    check_router_model_names([args.model], args.fallback_model)  # Refused before anything starts.
     # The plugin gives this client the Agents SDK's data converter, as on the worker.
     client = await Client.connect(**temporal.connect_config(), plugins=[OpenAIAgentsPlugin()])
     await temporal.check_namespace(client)

@@ -16,7 +16,7 @@ import argparse
 from temporalio.client import Client
 from temporalio.openai_agents import OpenAIAgentsPlugin
 
-from openai_agents.model_providers.providers import check_router_model_name
+from openai_agents.model_providers.providers import check_router_model_names
 from openai_agents.model_providers.support import cli, temporal
 from openai_agents.model_providers.workflows.handoffs_workflow import (
     DEFAULT_SPECIALIST_MODEL,
@@ -27,8 +27,8 @@ from openai_agents.model_providers.workflows.shared import DEFAULT_ROUTER_MODEL,
 
 
 async def main(args: argparse.Namespace) -> int:
-    for model in [args.triage_model, args.specialist_model, *args.fallback_model]:
-        check_router_model_name(model)  # Refused before anything starts.
+    # Refused before anything starts.
+    check_router_model_names([args.triage_model, args.specialist_model], args.fallback_model)
     prompt = cli.checked_prompt(args)
     # The plugin gives this client the Agents SDK's data converter, as on the worker.
     client = await Client.connect(**temporal.connect_config(), plugins=[OpenAIAgentsPlugin()])

@@ -21,7 +21,7 @@ from temporalio.common import RawValue
 from temporalio.contrib.workflow_streams import WorkflowStreamClient
 from temporalio.openai_agents import OpenAIAgentsPlugin
 
-from openai_agents.model_providers.providers import check_router_model_name
+from openai_agents.model_providers.providers import check_router_model_names
 from openai_agents.model_providers.support import cli, temporal
 from openai_agents.model_providers.workflows.shared import (
     DEFAULT_ROUTER_MODEL,
@@ -39,8 +39,7 @@ from openai_agents.model_providers.workflows.streaming_workflow import (
 
 
 async def main(args: argparse.Namespace) -> int:
-    for model in [args.model, *args.fallback_model]:
-        check_router_model_name(model)  # Refused before anything starts.
+    check_router_model_names([args.model], args.fallback_model)  # Refused before anything starts.
     prompt = cli.checked_prompt(args)
     # The plugin gives this client the Agents SDK's data converter, which decodes the
     # model's events as the worker encoded them.

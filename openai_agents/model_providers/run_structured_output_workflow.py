@@ -15,7 +15,7 @@ import argparse
 from temporalio.client import Client
 from temporalio.openai_agents import OpenAIAgentsPlugin
 
-from openai_agents.model_providers.providers import check_router_model_name
+from openai_agents.model_providers.providers import check_router_model_names
 from openai_agents.model_providers.support import cli, temporal
 from openai_agents.model_providers.workflows.shared import DEFAULT_ROUTER_MODEL, TASK_QUEUE
 from openai_agents.model_providers.workflows.structured_output_workflow import (
@@ -25,22 +25,23 @@ from openai_agents.model_providers.workflows.structured_output_workflow import (
 
 
 async def main(args: argparse.Namespace) -> int:
-    for model in [args.model, *args.fallback_model]:
-        check_router_model_name(model)  # Refused before anything starts.
+    check_router_model_names([args.model], args.fallback_model)  # Refused before anything starts.
     prompt = cli.checked_prompt(args)
     # The plugin's data converter turns the workflow's pydantic result back into a
-    # `WeatherReport` here.
+    # `ReportAnswer` (its `WeatherReport` too) here.
     client = await Client.connect(**temporal.connect_config(), plugins=[OpenAIAgentsPlugin()])
     await temporal.check_namespace(client)
     workflow_id = args.workflow_id or cli.unique_workflow_id(WORKFLOW_ID_PREFIX)
     print(f"Running workflow {workflow_id} on task queue {TASK_QUEUE}...")
-    report = await client.execute_workflow(
+    answer = await client.execute_workflow(
         StructuredOutputWorkflow.run,
         args=[prompt, args.model, args.fallback_model],
         id=workflow_id,
         task_queue=TASK_QUEUE,
     )
-    print(report.model_dump_json(indent=2))
+    print(answer.report.model_dump_json(indent=2))
+    if args.fallback_model:  # Which model answered each call, in order.
+        print(f"Answered by: {', '.join(answer.models)}")
     return 0
 
 

@@ -18,9 +18,11 @@ from openai_agents.model_providers import (
     run_chat_workflow,
     run_demo,
     run_gpt_oss_workflow,
+    run_handoffs_workflow,
     run_litellm_auto_workflow,
     run_multi_provider_workflow,
     run_streaming_workflow,
+    run_structured_output_workflow,
 )
 from openai_agents.model_providers.support.cli import PAYLOAD_LIMIT_BYTES
 from openai_agents.model_providers.workflows.chat_workflow import ChatWorkflow, Conversation
@@ -165,6 +167,32 @@ async def test_starters_refuse_a_malformed_model_with_the_expected_form(
     main: ScriptMain, model: str, expected: str
 ) -> None:
     assert await refused_before_starting(main, model=model) == expected
+
+
+ROUTER_STARTERS = [
+    pytest.param(run_multi_provider_workflow.main, {}, id="router"),
+    pytest.param(run_streaming_workflow.main, {}, id="streaming"),
+    pytest.param(run_chat_workflow.main, {}, id="chat"),
+    pytest.param(run_structured_output_workflow.main, {}, id="structured-output"),
+    pytest.param(
+        run_handoffs_workflow.main,
+        {"triage_model": "openai/gpt-4.1", "specialist_model": "ollama/gpt-oss:20b"},
+        id="handoffs",
+    ),
+]
+
+
+@pytest.mark.parametrize(("main", "models"), ROUTER_STARTERS)
+async def test_starters_refuse_a_fallback_that_repeats_a_model(
+    main: ScriptMain, models: dict[str, str]
+) -> None:
+    """A fallback the chain already tried would fail the way it just did."""
+    options = {"model": "ollama/gpt-oss:20b", **models}
+    fallbacks = ["litellm/anthropic/claude-sonnet-4-5", "ollama/gpt-oss:20b"]
+    assert await refused_before_starting(main, fallback_model=fallbacks, **options) == (
+        "error: --fallback-model 'ollama/gpt-oss:20b' repeats a model named before it: "
+        "give each fallback a model the agent does not already use"
+    )
 
 
 async def test_the_demo_checks_the_model_form_of_the_sample_it_runs() -> None:

@@ -232,7 +232,7 @@ async def run_every_sample(client: Client) -> dict[str, bool]:
     answered = {
         name: WEATHER in str(getattr(result, "text", result)) for name, result in results.items()
     }
-    answered["structured output"] = results["structured output"].city == "Tokyo"
+    answered["structured output"] = results["structured output"].report.city == "Tokyo"
     answered["handoffs"] = results["handoffs"].agent == "Weather specialist"
     answered["chat"] = WEATHER in reply.text
     return answered

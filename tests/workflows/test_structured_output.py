@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import jsonschema  # type: ignore[import-untyped]
 import pytest
@@ -16,6 +16,7 @@ from agents import ModelProvider
 from temporalio.testing import WorkflowEnvironment
 
 from openai_agents.model_providers.workflows.structured_output_workflow import (
+    ReportAnswer,
     StructuredOutputWorkflow,
     Temperature,
     WeatherReport,
@@ -123,8 +124,9 @@ async def test_the_report_comes_back_typed_on_every_path(
         )
         await provider.aclose()
 
-    assert outcome.failure is None, outcome.failure
-    assert outcome.result == REPORT  # type: ignore[comparison-overlap]
+    answer = report_answer(outcome)
+    assert answer.report == REPORT
+    assert answer.models == [path.model, path.model]  # The tool call, the report.
     # The server was asked for the report's schema: it admits the report, and refuses a
     # report with a unit the type does not have.
     schema = path.schema_in(server.requests[-1].body)
@@ -132,6 +134,14 @@ async def test_the_report_comes_back_typed_on_every_path(
     wrong_unit = REPORT.model_dump() | {"temperature": {"value": 294.6, "unit": "kelvin"}}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(wrong_unit, schema)
+
+
+def report_answer(outcome: Outcome) -> ReportAnswer:
+    """The run's result, which `Outcome` types as text."""
+    assert outcome.failure is None, outcome.failure
+    answer = cast(ReportAnswer, outcome.result)
+    assert isinstance(answer, ReportAnswer)
+    return answer
 
 
 async def run_on_the_router(env: WorkflowEnvironment, model: str) -> Outcome:
@@ -158,7 +168,7 @@ async def test_an_answer_outside_the_schema_is_retried_as_a_model_call(
         monkeypatch.setenv("OLLAMA_HOST", ollama.url)
         outcome = await run_on_the_router(env, "ollama/gpt-oss:20b")
 
-    assert outcome.result == REPORT  # type: ignore[comparison-overlap]
+    assert report_answer(outcome).report == REPORT
     # The tool call once; the answer on the second attempt of its model call.
     assert model_call_attempts(outcome.history) == [1, 2]
 

@@ -33,6 +33,7 @@ _HOMES = {
     "check_litellm_model_name": "model_names",
     "check_ollama_model_name": "model_names",
     "check_router_model_name": "model_names",
+    "check_router_model_names": "model_names",
     "MultiModelProvider": "multi_provider",
     "MultiModelProviderMap": "multi_provider",
     "checked_multi_provider": "multi_provider",
@@ -61,6 +62,7 @@ if TYPE_CHECKING:  # Re-exported explicitly, for type checkers (`X as X`).
     from .model_names import check_litellm_model_name as check_litellm_model_name
     from .model_names import check_ollama_model_name as check_ollama_model_name
     from .model_names import check_router_model_name as check_router_model_name
+    from .model_names import check_router_model_names as check_router_model_names
     from .multi_provider import MultiModelProvider as MultiModelProvider
     from .multi_provider import MultiModelProviderMap as MultiModelProviderMap
     from .multi_provider import checked_multi_provider as checked_multi_provider

@@ -22,7 +22,7 @@ meaning; a prefix you map yourself wins even if it looks like one. A namespace w
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from .configuration import ConfigurationError
 
@@ -82,6 +82,20 @@ def check_litellm_model_name(model: str) -> None:
             f"--model {model!r} is not a LiteLLM model string: use provider/model, "
             "e.g. anthropic/claude-sonnet-4-5 (see https://docs.litellm.ai/docs/providers)"
         )
+
+
+def check_router_model_names(models: Sequence[str], fallbacks: Sequence[str] = ()) -> None:
+    """Reject, before anything starts, a name the router cannot route, and a fallback that
+    repeats a model named before it: a call that model could not answer would fail the
+    same way again."""
+    for model in [*models, *fallbacks]:
+        check_router_model_name(model)
+    for position, fallback in enumerate(fallbacks):
+        if fallback in [*models, *fallbacks[:position]]:
+            raise ConfigurationError(
+                f"--fallback-model {fallback!r} repeats a model named before it: give each "
+                "fallback a model the agent does not already use"
+            )
 
 
 def check_router_model_name(

@@ -6,7 +6,7 @@ from agents import Agent, Runner
 from pydantic import BaseModel, Field
 from temporalio import workflow
 
-from openai_agents.model_providers.workflows.failover import agent_model
+from openai_agents.model_providers.workflows.failover import ModelLog, agent_model
 from openai_agents.model_providers.workflows.shared import (
     DEFAULT_ROUTER_MODEL,
     MAX_TURNS,
@@ -40,6 +40,13 @@ class WeatherReport(BaseModel):
     haiku: str = Field(description="three lines, about the weather in the city")
 
 
+class ReportAnswer(BaseModel):
+    """The run's result: the report, and which model answered each of its model calls."""
+
+    report: WeatherReport
+    models: list[str] = []
+
+
 @workflow.defn
 class StructuredOutputWorkflow:
     """The weather agent answering with a `WeatherReport` instead of text, on any router
@@ -51,7 +58,7 @@ class StructuredOutputWorkflow:
     @workflow.run
     async def run(
         self, prompt: str, model: str = DEFAULT_ROUTER_MODEL, fallbacks: list[str] | None = None
-    ) -> WeatherReport:
+    ) -> ReportAnswer:
         agent = Agent(
             name="Weather reporter",
             instructions=REPORT_INSTRUCTIONS,
@@ -59,6 +66,8 @@ class StructuredOutputWorkflow:
             tools=[get_weather],
             output_type=WeatherReport,
         )
+        log = ModelLog()  # Which model answered each call.
         with agent_errors_as_failures():
-            result = await Runner.run(agent, require_prompt(prompt), max_turns=MAX_TURNS)
-        return result.final_output_as(WeatherReport, raise_if_incorrect_type=True)
+            result = await Runner.run(agent, require_prompt(prompt), max_turns=MAX_TURNS, hooks=log)
+        report = result.final_output_as(WeatherReport, raise_if_incorrect_type=True)
+        return ReportAnswer(report=report, models=log.models)

@@ -92,7 +92,7 @@ if __name__ == "__main__":
         metavar="N",
         help="this worker's limit on model calls at once (default: %(default)d)",
     )
-    cli.add_request_arguments(parser)
+    cli.add_request_arguments(parser, "the workflow workers' --timeout: bounds each request")
     arguments = parser.parse_args()
     cli.prepare_worker_process(arguments.verbose)
     cli.run_script(lambda: main(arguments), verbose=arguments.verbose)

@@ -11,6 +11,7 @@ Start `run_multi_provider_worker.py` first, in another terminal. Examples:
 from __future__ import annotations
 
 import argparse
+import sys
 
 from temporalio.client import Client
 from temporalio.openai_agents import OpenAIAgentsPlugin
@@ -40,8 +41,8 @@ async def main(args: argparse.Namespace) -> int:
         task_queue=TASK_QUEUE,
     )
     print(answer.report.model_dump_json(indent=2))
-    if args.fallback_model:  # Which model answered each call, in order.
-        print(f"Answered by: {', '.join(answer.models)}")
+    if args.fallback_model:  # Which model answered each call; stdout stays pure JSON.
+        print(f"Answered by: {', '.join(answer.models)}", file=sys.stderr)
     return 0
 
 

@@ -176,7 +176,7 @@ ROUTER_STARTERS = [
     pytest.param(run_structured_output_workflow.main, {}, id="structured-output"),
     pytest.param(
         run_handoffs_workflow.main,
-        {"triage_model": "openai/gpt-4.1", "specialist_model": "ollama/gpt-oss:20b"},
+        {"triage_model": "ollama/gpt-oss:20b", "specialist_model": "ollama/gpt-oss:20b"},
         id="handoffs",
     ),
 ]
@@ -193,6 +193,17 @@ async def test_starters_refuse_a_fallback_that_repeats_a_model(
         "error: --fallback-model 'ollama/gpt-oss:20b' repeats a model named before it: "
         "give each fallback a model the agent does not already use"
     )
+
+
+async def test_agents_that_hand_off_may_fall_back_on_each_others_model() -> None:
+    # Past the model checks: only Temporal, a closed port here, stops it.
+    line = await refused_before_starting(
+        run_handoffs_workflow.main,
+        triage_model="openai/gpt-4.1",
+        specialist_model="ollama/gpt-oss:20b",
+        fallback_model=["ollama/gpt-oss:20b", "openai/gpt-4.1"],
+    )
+    assert line.startswith("error: cannot reach Temporal at ")
 
 
 async def test_the_demo_checks_the_model_form_of_the_sample_it_runs() -> None:

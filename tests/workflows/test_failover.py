@@ -33,6 +33,7 @@ from tests.helpers.in_process import script_arguments
 from tests.helpers.workflow_runs import (
     activity_failure,
     client_with_provider,
+    model_call_attempts,
     new_workflow_id,
     run_to_end,
 )
@@ -183,6 +184,31 @@ async def test_a_specialist_whose_model_fails_goes_on_on_the_fallback(
     assert outcome.answer.agent == "Weather specialist"
     assert outcome.answer.models == [PRIMARY, FALLBACK, FALLBACK]
     assert WEATHER in outcome.answer.text
+
+
+async def test_agents_that_hand_off_share_fallbacks_without_trying_their_own_model_twice(
+    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run's fallbacks serve every agent, so one may be another agent's own model (the
+    specialist's, here): the agent it belongs to does not make its failed call again."""
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)  # The triage model cannot answer.
+    with FakeOllama([]) as ollama:
+        monkeypatch.setenv("OLLAMA_HOST", ollama.url)
+        router = create_router_provider(POLICY)
+        triage = "openai/gpt-4.1"
+        outcome = await run_to_end(
+            client_with_provider(env, router, POLICY),
+            HandoffsWorkflow,
+            HandoffsWorkflow.run,
+            ["What's the weather in Tokyo?", triage, PRIMARY, [triage]],
+        )
+        await router.aclose()
+
+    assert outcome.failure is not None
+    _activity, cause = activity_failure(outcome.failure)
+    assert cause.type == "ProviderAuthenticationFailed"  # Its own failure, not AllModelsFailed.
+    assert model_call_attempts(outcome.history) == [1]
+    assert ollama.chat_requests == []
 
 
 async def test_after_a_failover_later_calls_start_with_the_model_that_answered(

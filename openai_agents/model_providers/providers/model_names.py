@@ -85,13 +85,13 @@ def check_litellm_model_name(model: str) -> None:
 
 
 def check_router_model_names(models: Sequence[str], fallbacks: Sequence[str] = ()) -> None:
-    """Reject, before anything starts, a name the router cannot route, and a fallback that
-    repeats a model named before it: a call that model could not answer would fail the
-    same way again."""
+    """Reject, before anything starts, a name the router cannot route, and a fallback no
+    agent of the run (each on one of `models`) would gain from: a call its model could
+    not answer would fail the same way again. Names are compared as written."""
     for model in [*models, *fallbacks]:
         check_router_model_name(model)
     for position, fallback in enumerate(fallbacks):
-        if fallback in [*models, *fallbacks[:position]]:
+        if fallback in fallbacks[:position] or all(model == fallback for model in models):
             raise ConfigurationError(
                 f"--fallback-model {fallback!r} repeats a model named before it: give each "
                 "fallback a model the agent does not already use"

@@ -76,15 +76,17 @@ def add_model_call_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_request_arguments(parser: argparse.ArgumentParser) -> None:
+def add_request_arguments(
+    parser: argparse.ArgumentParser,
+    timeout_help: str = "start-to-close timeout of each model call",
+) -> None:
     """The bounds of each request to a model: any worker that makes model calls."""
     parser.add_argument(
         "--timeout",
         type=positive_number,
         default=DEFAULT_MODEL_CALL_TIMEOUT_SECONDS,
         metavar="SECONDS",
-        help="start-to-close timeout of each model call; its request gives up just before "
-        "(default: %(default)g; a model-call worker takes its workflow workers' value)",
+        help=f"{timeout_help} (default: %(default)g)",
     )
     parser.add_argument(
         "--max-tokens",

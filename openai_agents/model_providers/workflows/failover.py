@@ -68,8 +68,11 @@ def plugin_model_params() -> ModelActivityParameters:
 
 
 def agent_model(model: str, fallbacks: Sequence[str] = ()) -> str | Model:
-    """What an agent names as its model: `model`, or with `fallbacks`, a `FailoverModel`."""
-    return FailoverModel([model, *fallbacks]) if fallbacks else model
+    """What an agent names as its model: `model`, or with `fallbacks`, a `FailoverModel`.
+    Agents that hand off share the run's fallbacks, so one may be an agent's own model:
+    that agent does not make a failed call on it again."""
+    others = [fallback for fallback in fallbacks if fallback != model]
+    return FailoverModel([model, *others]) if others else model
 
 
 class ModelLog(RunHooks[Any]):

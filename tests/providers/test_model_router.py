@@ -74,6 +74,23 @@ def test_each_prefix_routes_to_its_backend_with_the_rest_of_the_name(
     assert str(model.model) == backend_model  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize(
+    ("default_prefix", "name"),
+    [("openai", "litellm/anthropic/claude-sonnet-4-5"), ("litellm", "claude-sonnet-4-5")],
+)
+def test_litellm_is_built_at_its_first_call_however_a_name_reaches_it(
+    default_prefix: str, name: str
+) -> None:
+    """Building the LiteLLM provider imports LiteLLM, seconds of work: never in `get_model`,
+    which runs on the worker's event loop, but in a thread as the first call starts."""
+    router = MultiModelProvider(default_prefix=default_prefix)
+    model = router.get_model(name)
+
+    assert isinstance(model, _BuiltOnFirstCall)
+    built = unwrapped(model)
+    assert isinstance(built, LitellmModel) and built.model == name.removeprefix("litellm/")
+
+
 def test_bare_names_go_to_the_configured_default() -> None:
     router = MultiModelProvider(default_prefix="ollama")
 

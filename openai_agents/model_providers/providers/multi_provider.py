@@ -140,18 +140,22 @@ class MultiModelProvider(ModelProvider):
         return [*mapped, *(p for p in BUILT_IN_PREFIXES if p not in mapped)]
 
     def get_model(self, model_name: str | None) -> Model:
-        if model_name is None:
-            return self._provider(self.default_prefix, model_name).get_model(None)
-        # The router's own prefixes, mapped ones included: a prefix you mapped wins even
-        # where it looks like a registry host (see `split_model_name`).
-        prefix, rest = split_model_name(model_name, self.known_prefixes())
-        if prefix is None:
-            return self._provider(self.default_prefix, model_name).get_model(model_name)
+        prefix, rest = (
+            (self.default_prefix, None) if model_name is None else self._route(model_name)
+        )
         if prefix == "litellm" and prefix not in self._built_in and not self._mapped(prefix):
             return _BuiltOnFirstCall(lambda: self._built_in_litellm(model_name).get_model(rest))
         return self._provider(prefix, model_name).get_model(rest)
 
-    def _built_in_litellm(self, model_name: str) -> ModelProvider:
+    def _route(self, model_name: str) -> tuple[str, str]:
+        """The prefix `model_name` routes by (the default where it names none), and the name
+        that prefix's provider gets."""
+        # The router's own prefixes, mapped ones included: a prefix you mapped wins even
+        # where it looks like a registry host (see `split_model_name`).
+        prefix, rest = split_model_name(model_name, self.known_prefixes())
+        return (self.default_prefix, model_name) if prefix is None else (prefix, rest)
+
+    def _built_in_litellm(self, model_name: str | None) -> ModelProvider:
         """The LiteLLM provider, built once however many first calls build it at once (in
         their threads). Only they take the lock: the event loop never waits on it."""
         with self._building_litellm:
@@ -237,9 +241,7 @@ class MultiModelProvider(ModelProvider):
         cannot serve it: Ollama down or without the model, a provider's key missing.
         Raises `ConfigurationError`. (A provider you mapped is yours to check.)"""
         check_router_model_name(model_name, self.known_prefixes())
-        prefix, rest = split_model_name(model_name, self.known_prefixes())
-        if prefix is None:
-            prefix, rest = self.default_prefix, model_name
+        prefix, rest = self._route(model_name)
         try:
             provider = self._provider(prefix, model_name)
         except ApplicationError as error:  # No key, or a malformed host.
@@ -259,10 +261,8 @@ class MultiModelProvider(ModelProvider):
     async def context_window(self, model_name: str) -> int | None:
         """The context window, in tokens, of the model `model_name` routes to, where its
         backend says (Ollama's `/api/show`); None elsewhere."""
-        prefix, rest = split_model_name(model_name, self.known_prefixes())
-        if prefix is None:
-            prefix, rest = self.default_prefix, model_name
-        if prefix != "ollama" or (self.provider_map and self.provider_map.has_prefix(prefix)):
+        prefix, rest = self._route(model_name)
+        if prefix != "ollama" or self._mapped(prefix):
             return None
         from .ollama_provider import OllamaModelProvider
 

@@ -15,8 +15,8 @@ import email.utils
 import json
 import socket
 import time
-from collections.abc import Iterator
 from datetime import timedelta
+from typing import NoReturn
 
 import httpx
 import openai
@@ -27,7 +27,7 @@ from temporalio.exceptions import ApplicationError
 from .bounds import ModelCallDeadlineExceeded
 from .configuration import ConfigurationError
 from .descriptions import ProviderDescription
-from .redaction import redacted
+from .redaction import causes, redacted
 
 _MAX_DETAIL_CHARS = 300
 
@@ -155,23 +155,15 @@ def retry_note() -> str:
     return "; the call is retried"
 
 
-def check_failure(
+def raise_start_up_failure(
     error: Exception, model_name: str, provider: ProviderDescription, request_timeout_seconds: float
-) -> ConfigurationError | None:
-    """What a start-up check reports for `error`: the line a model call would fail with,
-    as a `ConfigurationError`; None for an error this module does not recognise."""
+) -> NoReturn:
+    """Raise what a start-up check reports for `error`: the line a model call would fail
+    with, as a `ConfigurationError`; an error this module does not recognise as it is."""
     translated = translate_provider_error(error, model_name, provider, request_timeout_seconds)
-    return None if translated is None else ConfigurationError(translated.message)
-
-
-def _causes(error: BaseException) -> Iterator[BaseException]:
-    """`error`, then each error behind it (`__cause__`, else `__context__`)."""
-    seen: set[int] = set()
-    cause: BaseException | None = error
-    while cause is not None and id(cause) not in seen:
-        yield cause
-        seen.add(id(cause))
-        cause = cause.__cause__ or cause.__context__
+    if translated is None:
+        raise error
+    raise ConfigurationError(translated.message) from error
 
 
 def _caused_by_connection_failure(error: BaseException) -> bool:
@@ -185,7 +177,7 @@ def _caused_by_connection_failure(error: BaseException) -> bool:
         # By name, for httpx, httpcore and the httpx2/httpcore2 copies openai 3.x uses.
         type(cause).__name__ in ("ConnectError", "ConnectTimeout")
         or isinstance(cause, (ConnectionRefusedError, socket.gaierror))
-        for cause in _causes(error)
+        for cause in causes(error)
     )
 
 
@@ -198,7 +190,7 @@ def _timeout_in(error: BaseException) -> BaseException | None:
         httpx.TimeoutException,
         asyncio.TimeoutError,
     )
-    for cause in _causes(error):
+    for cause in causes(error):
         if isinstance(cause, timeouts) or type(cause).__name__ in ("ReadTimeout", "WriteTimeout"):
             return cause
     return None
@@ -206,7 +198,7 @@ def _timeout_in(error: BaseException) -> BaseException | None:
 
 def _broken_connection_in(error: BaseException) -> BaseException | None:
     """The error that says a connection broke mid-request, if one lies under `error`."""
-    for cause in _causes(error):
+    for cause in causes(error):
         if isinstance(cause, (openai.APIConnectionError, httpx.TransportError)) or (
             type(cause).__name__ in _BROKEN_CONNECTION_ERRORS
         ):
@@ -229,7 +221,7 @@ _CONTEXT_OVERFLOW_SIGNS = (
 
 def _context_overflow_in(error: BaseException) -> bool:
     """Whether the provider rejected the request as too long for the model's context."""
-    for cause in _causes(error):
+    for cause in causes(error):
         said = " ".join([type(cause).__name__, str(cause), str(getattr(cause, "body", ""))])
         if any(sign in said.lower() for sign in _CONTEXT_OVERFLOW_SIGNS):
             return True

@@ -9,15 +9,13 @@ one classified, actionable line.
 
 from __future__ import annotations
 
-from typing import NoReturn
-
 import openai
 from agents import Model, ModelProvider, OpenAIChatCompletionsModel
 from openai import AsyncOpenAI
 
 from .actionable_errors import ActionableErrorsProvider
 from .bounds import DEFAULT_MAX_TOKENS
-from .classification import check_failure
+from .classification import raise_start_up_failure
 from .configuration import ConfigurationError
 from .descriptions import ProviderDescription
 from .ollama_hosts import describe_ollama, normalized_ollama_url, ollama_host
@@ -83,7 +81,7 @@ async def check_openai_compatible_model(
         await client.models.retrieve(model)
     except openai.NotFoundError as error:
         if model in str(error.message):  # The server knows the route: it lacks the model.
-            _raise_as_start_up_failure(error, model, description, request_timeout_seconds)
+            raise_start_up_failure(error, model, description, request_timeout_seconds)
         served = [listed.id async for listed in client.models.list()]
         if model not in served:
             raise ConfigurationError(
@@ -91,15 +89,4 @@ async def check_openai_compatible_model(
                 f"{', '.join(served) or 'none'}): name one of those with --model"
             ) from error
     except Exception as error:
-        _raise_as_start_up_failure(error, model, description, request_timeout_seconds)
-
-
-def _raise_as_start_up_failure(
-    error: Exception, model: str, description: ProviderDescription, timeout: float
-) -> NoReturn:
-    """Raise the line a model call would fail with, as a `ConfigurationError`; an error
-    that is no provider failure as it is."""
-    failure = check_failure(error, model, description, timeout)
-    if failure is None:
-        raise error
-    raise failure from error
+        raise_start_up_failure(error, model, description, request_timeout_seconds)

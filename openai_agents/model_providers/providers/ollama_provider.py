@@ -19,7 +19,7 @@ from agents import Model, ModelProvider, UserError
 from temporalio.exceptions import ApplicationError
 
 from .bounds import DEFAULT_MAX_TOKENS, DEFAULT_REQUEST_TIMEOUT_SECONDS
-from .classification import check_failure
+from .classification import raise_start_up_failure
 from .configuration import ConfigurationError
 from .descriptions import ProviderDescription
 from .model_names import check_ollama_model_name
@@ -180,12 +180,9 @@ class OllamaModelProvider(ModelProvider):
             if wrong_server is not None:
                 raise ConfigurationError(wrong_server) from error
             # Down, no such model, a rejected key: in the words a model call would use.
-            failure = check_failure(
+            raise_start_up_failure(
                 error, model.model, model.description, self._request_timeout_seconds
             )
-            if failure is None:
-                raise
-            raise failure from error
 
     async def context_window(self, model_name: str) -> int | None:
         """The context window, in tokens, Ollama says it runs `model_name` with: the model's

@@ -8,7 +8,7 @@ should find an API key.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 from temporalio.exceptions import ApplicationError
@@ -45,6 +45,16 @@ def redacted(text: str, secrets: Iterable[str] = ()) -> str:
     return text
 
 
+def causes(error: BaseException) -> Iterator[BaseException]:
+    """`error`, then each error behind it (`__cause__`, else `__context__`), each once."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        yield cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+
+
 def recorded_causes(error: BaseException, secrets: Iterable[str] = ()) -> ApplicationError:
     """`error` and the errors behind it, as Temporal should record them: each one's type
     and message, with secrets masked and without the client libraries' stack frames.
@@ -56,11 +66,7 @@ def recorded_causes(error: BaseException, secrets: Iterable[str] = ()) -> Applic
       server's size limit for a pending activity's last failure, which then reads
       "Failure exceeds size limit." in the Web UI while the call is being retried.
     """
-    chain: list[BaseException] = []
-    current: BaseException | None = error
-    while current is not None and all(current is not seen for seen in chain):
-        chain.append(current)
-        current = current.__cause__ or current.__context__
+    chain = list(causes(error))
     secrets = tuple(secrets)
     recorded: ApplicationError | None = None
     for original in reversed(chain):

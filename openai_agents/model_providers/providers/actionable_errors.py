@@ -15,7 +15,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
-from agents import Model, ModelProvider, ModelResponse, ModelSettings
+from agents import AgentOutputSchemaBase, Model, ModelProvider, ModelResponse, ModelSettings
 from agents.items import TResponseStreamEvent
 from openai.types.responses import ResponseCompletedEvent
 
@@ -78,8 +78,7 @@ class ActionableErrorsModel(Model):
 
     async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
         deadline = Deadline.for_model_call(self._bounds.request_timeout_seconds)
-        args, kwargs, limit = self._bounded(args, kwargs)
-        schema = _MODEL_CALL.bind(self._inner, *args, **kwargs).arguments["output_schema"]
+        args, kwargs, limit, schema = self._bounded(args, kwargs)
         with schema_refusals(schema, self._name), self._actionable_errors():
             response = await deadline.run(self._inner.get_response(*args, **kwargs))
         self._raise_if_truncated(response.usage.output_tokens, limit)
@@ -90,8 +89,7 @@ class ActionableErrorsModel(Model):
         self, *args: Any, **kwargs: Any
     ) -> AsyncIterator[TResponseStreamEvent]:
         deadline = Deadline.for_model_call(self._bounds.request_timeout_seconds)
-        args, kwargs, limit = self._bounded(args, kwargs)
-        schema = _MODEL_CALL.bind(self._inner, *args, **kwargs).arguments["output_schema"]
+        args, kwargs, limit, schema = self._bounded(args, kwargs)
         with schema_refusals(schema, self._name), self._actionable_errors():
             # Every Model's `stream_response` is an async generator, typed as an iterator.
             events = cast(
@@ -111,9 +109,10 @@ class ActionableErrorsModel(Model):
 
     def _bounded(
         self, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> tuple[tuple[Any, ...], dict[str, Any], int | None]:
+    ) -> tuple[tuple[Any, ...], dict[str, Any], int | None, AgentOutputSchemaBase | None]:
         """The call's arguments with its `model_settings` bounded (however they were passed:
-        `get_response` and `stream_response` take the same ones), and its token limit."""
+        `get_response` and `stream_response` take the same ones), its token limit, and the
+        schema of the typed answer it asks for, if any."""
         call = _MODEL_CALL.bind(self._inner, *args, **kwargs)
         settings = capped(call.arguments["model_settings"], self._bounds.max_tokens)
         # Usage in a stream too: it is how a reply cut at the limit is recognised.
@@ -121,7 +120,8 @@ class ActionableErrorsModel(Model):
         if self._bounds.settings is not None:
             settings = settings.resolve(self._bounds.settings)
         call.arguments["model_settings"] = settings
-        return call.args[1:], call.kwargs, settings.max_tokens
+        schema = call.arguments["output_schema"]
+        return call.args[1:], call.kwargs, settings.max_tokens, schema
 
     @property
     def _name(self) -> str:

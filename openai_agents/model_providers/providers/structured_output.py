@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 from agents import AgentOutputSchemaBase, ItemHelpers
 from agents.items import TResponseOutputItem
@@ -27,7 +27,9 @@ from temporalio.exceptions import ApplicationError
 from .classification import retry_note
 
 
-def wants_structured_output(output_schema: AgentOutputSchemaBase | None) -> bool:
+def wants_structured_output(
+    output_schema: AgentOutputSchemaBase | None,
+) -> TypeGuard[AgentOutputSchemaBase]:
     return output_schema is not None and not output_schema.is_plain_text()
 
 
@@ -38,7 +40,7 @@ def check_structured_answer(
 ) -> None:
     """Raise `ModelOutputInvalid` (retryable) if `output` is a final answer that does not
     validate against `output_schema`. Tool calls and handoffs are not answers: left alone."""
-    if output_schema is None or output_schema.is_plain_text():
+    if not wants_structured_output(output_schema):
         return
     messages = [item for item in output if isinstance(item, ResponseOutputMessage)]
     if not messages or any(item.type.endswith("call") for item in output):

@@ -34,6 +34,7 @@ from testkit.fakes.ollama_openai import FakeOllamaOpenAI
 from testkit.fakes.openai_responses import FakeOpenAIResponses
 from testkit.model_calls import call_model_once
 from tests.helpers.leaks import assert_key_masked
+from tests.helpers.processes import script_environment
 
 CLOUD_KEY = "ollama-cloud-test-key"
 
@@ -226,6 +227,33 @@ def test_routing_to_ollama_never_imports_litellm() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert result.stdout.strip() == "False"
+
+
+def test_a_malformed_ollama_host_fails_the_routed_call_for_good_in_one_line() -> None:
+    """`ollama` reads OLLAMA_HOST as it is imported, and fails on a malformed one with a
+    traceback; the router imports it at its first Ollama call, which must instead fail
+    once, in one line, rather than be retried into the same traceback."""
+    code = (
+        "from temporalio.exceptions import ApplicationError\n"
+        "from openai_agents.model_providers.providers.multi_provider import MultiModelProvider\n"
+        "try:\n"
+        "    MultiModelProvider().get_model('ollama/gpt-oss:20b')\n"
+        "except ApplicationError as error:\n"
+        "    print(error.type, error.non_retryable, error.message)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=script_environment(OLLAMA_HOST="http://localhost:port"),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert result.stdout.strip() == (
+        "ConfigurationError True OLLAMA_HOST='http://localhost:port' is not a valid Ollama URL "
+        "(the port is not a number from 0 to 65535); set it like http://localhost:11434 or "
+        "unset it"
+    )
 
 
 def test_a_client_together_with_a_key_or_url_is_a_clear_error() -> None:

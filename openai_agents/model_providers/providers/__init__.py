@@ -79,10 +79,6 @@ if TYPE_CHECKING:  # Re-exported explicitly, for type checkers (`X as X`).
 def __getattr__(name: str) -> Any:
     if name not in _HOMES:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    if _HOMES[name] in ("ollama_model", "ollama_provider"):
-        # They import `ollama`, which reads OLLAMA_HOST and fails on a malformed one with a
-        # long traceback: check it first, for a one-line `ConfigurationError`.
-        importlib.import_module(".ollama_hosts", __name__).ollama_host()
     value = getattr(importlib.import_module(f".{_HOMES[name]}", __name__), name)
     globals()[name] = value  # Looked up once.
     return value

@@ -185,9 +185,9 @@ class MultiModelProvider(ModelProvider):
         # LiteLLM never pays its seconds and ~200 MB of import, and one that never routes
         # to Ollama never imports `ollama`.
         if prefix == "ollama":
-            from .ollama_provider import OllamaModelProvider
-
             try:
+                from .ollama_provider import OllamaModelProvider
+
                 return OllamaModelProvider(
                     api_key=self._ollama_api_key,
                     base_url=self._ollama_base_url,

@@ -17,7 +17,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import ollama
 from agents import (
     AgentOutputSchemaBase,
     FunctionTool,
@@ -40,6 +39,7 @@ from openai.types.responses.response_reasoning_item import Content
 from openai.types.responses.response_usage import InputTokensDetails, OutputTokensDetails
 
 from ._library_internals import FAKE_RESPONSES_ID, ChatCompletionsConverter
+from ._ollama import ollama
 from .bounds import truncated_reply
 
 logger = logging.getLogger(__name__)

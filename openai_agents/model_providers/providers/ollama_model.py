@@ -12,7 +12,6 @@ import dataclasses
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from typing import Any, cast
 
-import ollama
 from agents import (
     AgentOutputSchemaBase,
     Handoff,
@@ -28,6 +27,7 @@ from openai.types.responses import ResponseCompletedEvent
 from temporalio.exceptions import ApplicationError
 
 from ._library_internals import ollama_client_base_url, ollama_client_key
+from ._ollama import ollama
 from .actionable_errors import raising_actionable_errors
 from .bounds import DEFAULT_MAX_TOKENS, DEFAULT_REQUEST_TIMEOUT_SECONDS, Deadline, capped
 from .descriptions import ProviderDescription

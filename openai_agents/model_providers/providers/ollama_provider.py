@@ -13,11 +13,11 @@ import os
 from collections.abc import Generator
 
 import httpx
-import ollama
 import pydantic
 from agents import Model, ModelProvider, UserError
 from temporalio.exceptions import ApplicationError
 
+from ._ollama import ollama
 from .bounds import DEFAULT_MAX_TOKENS, DEFAULT_REQUEST_TIMEOUT_SECONDS
 from .classification import raise_start_up_failure
 from .configuration import ConfigurationError

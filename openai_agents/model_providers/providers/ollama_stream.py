@@ -12,7 +12,6 @@ import time
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Literal
 
-import ollama
 from agents.items import TResponseOutputItem, TResponseStreamEvent
 from openai.types.responses import (
     Response,
@@ -34,6 +33,7 @@ from openai.types.responses import (
 from temporalio.exceptions import ApplicationError
 
 from ._library_internals import FAKE_RESPONSES_ID
+from ._ollama import ollama
 from .classification import retry_note
 from .ollama_converter import (
     function_call_item,

@@ -58,9 +58,13 @@ class Conversation:
     `TResponseInputItem`: typed as the SDK's items, a message's content would arrive in
     the next run as a one-shot iterator, which the next model call cannot even copy."""
     exchanges: int = 0
-    summarised: int = 0
-    """How many exchanges the model reads only through the summary."""
     exchanges_per_run: int = EXCHANGES_PER_RUN
+
+    @property
+    def summarised(self) -> int:
+        """How many exchanges the model reads only through the summary: every one not in
+        memory whole."""
+        return self.exchanges - len(self.memory)
 
 
 @dataclass
@@ -150,7 +154,6 @@ class ChatWorkflow:
             items = cast(list[dict[str, Any]], result.to_input_list())
             self.conversation.memory = [*kept, items[len(model_input) - 1 :]]
             self.conversation.summary = summary
-            self.conversation.summarised += len(dropped)
             self.conversation.exchanges += 1
             self.exchanges_this_run += 1
             return Reply(str(result.final_output), len(dropped), log.models)

@@ -100,7 +100,7 @@ async def checked_provider(sample: Sample, model: str, args: argparse.Namespace)
 async def temporal_client(plugin: OpenAIAgentsPlugin) -> AsyncIterator[tuple[Client, str | None]]:
     """A client for the configured Temporal server, or for a fresh bundled dev server
     (then with its Web UI address)."""
-    if dev_server.temporal_address_configured():
+    if temporal.temporal_address_configured():
         client = await Client.connect(**temporal.connect_config(), plugins=[plugin])
         await temporal.check_namespace(client)
         yield client, None

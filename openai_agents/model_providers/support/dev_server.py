@@ -14,15 +14,9 @@ from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 from temporalio.client import Client, Plugin
-from temporalio.envconfig import ClientConfig
 from temporalio.testing import WorkflowEnvironment
 
 from openai_agents.model_providers.providers import ConfigurationError
-
-
-def temporal_address_configured() -> bool:
-    """Whether the environment or a config profile names a Temporal server."""
-    return "target_host" in ClientConfig.load_client_connect_config()
 
 
 def bundled_temporal_cli() -> str | None:

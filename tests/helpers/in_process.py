@@ -14,10 +14,12 @@ from openai_agents.model_providers.providers import DEFAULT_CONTEXT_TOKENS, DEFA
 from openai_agents.model_providers.support.cli import (
     DEFAULT_HEARTBEAT_TIMEOUT_SECONDS,
     DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_MAX_CONCURRENT_CALLS,
     DEFAULT_MODEL_CALL_TIMEOUT_SECONDS,
     DEFAULT_PROMPT,
     failure_line,
 )
+from openai_agents.model_providers.workflows.shared import MODEL_CALLS_TASK_QUEUE
 
 # Every option any script has, at its parser's default; a script reads only its own.
 _DEFAULTS: dict[str, Any] = {
@@ -34,9 +36,9 @@ _DEFAULTS: dict[str, Any] = {
     "default_prefix": "ollama",
     "check_model": [],
     "model_task_queue": None,
-    "task_queue": "openai-agents-model-calls-task-queue",
+    "task_queue": MODEL_CALLS_TASK_QUEUE,
     "calls_per_second": None,
-    "max_concurrent_calls": 8,
+    "max_concurrent_calls": DEFAULT_MAX_CONCURRENT_CALLS,
     "context_tokens": DEFAULT_CONTEXT_TOKENS,
     "sample": "gpt-oss",
     "keep_server": False,

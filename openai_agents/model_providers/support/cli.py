@@ -28,6 +28,7 @@ from openai_agents.model_providers.support.temporal import one_line_failure
 DEFAULT_MODEL_CALL_TIMEOUT_SECONDS = 30.0
 DEFAULT_MAX_ATTEMPTS = 5
 DEFAULT_HEARTBEAT_TIMEOUT_SECONDS = 10.0
+DEFAULT_MAX_CONCURRENT_CALLS = 10  # Per model-call worker.
 DEFAULT_PROMPT = "What's the weather in Tokyo?"
 # Temporal's default limit for one payload. The prompt travels again in every model call's
 # input, with the agent's instructions, tools and replies: leave them room.

@@ -5,8 +5,6 @@ never made again, and the conversation outlives the terminal that started it."""
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +22,7 @@ from tests.helpers.processes import (
     run_script,
     running_worker,
     script_environment,
+    wait_until,
 )
 from tests.helpers.workflow_runs import model_call_attempts
 
@@ -31,13 +30,6 @@ from tests.helpers.workflow_runs import model_call_attempts
 # its own death, it just stops heartbeating, and Temporal retries its call after this.
 WORKER_ARGUMENTS = ("--heartbeat-timeout", "2")
 MESSAGES = "What's the weather in Tokyo?\nAnd in Paris?\n"
-
-
-def wait_until(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting until {what}"
-        time.sleep(0.1)
 
 
 def tool_results_sent(request: dict[str, Any]) -> int:

@@ -46,6 +46,7 @@ from tests.helpers.processes import (
     BackgroundScript,
     running_worker,
     script_environment,
+    wait_until,
 )
 from tests.helpers.workflow_runs import model_call_attempts
 
@@ -122,13 +123,6 @@ def model_call_workers(
         yield workers
 
 
-def wait_until_requested(ollama: FakeOllama, calls: int, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while len(ollama.chat_requests) < calls:
-        assert time.monotonic() < deadline, f"{ollama.url} never got {calls} calls"
-        time.sleep(0.05)
-
-
 @pytest.mark.fleet
 async def test_a_fleet_keeps_to_its_rate_loses_nothing_and_needs_no_keys_where_workflows_run(
     dev_server_address: str, tmp_path: Path
@@ -173,7 +167,12 @@ async def test_a_fleet_keeps_to_its_rate_loses_nothing_and_needs_no_keys_where_w
                 for index in range(WORKFLOWS)
             ]
             # The first model-call worker dies with its sixth call in flight.
-            await asyncio.to_thread(wait_until_requested, first, 6)
+            await asyncio.to_thread(
+                wait_until,
+                lambda: len(first.chat_requests) >= 6,
+                "6 calls reach the first worker",
+                120,
+            )
             workers[0].process.kill()
             workers[0].process.wait()
             in_flight_call_released.set()

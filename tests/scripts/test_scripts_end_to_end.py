@@ -9,8 +9,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,6 +25,7 @@ from tests.helpers.processes import (
     run_script,
     running_worker,
     script_environment,
+    wait_until,
 )
 
 TRACE_EXPORT_WARNING = "skipping trace export"
@@ -213,7 +212,7 @@ def test_demo_shuts_everything_down_on_ctrl_c(tmp_path: Path) -> None:
         ) as demo,
     ):
         # Ctrl-C while the model is still thinking about its answer.
-        wait_until(lambda: len(ollama.chat_requests) == 1)
+        wait_until(lambda: len(ollama.chat_requests) == 1, "the first model call is made")
         exit_code = demo.interrupt()
         output = demo.output()
 
@@ -254,13 +253,6 @@ def test_ctrl_c_at_the_chat_prompt_exits_at_once(dev_server_address: str) -> Non
 
     assert exit_code == 130
     assert chat.stdout.read().strip() == "Interrupted."
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.1)
 
 
 @pytest.mark.parametrize(

@@ -17,11 +17,9 @@ from temporalio.worker import Replayer
 from openai_agents.model_providers.workflows.chat_workflow import (
     ChatWorkflow,
 )
-from testkit.wiring import ModelCallPolicy
+from tests.helpers.chats import POLICY, conversation, texts
 from tests.helpers.scripted_model import ChattingProvider, RecordingProvider, is_summary_call
-from tests.workflows.test_chat_workflow import conversation, texts
 
-POLICY = ModelCallPolicy(max_attempts=2)
 # A model call's input besides the conversation: instructions, the tool's schema, settings.
 ROOM_FOR_INSTRUCTIONS_AND_TOOLS = 4096
 MESSAGE = "Tell me about the weather in Tokyo this week, and what to wear on a walk. " * 2

@@ -29,7 +29,7 @@ from temporalio.worker import Worker
 from bench.report import Row
 from bench.timing import Summary
 from openai_agents.model_providers.workflows.chat_workflow import ChatWorkflow, Conversation
-from testkit.wiring import ModelCallPolicy, agents_plugin
+from testkit.wiring import ModelCallPolicy, client_with_provider
 
 MEMORY_BUDGET = 8192
 MESSAGE = ("What should I wear in Tokyo tomorrow if it rains in the morning? " * 3)[:140]
@@ -83,9 +83,7 @@ def counted_warnings() -> Iterator[WarningCounter]:
 
 async def conversation_rows(base: Client, exchanges: int, points: tuple[int, ...]) -> list[Row]:
     provider = InstantChatProvider()
-    config = base.config()
-    config["plugins"] = [agents_plugin(provider, ModelCallPolicy())]
-    client = Client(**config)
+    client = client_with_provider(base, provider, ModelCallPolicy())
     task_queue = f"bench-conversation-{uuid.uuid4().hex[:8]}"
     per_point: dict[int, dict[str, float]] = {}
     exchange_ms: list[float] = []

@@ -26,7 +26,7 @@ from openai_agents.model_providers.providers import checked_ollama_chat_completi
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.shared import WEATHER_HAIKU_INSTRUCTIONS, get_weather
 from testkit import real_model
-from testkit.wiring import ModelCallPolicy, agents_plugin
+from testkit.wiring import ModelCallPolicy, client_with_provider
 
 WEATHER = "The weather in Tokyo is sunny."
 WARM_UP_RUNS = 1
@@ -89,9 +89,7 @@ async def workflow_row(base: Client, url: str, runs: int, direct: Row) -> Row:
     """The GPT-OSS sample's workflow on an in-process worker with the same provider, at
     the workers' defaults (30 s model calls as regular activities); start to result."""
     provider = await _provider(url)
-    config = base.config()
-    config["plugins"] = [agents_plugin(provider, ModelCallPolicy())]
-    client = Client(**config)
+    client = client_with_provider(base, provider, ModelCallPolicy())
     task_queue = f"bench-real-model-{uuid.uuid4().hex[:8]}"
     samples: list[float] = []
     try:

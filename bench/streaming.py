@@ -26,7 +26,7 @@ from bench.timing import Summary
 from openai_agents.model_providers.providers import MultiModelProvider
 from openai_agents.model_providers.workflows.shared import MODEL_EVENT, MODEL_EVENTS_TOPIC
 from openai_agents.model_providers.workflows.streaming_workflow import StreamingWorkflow
-from testkit.wiring import ModelCallPolicy, agents_plugin
+from testkit.wiring import ModelCallPolicy, client_with_provider
 
 CHUNK_DELAY_SECONDS = 0.05
 ANSWER = "Sun over Tokyo, a haiku streamed in small pieces to see them arrive"
@@ -65,10 +65,7 @@ async def streaming_row(client: Client, runs: int) -> Row:
     with ollama_native.FakeOllama([timed_answer] * (WARM_UP_RUNS + runs)) as ollama:
         provider = MultiModelProvider(default_prefix="ollama", ollama_base_url=ollama.url)
         # The router worker's plugin, at the workers' defaults (streaming topic included).
-        plugin = agents_plugin(provider, ModelCallPolicy())
-        config = client.config()
-        config["plugins"] = [plugin]
-        streaming_client = Client(**config)
+        streaming_client = client_with_provider(client, provider, ModelCallPolicy())
         task_queue = f"bench-streaming-{uuid.uuid4().hex[:8]}"
         try:
             async with Worker(

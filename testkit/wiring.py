@@ -67,6 +67,14 @@ def agents_plugin(provider: ModelProvider, policy: ModelCallPolicy) -> OpenAIAge
     return OpenAIAgentsPlugin(model_params=policy.activity_parameters(), model_provider=provider)
 
 
+def client_with_provider(base: Client, provider: ModelProvider, policy: ModelCallPolicy) -> Client:
+    """`base`'s connection with the Agents plugin serving `provider` under `policy`: the
+    client a worker's `Client.connect(..., plugins=[OpenAIAgentsPlugin(...)])` gives it."""
+    config = base.config()
+    config["plugins"] = [agents_plugin(provider, policy)]
+    return Client(**config)
+
+
 def build_worker(client: Client, workflows: Sequence[type], task_queue: str = TASK_QUEUE) -> Worker:
     # The plugin on `client` adds the model activities and the Agents SDK's data converter.
     return Worker(client, task_queue=task_queue, workflows=workflows)

@@ -8,22 +8,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from agents import ModelProvider
 from temporalio.client import Client, WorkflowFailureError, WorkflowHistory
 from temporalio.exceptions import ActivityError, ApplicationError
-from temporalio.testing import WorkflowEnvironment
 
 from openai_agents.model_providers.workflows.failover import Answer
 from openai_agents.model_providers.workflows.shared import TASK_QUEUE
-from testkit.wiring import ModelCallPolicy, agents_plugin, build_worker
-
-
-def client_with_provider(
-    env: WorkflowEnvironment, provider: ModelProvider, policy: ModelCallPolicy
-) -> Client:
-    config = env.client.config()
-    config["plugins"] = [agents_plugin(provider, policy)]
-    return Client(**config)
+from testkit.wiring import build_worker
 
 
 def new_workflow_id(workflow: type) -> str:

@@ -28,11 +28,15 @@ from openai_agents.model_providers.workflows.streaming_workflow import Streaming
 from testkit.fakes import anthropic_messages, ollama_native
 from testkit.fakes.anthropic_messages import FakeAnthropic
 from testkit.fakes.ollama_native import FakeOllama
-from testkit.wiring import ModelCallPolicy, build_worker, create_router_provider
+from testkit.wiring import (
+    ModelCallPolicy,
+    build_worker,
+    client_with_provider,
+    create_router_provider,
+)
 from tests.helpers.in_process import script_arguments
 from tests.helpers.workflow_runs import (
     activity_failure,
-    client_with_provider,
     model_call_attempts,
     new_workflow_id,
     run_to_end,
@@ -80,7 +84,9 @@ async def test_a_streamed_run_goes_on_on_the_fallback_when_its_model_fails(
         monkeypatch.setenv("TEMPORAL_ADDRESS", env.client.service_client.config.target_host)
         router = create_router_provider(POLICY)
         output = io.StringIO()
-        async with build_worker(client_with_provider(env, router, POLICY), [StreamingWorkflow]):
+        async with build_worker(
+            client_with_provider(env.client, router, POLICY), [StreamingWorkflow]
+        ):
             with contextlib.redirect_stdout(output):
                 arguments = script_arguments(model=PRIMARY, fallback_model=[FALLBACK])
                 assert await run_streaming_workflow.main(arguments) == 0
@@ -112,7 +118,7 @@ async def test_a_chat_reply_says_which_model_answered(
         router = create_router_provider(POLICY)
         workflow_id = new_workflow_id(ChatWorkflow)
         task_queue = f"{TASK_QUEUE}-{workflow_id}"
-        client = client_with_provider(env, router, POLICY)
+        client = client_with_provider(env.client, router, POLICY)
         async with build_worker(client, [ChatWorkflow], task_queue):
             chat = await client.start_workflow(
                 ChatWorkflow.run,
@@ -141,7 +147,7 @@ async def test_a_prompt_too_long_for_the_model_is_not_failed_over(
         serve(monkeypatch, ollama, anthropic)
         router = create_router_provider(POLICY)
         outcome = await run_to_end(
-            client_with_provider(env, router, POLICY),
+            client_with_provider(env.client, router, POLICY),
             MultiProviderWorkflow,
             MultiProviderWorkflow.run,
             ["What's the weather in Tokyo?", PRIMARY, [FALLBACK]],
@@ -173,7 +179,7 @@ async def test_a_specialist_whose_model_fails_goes_on_on_the_fallback(
         serve(monkeypatch, ollama, anthropic)
         router = create_router_provider(POLICY)
         outcome = await run_to_end(
-            client_with_provider(env, router, POLICY),
+            client_with_provider(env.client, router, POLICY),
             HandoffsWorkflow,
             HandoffsWorkflow.run,
             ["What's the weather in Tokyo?", PRIMARY, "openai/gpt-4.1", [FALLBACK]],
@@ -197,7 +203,7 @@ async def test_agents_that_hand_off_share_fallbacks_without_trying_their_own_mod
         router = create_router_provider(POLICY)
         triage = "openai/gpt-4.1"
         outcome = await run_to_end(
-            client_with_provider(env, router, POLICY),
+            client_with_provider(env.client, router, POLICY),
             HandoffsWorkflow,
             HandoffsWorkflow.run,
             ["What's the weather in Tokyo?", triage, PRIMARY, [triage]],
@@ -226,7 +232,7 @@ async def test_after_a_failover_later_calls_start_with_the_model_that_answered(
         serve(monkeypatch, ollama, anthropic)
         router = create_router_provider(POLICY)
         outcome = await run_to_end(
-            client_with_provider(env, router, POLICY),
+            client_with_provider(env.client, router, POLICY),
             MultiProviderWorkflow,
             MultiProviderWorkflow.run,
             ["What's the weather in Tokyo?", PRIMARY, [FALLBACK]],

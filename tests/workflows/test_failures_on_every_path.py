@@ -22,12 +22,11 @@ from temporalio.testing import WorkflowEnvironment
 from openai_agents.model_providers.support.temporal import workflow_failure_message
 from testkit.fakes import ollama_native
 from testkit.fakes.http_server import FakeHTTPServer, Route
-from testkit.wiring import ModelCallPolicy
+from testkit.wiring import ModelCallPolicy, client_with_provider
 from tests.helpers.model_paths import MODEL_PATHS, ModelPath, every_model_path
 from tests.helpers.workflow_runs import (
     Outcome,
     activity_failure,
-    client_with_provider,
     model_call_attempts,
     new_workflow_id,
     run_to_end,
@@ -67,7 +66,7 @@ async def run_with_provider(
 ) -> Outcome:
     """The path's sample workflow on a worker with `provider`, closed afterwards."""
     try:
-        client = client_with_provider(env, provider, policy)
+        client = client_with_provider(env.client, provider, policy)
         return await run_to_end(client, path.workflow, path.workflow.run, [PROMPT, path.model])
     finally:
         await provider.aclose()
@@ -154,7 +153,7 @@ async def test_a_provider_that_comes_up_within_the_retry_budget_is_waited_for(
     # Down from here: the workflow starts while nothing listens on the port. The port stays
     # bound, though, so that no other socket on this machine can take it in the meantime.
     placeholder = bound_but_not_listening(early.port)
-    client = client_with_provider(dev_server_env, provider, policy)
+    client = client_with_provider(dev_server_env.client, provider, policy)
     workflow_id = new_workflow_id(path.workflow)
     run = asyncio.create_task(
         run_to_end(client, path.workflow, path.workflow.run, [PROMPT, path.model], workflow_id)

@@ -23,12 +23,11 @@ from testkit.fakes.ollama_openai import (
     FakeOllamaOpenAI,
 )
 from testkit.model_calls import call_model_once
-from testkit.wiring import ModelCallPolicy, create_gpt_oss_provider
+from testkit.wiring import ModelCallPolicy, client_with_provider, create_gpt_oss_provider
 from tests.helpers.leaks import assert_key_absent
 from tests.helpers.model_paths import ANTHROPIC_TEST_KEY
 from tests.helpers.workflow_runs import (
     activity_failure,
-    client_with_provider,
     model_call_attempts,
     run_on_worker,
     run_to_end,
@@ -51,7 +50,7 @@ async def expect_failure(
 ) -> WorkflowFailureError:
     """Run the GPT-OSS workflow on a worker with `provider`; return how it failed."""
     try:
-        client = client_with_provider(env, provider, POLICY)
+        client = client_with_provider(env.client, provider, POLICY)
         outcome = await run_to_end(client, GptOssWorkflow, GptOssWorkflow.run, args)
     finally:
         await provider.aclose()
@@ -96,7 +95,9 @@ async def run_litellm(
     model: str = RETIRED_MODEL,
 ) -> tuple[str, list[int]]:
     """Run the LiteLLM workflow through the real worker provider against `anthropic`."""
-    client = client_with_provider(env, await litellm_provider(anthropic, monkeypatch), POLICY)
+    client = client_with_provider(
+        env.client, await litellm_provider(anthropic, monkeypatch), POLICY
+    )
     result, history = await run_on_worker(
         client, LitellmAutoWorkflow, LitellmAutoWorkflow.run, [PROMPT, model]
     )

@@ -13,8 +13,8 @@ from openai_agents.model_providers.workflows.litellm_auto_workflow import Litell
 from testkit.fakes import anthropic_messages, ollama_openai
 from testkit.fakes.anthropic_messages import FakeAnthropic
 from testkit.fakes.ollama_openai import FakeOllamaOpenAI
-from testkit.wiring import ModelCallPolicy, create_gpt_oss_provider
-from tests.helpers.workflow_runs import client_with_provider, run_on_worker
+from testkit.wiring import ModelCallPolicy, client_with_provider, create_gpt_oss_provider
+from tests.helpers.workflow_runs import run_on_worker
 
 WEATHER = "The weather in Tokyo is sunny."
 ANTHROPIC_KEY = "sk-ant-api03-real-clients-0123456789"
@@ -46,7 +46,7 @@ async def test_gpt_oss_worker_provider_over_ollamas_openai_api(
     env: WorkflowEnvironment, ollama: FakeOllamaOpenAI, ollama_provider: ModelProvider
 ) -> None:
     result, _ = await run_on_worker(
-        client_with_provider(env, ollama_provider, POLICY),
+        client_with_provider(env.client, ollama_provider, POLICY),
         GptOssWorkflow,
         GptOssWorkflow.run,
         ["What's the weather in Tokyo?"],
@@ -90,7 +90,7 @@ async def test_litellm_provider_over_anthropics_messages_api(
         monkeypatch.setenv("ANTHROPIC_BASE_URL", anthropic.url)
         provider = await create_litellm_provider("anthropic/claude-3-5-sonnet-20240620", POLICY)
         result, history = await run_on_worker(
-            client_with_provider(dev_server_env, provider, POLICY),
+            client_with_provider(dev_server_env.client, provider, POLICY),
             LitellmAutoWorkflow,
             LitellmAutoWorkflow.run,
             ["What's the weather in Tokyo?"],

@@ -19,11 +19,10 @@ from openai_agents.model_providers.workflows.multi_provider_workflow import (
 from testkit.fakes import ollama_native
 from testkit.fakes.ollama_native import FakeOllama
 from testkit.fakes.ollama_openai import FakeLlamaCpp
-from testkit.wiring import ModelCallPolicy, create_router_provider
+from testkit.wiring import ModelCallPolicy, client_with_provider, create_router_provider
 from tests.helpers.extra_workflows import ImagePromptWorkflow
 from tests.helpers.workflow_runs import (
     activity_failure,
-    client_with_provider,
     model_call_attempts,
     run_on_worker,
     run_to_end,
@@ -67,7 +66,7 @@ async def test_router_workflow_on_an_ollama_model(
     env: WorkflowEnvironment, ollama: FakeOllama, router: MultiModelProvider
 ) -> None:
     result, history = await run_on_worker(
-        client_with_provider(env, router, POLICY),
+        client_with_provider(env.client, router, POLICY),
         MultiProviderWorkflow,
         MultiProviderWorkflow.run,
         ["What's the weather in Tokyo?", "ollama/gpt-oss:20b"],
@@ -83,7 +82,7 @@ async def test_router_workflow_on_a_model_that_is_not_pulled_fails_at_once(
 ) -> None:
     with pytest.raises(WorkflowFailureError) as raised:
         await run_on_worker(
-            client_with_provider(env, router, POLICY),
+            client_with_provider(env.client, router, POLICY),
             MultiProviderWorkflow,
             MultiProviderWorkflow.run,
             ["What's the weather in Tokyo?", "ollama/llama3.2:1b"],
@@ -108,7 +107,7 @@ async def test_an_ollama_model_on_a_server_that_is_not_ollama_fails_at_once_sayi
         router = create_router_provider(POLICY)
         try:
             outcome = await run_to_end(
-                client_with_provider(env, router, POLICY),
+                client_with_provider(env.client, router, POLICY),
                 MultiProviderWorkflow,
                 MultiProviderWorkflow.run,
                 ["What's the weather in Tokyo?", "ollama/smollm2:135m"],
@@ -128,7 +127,7 @@ async def test_router_workflow_with_an_unknown_prefix_fails_at_once(
 ) -> None:
     with pytest.raises(WorkflowFailureError) as raised:
         await run_on_worker(
-            client_with_provider(env, router, POLICY),
+            client_with_provider(env.client, router, POLICY),
             MultiProviderWorkflow,
             MultiProviderWorkflow.run,
             ["What's the weather in Tokyo?", "olama/gpt-oss:20b"],
@@ -147,7 +146,7 @@ async def test_gpt_oss_workflow_on_the_native_ollama_provider(
     provider = OllamaModelProvider(request_timeout_seconds=POLICY.request_timeout_seconds)
     try:
         result, _ = await run_on_worker(
-            client_with_provider(env, provider, POLICY),
+            client_with_provider(env.client, provider, POLICY),
             GptOssWorkflow,
             GptOssWorkflow.run,
             ["What's the weather in Tokyo?"],
@@ -167,7 +166,7 @@ async def test_input_ollama_cannot_take_fails_the_workflow_after_one_attempt(
     provider = OllamaModelProvider(request_timeout_seconds=policy.request_timeout_seconds)
     try:
         outcome = await run_to_end(
-            client_with_provider(env, provider, policy),
+            client_with_provider(env.client, provider, policy),
             ImagePromptWorkflow,
             ImagePromptWorkflow.run,
             ["https://example.com/cat.png", "gpt-oss:20b"],

@@ -49,11 +49,11 @@ from testkit.fakes.ollama_openai import FakeOllamaOpenAI
 from testkit.wiring import (
     ModelCallPolicy,
     build_worker,
+    client_with_provider,
     create_gpt_oss_provider,
     create_router_provider,
 )
 from tests.helpers.in_process import script_arguments
-from tests.helpers.workflow_runs import client_with_provider
 
 POLICY = ModelCallPolicy(max_attempts=3)
 ANSWER = "Bright sun on Tokyo\nno cloud in the noon sky\nthe tool said so too"
@@ -163,7 +163,9 @@ async def run_the_starter(
     """What the starter prints for a run on an in-process worker with `provider`."""
     monkeypatch.setenv("TEMPORAL_ADDRESS", env.client.service_client.config.target_host)
     output = output or io.StringIO()
-    async with build_worker(client_with_provider(env, provider, policy), [StreamingWorkflow]):
+    async with build_worker(
+        client_with_provider(env.client, provider, policy), [StreamingWorkflow]
+    ):
         with contextlib.redirect_stdout(output):
             assert await run_streaming_workflow.main(script_arguments(model=model)) == 0
     return output.getvalue()

@@ -27,11 +27,15 @@ from testkit.fakes.http_server import FakeHTTPServer, Route
 from testkit.fakes.ollama_native import FakeOllama
 from testkit.fakes.ollama_openai import FakeOllamaOpenAI
 from testkit.fakes.openai_responses import FakeOpenAIResponses
-from testkit.wiring import ModelCallPolicy, create_gpt_oss_provider, create_router_provider
+from testkit.wiring import (
+    ModelCallPolicy,
+    client_with_provider,
+    create_gpt_oss_provider,
+    create_router_provider,
+)
 from tests.helpers.workflow_runs import (
     Outcome,
     activity_failure,
-    client_with_provider,
     model_call_attempts,
     run_to_end,
 )
@@ -117,7 +121,7 @@ async def test_the_report_comes_back_typed_on_every_path(
             monkeypatch.setenv(name, value)
         provider = await provider_for(path.model)
         outcome = await run_to_end(
-            client_with_provider(env, provider, POLICY),
+            client_with_provider(env.client, provider, POLICY),
             StructuredOutputWorkflow,
             StructuredOutputWorkflow.run,
             [PROMPT, path.model],
@@ -147,7 +151,7 @@ def report_answer(outcome: Outcome) -> ReportAnswer:
 async def run_on_the_router(env: WorkflowEnvironment, model: str) -> Outcome:
     router = create_router_provider(POLICY)
     try:
-        client = client_with_provider(env, router, POLICY)
+        client = client_with_provider(env.client, router, POLICY)
         run = StructuredOutputWorkflow.run
         return await run_to_end(client, StructuredOutputWorkflow, run, [PROMPT, model])
     finally:

@@ -10,10 +10,16 @@ from typing import Any
 
 from temporalio.client import Client, WorkflowFailureError, WorkflowHistory
 from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.testing import WorkflowEnvironment
 
 from openai_agents.model_providers.workflows.failover import Answer
 from openai_agents.model_providers.workflows.shared import TASK_QUEUE
-from testkit.wiring import build_worker
+from testkit.wiring import (
+    ModelCallPolicy,
+    build_worker,
+    client_with_provider,
+    create_router_provider,
+)
 
 
 def new_workflow_id(workflow: type) -> str:
@@ -68,6 +74,19 @@ async def run_to_end(
         if isinstance(result, Answer):
             return Outcome(result.text, failure, history, result)
         return Outcome(result, failure, history)
+
+
+async def run_on_router(
+    env: WorkflowEnvironment, policy: ModelCallPolicy, workflow: Any, args: Sequence[Any]
+) -> Outcome:
+    """`workflow` to its end on a worker with the router worker's provider, which is closed
+    afterwards, whatever happened."""
+    router = create_router_provider(policy)
+    try:
+        client = client_with_provider(env.client, router, policy)
+        return await run_to_end(client, workflow, workflow.run, args)
+    finally:
+        await router.aclose()
 
 
 async def run_on_worker(

@@ -39,7 +39,7 @@ from tests.helpers.workflow_runs import (
     activity_failure,
     model_call_attempts,
     new_workflow_id,
-    run_to_end,
+    run_on_router,
 )
 
 PRIMARY = "ollama/gpt-oss:20b"
@@ -145,14 +145,12 @@ async def test_a_prompt_too_long_for_the_model_is_not_failed_over(
         FakeAnthropic([]) as anthropic,
     ):
         serve(monkeypatch, ollama, anthropic)
-        router = create_router_provider(POLICY)
-        outcome = await run_to_end(
-            client_with_provider(env.client, router, POLICY),
+        outcome = await run_on_router(
+            env,
+            POLICY,
             MultiProviderWorkflow,
-            MultiProviderWorkflow.run,
             ["What's the weather in Tokyo?", PRIMARY, [FALLBACK]],
         )
-        await router.aclose()
 
     # Another model would refuse it too; the failure says what to do about it instead.
     assert outcome.failure is not None
@@ -177,14 +175,12 @@ async def test_a_specialist_whose_model_fails_goes_on_on_the_fallback(
         ) as anthropic,
     ):
         serve(monkeypatch, ollama, anthropic)
-        router = create_router_provider(POLICY)
-        outcome = await run_to_end(
-            client_with_provider(env.client, router, POLICY),
+        outcome = await run_on_router(
+            env,
+            POLICY,
             HandoffsWorkflow,
-            HandoffsWorkflow.run,
             ["What's the weather in Tokyo?", PRIMARY, "openai/gpt-4.1", [FALLBACK]],
         )
-        await router.aclose()
 
     assert outcome.answer is not None, outcome.failure
     assert outcome.answer.agent == "Weather specialist"
@@ -200,15 +196,13 @@ async def test_agents_that_hand_off_share_fallbacks_without_trying_their_own_mod
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)  # The triage model cannot answer.
     with FakeOllama([]) as ollama:
         monkeypatch.setenv("OLLAMA_HOST", ollama.url)
-        router = create_router_provider(POLICY)
         triage = "openai/gpt-4.1"
-        outcome = await run_to_end(
-            client_with_provider(env.client, router, POLICY),
+        outcome = await run_on_router(
+            env,
+            POLICY,
             HandoffsWorkflow,
-            HandoffsWorkflow.run,
             ["What's the weather in Tokyo?", triage, PRIMARY, [triage]],
         )
-        await router.aclose()
 
     assert outcome.failure is not None
     _activity, cause = activity_failure(outcome.failure)
@@ -230,14 +224,12 @@ async def test_after_a_failover_later_calls_start_with_the_model_that_answered(
         FakeAnthropic(fallback_steps) as anthropic,
     ):
         serve(monkeypatch, ollama, anthropic)
-        router = create_router_provider(POLICY)
-        outcome = await run_to_end(
-            client_with_provider(env.client, router, POLICY),
+        outcome = await run_on_router(
+            env,
+            POLICY,
             MultiProviderWorkflow,
-            MultiProviderWorkflow.run,
             ["What's the weather in Tokyo?", PRIMARY, [FALLBACK]],
         )
-        await router.aclose()
 
     assert outcome.answer is not None, outcome.failure
     assert outcome.answer.models == [FALLBACK, FALLBACK]

@@ -24,6 +24,7 @@ from tests.helpers.extra_workflows import ImagePromptWorkflow
 from tests.helpers.workflow_runs import (
     activity_failure,
     model_call_attempts,
+    run_on_router,
     run_on_worker,
     run_to_end,
 )
@@ -104,16 +105,12 @@ async def test_an_ollama_model_on_a_server_that_is_not_ollama_fails_at_once_sayi
     missing model to pull, and no retry can help."""
     with FakeLlamaCpp([]) as server:
         monkeypatch.setenv("OLLAMA_HOST", server.url)
-        router = create_router_provider(POLICY)
-        try:
-            outcome = await run_to_end(
-                client_with_provider(env.client, router, POLICY),
-                MultiProviderWorkflow,
-                MultiProviderWorkflow.run,
-                ["What's the weather in Tokyo?", "ollama/smollm2:135m"],
-            )
-        finally:
-            await router.aclose()
+        outcome = await run_on_router(
+            env,
+            POLICY,
+            MultiProviderWorkflow,
+            ["What's the weather in Tokyo?", "ollama/smollm2:135m"],
+        )
 
     assert outcome.failure is not None
     _activity_error, cause = activity_failure(outcome.failure)

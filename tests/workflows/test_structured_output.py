@@ -37,6 +37,7 @@ from tests.helpers.workflow_runs import (
     Outcome,
     activity_failure,
     model_call_attempts,
+    run_on_router,
     run_to_end,
 )
 
@@ -149,13 +150,7 @@ def report_answer(outcome: Outcome) -> ReportAnswer:
 
 
 async def run_on_the_router(env: WorkflowEnvironment, model: str) -> Outcome:
-    router = create_router_provider(POLICY)
-    try:
-        client = client_with_provider(env.client, router, POLICY)
-        run = StructuredOutputWorkflow.run
-        return await run_to_end(client, StructuredOutputWorkflow, run, [PROMPT, model])
-    finally:
-        await router.aclose()
+    return await run_on_router(env, POLICY, StructuredOutputWorkflow, [PROMPT, model])
 
 
 def model_ignoring_the_format(*answers: str) -> FakeOllama:

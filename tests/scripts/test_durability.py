@@ -4,7 +4,9 @@ never made again, and the conversation outlives the terminal that started it."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from testkit.fakes.anthropic_messages import FakeAnthropic
 from testkit.fakes.http_server import held
 from testkit.fakes.ollama_native import FakeOllama
 from tests.helpers.processes import (
+    BackgroundScript,
     background_script,
     printed_result,
     run_script,
@@ -36,6 +39,42 @@ def tool_results_sent(request: dict[str, Any]) -> int:
     return sum(1 for message in request["messages"] if message["role"] == "tool")
 
 
+@contextlib.contextmanager
+def a_worker_killed_mid_call(
+    starter: str,
+    worker_arguments: Sequence[str],
+    *,
+    environment: Mapping[str, str],
+    tmp_path: Path,
+    ready_text: str,
+    kill_when: Callable[[], bool],
+    what: str,
+    held_call: threading.Event,
+    stdin: str | None = None,
+) -> Iterator[BackgroundScript]:
+    """The router worker and `starter`; once `kill_when()` holds (the call `held_call`
+    holds is in flight), the worker is SIGKILLed, the call let go, and a second worker
+    started. Yields the starter while the second worker serves it."""
+    (tmp_path / "second").mkdir()
+    worker = "run_multi_provider_worker.py"
+    with (
+        running_worker(
+            worker, *worker_arguments, environment=environment, tmp_path=tmp_path
+        ) as first_worker,
+        background_script(
+            starter, environment=environment, tmp_path=tmp_path, ready_text=ready_text, stdin=stdin
+        ) as script,
+    ):
+        wait_until(kill_when, what)
+        first_worker.process.kill()  # SIGKILL: no graceful shutdown, nothing flushed.
+        first_worker.process.wait()
+        held_call.set()
+        with running_worker(
+            worker, *worker_arguments, environment=environment, tmp_path=tmp_path / "second"
+        ):
+            yield script
+
+
 @pytest.mark.long
 async def test_a_conversation_survives_a_killed_worker_and_its_terminal(
     dev_server_address: str, tmp_path: Path
@@ -53,43 +92,28 @@ async def test_a_conversation_survives_a_killed_worker_and_its_terminal(
         environment = script_environment(
             TEMPORAL_ADDRESS=dev_server_address, OLLAMA_HOST=ollama.url
         )
-        (tmp_path / "second").mkdir()
-        with (
-            running_worker(
-                "run_multi_provider_worker.py",
-                *WORKER_ARGUMENTS,
-                environment=environment,
-                tmp_path=tmp_path,
-            ) as first_worker,
-            # Two messages piped in, one a line; then the input ends.
-            background_script(
+        # Two messages piped in, one a line; then the input ends.
+        with a_worker_killed_mid_call(
+            "run_chat_workflow.py",
+            WORKER_ARGUMENTS,
+            environment=environment,
+            tmp_path=tmp_path,
+            ready_text="Started conversation",
+            stdin=MESSAGES,
+            kill_when=lambda: len(ollama.chat_requests) == 4,
+            what="the Paris answer is asked for",
+            held_call=paris_answer_in_flight,
+        ) as chat:
+            assert chat.process.wait(timeout=120) == 0, chat.output()
+            conversation_id = chat.output().split("Started conversation ")[1].split()[0]
+            # Another terminal rejoins the conversation, and ends it.
+            rejoined = run_script(
                 "run_chat_workflow.py",
+                "--conversation-id",
+                conversation_id,
                 environment=environment,
-                tmp_path=tmp_path,
-                ready_text="Started conversation",
-                stdin=MESSAGES,
-            ) as chat,
-        ):
-            wait_until(lambda: len(ollama.chat_requests) == 4, "the Paris answer is asked for")
-            first_worker.process.kill()  # SIGKILL: no graceful shutdown, nothing flushed.
-            first_worker.process.wait()
-            paris_answer_in_flight.set()
-            with running_worker(
-                "run_multi_provider_worker.py",
-                *WORKER_ARGUMENTS,
-                environment=environment,
-                tmp_path=tmp_path / "second",
-            ):
-                assert chat.process.wait(timeout=120) == 0, chat.output()
-                conversation_id = chat.output().split("Started conversation ")[1].split()[0]
-                # Another terminal rejoins the conversation, and ends it.
-                rejoined = run_script(
-                    "run_chat_workflow.py",
-                    "--conversation-id",
-                    conversation_id,
-                    environment=environment,
-                    stdin="/end\n",
-                )
+                stdin="/end\n",
+            )
         requests = ollama.chat_requests
 
     transcript = chat.output().splitlines()
@@ -151,33 +175,17 @@ async def test_a_killed_fast_path_worker_costs_the_model_calls_of_its_workflow_t
         environment = script_environment(
             TEMPORAL_ADDRESS=dev_server_address, OLLAMA_HOST=ollama.url
         )
-        (tmp_path / "second").mkdir()
-        worker_arguments = ("--fast-path", *WORKER_ARGUMENTS)
-        with (
-            running_worker(
-                "run_multi_provider_worker.py",
-                *worker_arguments,
-                environment=environment,
-                tmp_path=tmp_path,
-            ) as first_worker,
-            background_script(
-                "run_multi_provider_workflow.py",
-                environment=environment,
-                tmp_path=tmp_path,
-                ready_text="Running workflow",
-            ) as starter,
-        ):
-            wait_until(lambda: len(ollama.chat_requests) == 2, "the second model call is made")
-            first_worker.process.kill()  # SIGKILL, after the first model call had finished.
-            first_worker.process.wait()
-            second_call_in_flight.set()
-            with running_worker(
-                "run_multi_provider_worker.py",
-                *worker_arguments,
-                environment=environment,
-                tmp_path=tmp_path / "second",
-            ):
-                assert starter.process.wait(timeout=120) == 0, starter.output()
+        with a_worker_killed_mid_call(
+            "run_multi_provider_workflow.py",
+            ("--fast-path", *WORKER_ARGUMENTS),
+            environment=environment,
+            tmp_path=tmp_path,
+            ready_text="Running workflow",
+            kill_when=lambda: len(ollama.chat_requests) == 2,  # The first call had finished.
+            what="the second model call is made",
+            held_call=second_call_in_flight,
+        ) as starter:
+            assert starter.process.wait(timeout=120) == 0, starter.output()
         requests = ollama.chat_requests
 
     assert "The weather in Tokyo is sunny." in starter.output()
@@ -219,32 +227,17 @@ def test_a_handoff_across_providers_resumes_after_a_killed_worker_without_repeat
             ANTHROPIC_API_KEY="sk-ant-test-key",
             ANTHROPIC_BASE_URL=anthropic.url,
         )
-        (tmp_path / "second").mkdir()
-        with (
-            running_worker(
-                "run_multi_provider_worker.py",
-                *WORKER_ARGUMENTS,
-                environment=environment,
-                tmp_path=tmp_path,
-            ) as first_worker,
-            background_script(
-                "run_handoffs_workflow.py",
-                environment=environment,
-                tmp_path=tmp_path,
-                ready_text="Running workflow",
-            ) as starter,
-        ):
-            wait_until(lambda: len(anthropic.requests) == 1, "the specialist's call is made")
-            first_worker.process.kill()  # SIGKILL, after the triage call had finished.
-            first_worker.process.wait()
-            specialist_call_in_flight.set()
-            with running_worker(
-                "run_multi_provider_worker.py",
-                *WORKER_ARGUMENTS,
-                environment=environment,
-                tmp_path=tmp_path / "second",
-            ):
-                assert starter.process.wait(timeout=120) == 0, starter.output()
+        with a_worker_killed_mid_call(
+            "run_handoffs_workflow.py",
+            WORKER_ARGUMENTS,
+            environment=environment,
+            tmp_path=tmp_path,
+            ready_text="Running workflow",
+            kill_when=lambda: len(anthropic.requests) == 1,  # The triage call had finished.
+            what="the specialist's call is made",
+            held_call=specialist_call_in_flight,
+        ) as starter:
+            assert starter.process.wait(timeout=120) == 0, starter.output()
 
     # The triage call was made once: the second worker started at the specialist's call.
     assert len(ollama.chat_requests) == 1

@@ -22,11 +22,10 @@ from temporalio.worker import Worker
 from bench.report import Row
 from bench.timing import Summary
 from bench.workflows import sample_tool_callable_outside_workflows
-from openai_agents.model_providers.providers import checked_ollama_chat_completions_provider
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.shared import WEATHER_HAIKU_INSTRUCTIONS, get_weather
 from testkit import real_model
-from testkit.wiring import ModelCallPolicy, client_with_provider
+from testkit.wiring import ModelCallPolicy, client_with_provider, create_gpt_oss_provider
 
 WEATHER = "The weather in Tokyo is sunny."
 WARM_UP_RUNS = 1
@@ -118,6 +117,4 @@ async def workflow_row(base: Client, url: str, runs: int, direct: Row) -> Row:
 
 async def _provider(url: str) -> ModelProvider:
     """The GPT-OSS worker's provider (Ollama's OpenAI-compatible path), for the server."""
-    return await checked_ollama_chat_completions_provider(
-        real_model.MODEL_ALIAS, request_timeout_seconds=28.0, host=url
-    )
+    return await create_gpt_oss_provider(real_model.MODEL_ALIAS, ModelCallPolicy(), host=url)

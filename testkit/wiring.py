@@ -80,10 +80,16 @@ def build_worker(client: Client, workflows: Sequence[type], task_queue: str = TA
     return Worker(client, task_queue=task_queue, workflows=workflows)
 
 
-async def create_gpt_oss_provider(model: str, policy: ModelCallPolicy) -> ModelProvider:
-    """The GPT-OSS worker's default provider (Ollama's OpenAI-compatible API), checked."""
+async def create_gpt_oss_provider(
+    model: str, policy: ModelCallPolicy, host: str | None = None
+) -> ModelProvider:
+    """The GPT-OSS worker's default provider (Ollama's OpenAI-compatible API), checked;
+    for the server at `host`, else OLLAMA_HOST's."""
     return await checked_ollama_chat_completions_provider(
-        model, request_timeout_seconds=policy.request_timeout_seconds, max_tokens=policy.max_tokens
+        model,
+        request_timeout_seconds=policy.request_timeout_seconds,
+        max_tokens=policy.max_tokens,
+        host=host,
     )
 
 

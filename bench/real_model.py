@@ -15,15 +15,14 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from agents import Agent, ModelProvider, RunConfig, Runner
+from agents import ModelProvider
 from temporalio.client import Client
 from temporalio.worker import Worker
 
 from bench.report import Row
 from bench.timing import Summary
-from bench.workflows import sample_tool_callable_outside_workflows
+from bench.workflows import timed_direct_runs
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
-from openai_agents.model_providers.workflows.shared import WEATHER_HAIKU_INSTRUCTIONS, get_weather
 from testkit import real_model
 from testkit.wiring import ModelCallPolicy, client_with_provider, create_gpt_oss_provider
 
@@ -62,23 +61,15 @@ async def direct_row(url: str, runs: int) -> Row:
     """Plain `Runner.run`, through the GPT-OSS worker's own provider. Before any worker
     runs: a running worker installs the Temporal plugin's process-global runner."""
     provider = await _provider(url)
-    agent = Agent(
-        name="Assistant",
-        instructions=WEATHER_HAIKU_INSTRUCTIONS,
-        model=real_model.MODEL_ALIAS,
-        tools=[get_weather],
-    )
-    config = RunConfig(model_provider=provider, tracing_disabled=True)
-    samples: list[float] = []
     try:
-        with sample_tool_callable_outside_workflows():
-            for index in range(WARM_UP_RUNS + runs):
-                started = time.perf_counter()
-                result = await Runner.run(agent, real_model.TOOL_CALL_PROMPT, run_config=config)
-                elapsed = time.perf_counter() - started
-                _checked(result.final_output)
-                if index >= WARM_UP_RUNS:
-                    samples.append(elapsed * 1000)
+        samples = await timed_direct_runs(
+            provider,
+            real_model.MODEL_ALIAS,
+            real_model.TOOL_CALL_PROMPT,
+            runs,
+            WARM_UP_RUNS,
+            _checked,
+        )
     finally:
         await provider.aclose()
     return Row(*DIRECT, "ms", Summary.of(samples), "llama.cpp, SmolLM2-135M, 1 thread")

@@ -10,12 +10,12 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
-from agents import Agent, RunConfig, Runner
+from agents import Agent, ModelProvider, RunConfig, Runner
 from temporalio import workflow
 from temporalio.client import Client, WorkflowHandle
 from temporalio.openai_agents import ModelActivityParameters, OpenAIAgentsPlugin
@@ -63,28 +63,44 @@ def sample_tool_callable_outside_workflows() -> Iterator[None]:
 
 async def direct_runs(runs: int) -> Row:
     """Row 1, the floor: the same agent and model through `Runner.run`, no Temporal."""
-    agent = Agent(
-        name="Assistant",
-        instructions=WEATHER_HAIKU_INSTRUCTIONS,
-        model=MODEL_NAME,
-        tools=[get_weather],
+    samples = await timed_direct_runs(
+        InstantWeatherProvider(), MODEL_NAME, PROMPT, runs, WARM_UP_RUNS, _checked
     )
-    config = RunConfig(model_provider=InstantWeatherProvider(), tracing_disabled=True)
-    samples: list[float] = []
-    with sample_tool_callable_outside_workflows():
-        for index in range(WARM_UP_RUNS + runs):
-            started = time.perf_counter()
-            result = await Runner.run(agent, PROMPT, run_config=config)
-            elapsed = time.perf_counter() - started
-            _checked(result.final_output)
-            if index >= WARM_UP_RUNS:
-                samples.append(elapsed * 1000)
     return Row(
         "direct_runner",
         "1 Runner.run, no Temporal (floor)",
         "ms",
         Summary.of(samples),
     )
+
+
+async def timed_direct_runs(
+    provider: ModelProvider,
+    model: str,
+    prompt: str,
+    runs: int,
+    warm_up_runs: int,
+    check: Callable[[object], None],
+) -> list[float]:
+    """The sample's weather agent on `model` through plain `Runner.run`: the milliseconds of
+    `runs` runs, after `warm_up_runs` untimed ones; `check` sees every answer."""
+    agent = Agent(
+        name="Assistant",
+        instructions=WEATHER_HAIKU_INSTRUCTIONS,
+        model=model,
+        tools=[get_weather],
+    )
+    config = RunConfig(model_provider=provider, tracing_disabled=True)
+    samples: list[float] = []
+    with sample_tool_callable_outside_workflows():
+        for index in range(warm_up_runs + runs):
+            started = time.perf_counter()
+            result = await Runner.run(agent, prompt, run_config=config)
+            elapsed = time.perf_counter() - started
+            check(result.final_output)
+            if index >= warm_up_runs:
+                samples.append(elapsed * 1000)
+    return samples
 
 
 @dataclass(frozen=True)

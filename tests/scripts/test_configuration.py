@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import runpy
+import sys
 from datetime import timedelta
 
 import pytest
@@ -10,8 +12,12 @@ import pytest
 from openai_agents.model_providers.providers.bounds import request_timeout_under
 from openai_agents.model_providers.providers.configuration import ConfigurationError
 from openai_agents.model_providers.providers.ollama_hosts import describe_ollama, ollama_host
-from openai_agents.model_providers.support.cli import add_model_call_arguments
+from openai_agents.model_providers.support.cli import (
+    add_model_call_arguments,
+    add_model_task_queue_argument,
+)
 from testkit.wiring import ModelCallPolicy
+from tests.helpers.processes import SCRIPTS
 
 
 @pytest.mark.parametrize(
@@ -108,3 +114,19 @@ def test_credentials_in_a_litellm_base_url_stay_out_of_messages(
     # LiteLLM prefers ANTHROPIC_API_BASE, so the message names the server it really used.
     monkeypatch.setenv("ANTHROPIC_API_BASE", "https://other.example.com")
     assert describe_litellm("anthropic/claude-sonnet-4-5").location == "https://other.example.com"
+
+
+def test_the_model_call_queue_comes_from_model_task_queue_unless_given(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Both tiers of a fleet read MODEL_TASK_QUEUE, so one variable puts them on one queue."""
+    monkeypatch.setenv("MODEL_TASK_QUEUE", "model-calls")
+    parser = argparse.ArgumentParser()
+    add_model_task_queue_argument(parser)
+    assert parser.parse_args([]).model_task_queue == "model-calls"
+    assert parser.parse_args(["--model-task-queue", "other"]).model_task_queue == "other"
+    # The model-call worker's --task-queue, whose parser is its script's own.
+    monkeypatch.setattr(sys, "argv", ["run_model_call_worker.py", "--help"])
+    with pytest.raises(SystemExit):
+        runpy.run_path(str(SCRIPTS / "run_model_call_worker.py"), run_name="__main__")
+    assert "default: model-calls)" in " ".join(capsys.readouterr().out.split())

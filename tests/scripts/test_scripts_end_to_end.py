@@ -255,20 +255,7 @@ def test_ctrl_c_at_the_chat_prompt_exits_at_once(dev_server_address: str) -> Non
     assert chat.stdout.read().strip() == "Interrupted."
 
 
-@pytest.mark.parametrize(
-    "script",
-    [
-        "run_gpt_oss_worker.py",
-        "run_gpt_oss_workflow.py",
-        "run_litellm_provider_worker.py",
-        "run_litellm_auto_workflow.py",
-        "run_multi_provider_worker.py",
-        "run_multi_provider_workflow.py",
-        "run_streaming_workflow.py",
-        "run_chat_workflow.py",
-        "run_demo.py",
-    ],
-)
+@pytest.mark.parametrize("script", sorted(path.name for path in SCRIPTS.glob("run_*.py")))
 def test_every_script_has_help(
     script: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

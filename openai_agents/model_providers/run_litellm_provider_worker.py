@@ -43,7 +43,7 @@ async def main(args: argparse.Namespace) -> int:
                     model_params=ModelActivityParameters(
                         start_to_close_timeout=call_timeout,
                         heartbeat_timeout=timedelta(seconds=args.heartbeat_timeout),
-                        use_local_activity=args.fast_path,  # see "The fast path" in the README
+                        use_local_activity=args.fast_path,  # see "The fast path" in docs/design.md
                         retry_policy=RetryPolicy(
                             maximum_attempts=args.max_attempts,
                             maximum_interval=timedelta(seconds=30),

@@ -60,7 +60,7 @@ async def main(args: argparse.Namespace) -> int:
                         heartbeat_timeout=timedelta(seconds=args.heartbeat_timeout),
                         # Where `Runner.run_streamed`'s model calls publish their events.
                         streaming_topic=MODEL_EVENTS_TOPIC,
-                        use_local_activity=args.fast_path,  # see "The fast path" in the README
+                        use_local_activity=args.fast_path,  # see "The fast path" in docs/design.md
                         retry_policy=RetryPolicy(
                             maximum_attempts=args.max_attempts,
                             maximum_interval=timedelta(seconds=30),

@@ -9,7 +9,7 @@ or the demo's first run); where it is missing the tier skips, but with
 `CI` set it fails instead, so that a CI run never passes without it.
 
 At 135M parameters the model calls a tool only when the prompt spells the call out in the
-chat template's own words (`testkit.real_model.TOOL_CALL_PROMPT`): that is test plumbing, not
+chat template's own words (`bundled_model.TOOL_CALL_PROMPT`): that is test plumbing, not
 the model's judgement. What the tier proves is the samples' side: requests the real server
 takes, its real replies, streams, tool calls and timeouts.
 """

@@ -199,10 +199,11 @@ async def model_backend(
         )
         if prompt == cli.DEFAULT_PROMPT:
             # A 135M model calls a tool only when the prompt spells the call out.
-            prompt = bundled_model.TOOL_CALL_PROMPT
+            prompt = bundled_model.DEMO_PROMPT
             print(
-                "Prompt: the weather tool's call for Tokyo, spelled out, as a 135M-parameter "
-                "model calls a tool only when told exactly how (--prompt asks your own)."
+                "Prompt: a haiku about the weather in Tokyo, with the weather tool's call "
+                "spelled out, as a 135M-parameter model calls a tool only when told exactly "
+                "how (--prompt asks your own)."
             )
         try:
             yield Backend(provider, bundled_model.MODEL_ALIAS, prompt, bundled=True)

@@ -88,7 +88,7 @@ async def test_without_ollama_or_a_key_the_bundled_model_answers(
     # makes a 135M model call the tool; the tool's result reached the model.
     first, _then = bundled.fake.chat_requests
     assert first["model"] == bundled_model.MODEL_ALIAS
-    assert first["messages"][-1] == {"role": "user", "content": bundled_model.TOOL_CALL_PROMPT}
+    assert first["messages"][-1] == {"role": "user", "content": bundled_model.DEMO_PROMPT}
     assert [tool["function"]["name"] for tool in first["tools"]] == ["get_weather"]
     assert WEATHER in printed_result(printed)
     assert "Answered by smollm2:135m: SmolLM2-135M-Instruct on llama.cpp's llama-server" in printed

@@ -54,6 +54,9 @@ TOOL_CALL_PROMPT = (
 its chat template's own words: this one is answered (greedy) with a `get_weather` call, and
 after the tool's result with that result, so the answer shows the tool's output reached
 the model."""
+DEMO_PROMPT = f"Write a haiku about the weather in Tokyo.\n{TOOL_CALL_PROMPT}"
+"""The demo's prompt on this model: answered (greedy) with the `get_weather` call, then
+with the tool's result, "The weather in Tokyo is sunny." (not a haiku: 135M parameters)."""
 
 
 def cache_dir() -> Path:

@@ -38,13 +38,20 @@ class RealModelServer:
 
 
 @pytest.fixture(scope="session")
-def real_model_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealModelServer]:
-    """A running llama-server, for the session."""
+def bundled_model_installed() -> None:
+    """Skips the test where the bundled model is not installed (fails it in CI)."""
     reason = bundled_model.missing()
     if reason:
         if os.environ.get("CI"):
             pytest.fail(f"the real-model tier cannot run: {reason}")
         pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def real_model_server(
+    bundled_model_installed: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RealModelServer]:
+    """A running llama-server, for the session."""
     log = tmp_path_factory.mktemp("llama") / "server.log"
     with bundled_model.running_server(log) as url:
         yield RealModelServer(url, log)

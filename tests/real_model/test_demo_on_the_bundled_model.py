@@ -4,13 +4,11 @@ and stops it at the end."""
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 
 import pytest
 
-from openai_agents.model_providers.support import bundled_model
 from tests.helpers.processes import (
     WEATHER,
     closed_port_address,
@@ -22,16 +20,7 @@ from tests.helpers.processes import (
 pytestmark = pytest.mark.real_model
 
 
-@pytest.fixture
-def installed() -> None:
-    reason = bundled_model.missing()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"the real-model tier cannot run: {reason}")
-        pytest.skip(reason)
-
-
-@pytest.mark.usefixtures("installed")
+@pytest.mark.usefixtures("bundled_model_installed")
 def test_without_ollama_or_a_key_the_demo_runs_on_the_bundled_model(
     dev_server_address: str,
 ) -> None:

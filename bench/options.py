@@ -17,7 +17,7 @@ class Options:
     read_only_bytecode: bool  # Worker processes use only the installed bytecode.
     json_path: Path | None
     quick: bool
-    real_model: bool  # Row 9 against llama.cpp and SmolLM2 (support/bundled_model.py).
+    real_model: bool  # Row 9 against the bundled model (llama.cpp and SmolLM2).
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "json_path": str(self.json_path) if self.json_path else None}

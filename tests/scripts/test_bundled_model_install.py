@@ -87,3 +87,16 @@ def test_a_build_reports_each_tenth_and_the_time_left() -> None:
     assert printed[:2] == ["    1% built", "   10% built, about 9 min left"]
     assert printed[-2:] == ["   90% built, about 1 min left", "  100% built"]
     assert len(printed) == 11
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_a_build_redraws_one_line_per_percent() -> None:
+    lines = ["[ 50%] Building\n", "[ 50%] Linking\n", "[100%] Built target llama-server\n"]
+    out = Terminal()
+    times = iter([0.0, 120.0, 240.0])  # The start, then each line drawn.
+    bundled_model.report_build_progress(lines, out, lambda: next(times))
+    assert out.getvalue() == ("\r   50% built, about 2 min left\033[K\r  100% built\033[K\n")

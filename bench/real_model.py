@@ -4,7 +4,8 @@ serving SmolLM2, the same prompt and provider: through plain `Runner.run`, and a
 GPT-OSS sample's workflow with its model calls as activities. The difference is Temporal's
 share of the run.
 
-Measured only where the real model is installed (`python -m testkit.real_model install`);
+Measured only where the real model is installed (`python -m
+openai_agents.model_providers.support.bundled_model install`);
 elsewhere the rows say why not.
 """
 
@@ -22,6 +23,7 @@ from temporalio.worker import Worker
 from bench.report import Row
 from bench.timing import Summary
 from bench.workflows import timed_direct_runs
+from openai_agents.model_providers.support import bundled_model
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from testkit import real_model
 from testkit.wiring import ModelCallPolicy, client_with_provider, create_gpt_oss_provider
@@ -39,11 +41,11 @@ def server_if_asked(asked: bool) -> Iterator[str | None]:
     if not asked:
         yield None
         return
-    reason = real_model.missing()
+    reason = bundled_model.missing()
     if reason:
         raise SystemExit(f"error: --real-model: {reason}")
-    log = real_model.cache_dir() / "bench-server.log"
-    with real_model.running_server(log) as url:
+    log = bundled_model.cache_dir() / "bench-server.log"
+    with bundled_model.running_server(log) as url:
         yield url
 
 
@@ -64,7 +66,7 @@ async def direct_row(url: str, runs: int) -> Row:
     try:
         samples = await timed_direct_runs(
             provider,
-            real_model.MODEL_ALIAS,
+            bundled_model.MODEL_ALIAS,
             real_model.TOOL_CALL_PROMPT,
             runs,
             WARM_UP_RUNS,
@@ -88,7 +90,7 @@ async def workflow_row(base: Client, url: str, runs: int, direct: Row) -> Row:
                 started = time.perf_counter()
                 result = await client.execute_workflow(
                     GptOssWorkflow.run,
-                    args=[real_model.TOOL_CALL_PROMPT, real_model.MODEL_ALIAS],
+                    args=[real_model.TOOL_CALL_PROMPT, bundled_model.MODEL_ALIAS],
                     id=f"bench-real-model-{uuid.uuid4().hex}",
                     task_queue=task_queue,
                 )
@@ -108,4 +110,4 @@ async def workflow_row(base: Client, url: str, runs: int, direct: Row) -> Row:
 
 async def _provider(url: str) -> ModelProvider:
     """The GPT-OSS worker's provider (Ollama's OpenAI-compatible path), for the server."""
-    return await create_gpt_oss_provider(real_model.MODEL_ALIAS, ModelCallPolicy(), host=url)
+    return await create_gpt_oss_provider(bundled_model.MODEL_ALIAS, ModelCallPolicy(), host=url)

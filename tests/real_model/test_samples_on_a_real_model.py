@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from openai_agents.model_providers.support.bundled_model import MODEL_ALIAS
 from testkit.real_model import (
-    MODEL_ALIAS,
     REPORT_PROMPT,
     RUNAWAY_PROMPT,
     SHORT_ANSWER_PROMPT,

@@ -205,7 +205,7 @@ async def test_workflow_script_with_the_id_of_a_running_workflow(
         await handle.terminate()
 
 
-async def test_demo_without_a_model_backend_says_what_to_start(
+async def test_demo_refusing_the_bundled_model_says_what_to_start(
     environment: pytest.MonkeyPatch,
 ) -> None:
     address = closed_port_address()
@@ -213,6 +213,7 @@ async def test_demo_without_a_model_backend_says_what_to_start(
     await assert_one_line_error(
         run_demo.demo,
         model=None,
+        bundled_model=False,
         expected=f"cannot reach Ollama at http://{address}: start it with `ollama serve`, "
         "or point OLLAMA_HOST at a running server",
     )

@@ -1,0 +1,265 @@
+"""The approval sample's workflow on the time-skipping server, with a scripted model: an alert
+runs once, with the arguments a person approved, after days of waiting; a rejected one never
+runs and the model reads why; no decision is a rejection at the deadline; two calls of one
+turn are decided on their own; a decision that cannot apply is refused before it reaches
+the history; and every model call, of the first run and of each resumed one, is an activity."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from agents import ModelResponse, Usage
+from openai.types.responses import ResponseFunctionToolCall
+from temporalio.client import WorkflowHandle, WorkflowHistory, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.openai_agents.testing import AgentEnvironment, ResponseBuilders
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Replayer, Worker
+
+from openai_agents.model_providers.workflows import workflow_activities
+from openai_agents.model_providers.workflows.approval_workflow import (
+    ApprovalWorkflow,
+    ApprovedAnswer,
+)
+from openai_agents.model_providers.workflows.approvals import DEADLINE, Decision, PendingCall
+from openai_agents.model_providers.workflows.shared import TASK_QUEUE
+from testkit.wiring import ModelCallPolicy
+from tests.helpers.scripted_model import RecordingProvider
+from tests.helpers.workflow_runs import new_workflow_id
+
+POLICY = ModelCallPolicy(max_attempts=2)
+PROMPT = "Warn Tokyo about the typhoon"
+TOKYO = {"city": "Tokyo", "message": "Typhoon tonight: stay indoors"}
+OSAKA = {"city": "Osaka", "message": "Heavy rain tomorrow"}
+
+
+def alert_call(call_id: str, arguments: dict[str, str]) -> ResponseFunctionToolCall:
+    return ResponseFunctionToolCall(
+        arguments=json.dumps(arguments),
+        call_id=call_id,
+        name="send_weather_alert",
+        type="function_call",
+        id=f"item_{call_id}",
+        status="completed",
+    )
+
+
+def alerts(*calls: ResponseFunctionToolCall) -> ModelResponse:
+    """One model turn calling the alert tool once per call, as a model may."""
+    return ModelResponse(
+        output=list(calls),
+        usage=Usage(requests=1, input_tokens=1, output_tokens=1, total_tokens=2),
+        response_id=None,
+    )
+
+
+def answer(text: str = "Storm over Tokyo") -> ModelResponse:
+    return ResponseBuilders.output_message(text)
+
+
+@contextlib.asynccontextmanager
+async def approval_run(
+    env: WorkflowEnvironment,
+    provider: RecordingProvider,
+    approval_timeout: timedelta = timedelta(days=7),
+) -> AsyncIterator[WorkflowHandle[ApprovalWorkflow, ApprovedAnswer]]:
+    """The sample's workflow started on a worker of its own (the router worker's activities
+    registered), the history replayed once the test is done with it."""
+    workflow_id = new_workflow_id(ApprovalWorkflow)
+    task_queue = f"{TASK_QUEUE}-{workflow_id}"
+    async with AgentEnvironment(
+        model_provider=provider, model_params=POLICY.activity_parameters()
+    ) as agents:
+        client = agents.applied_on_client(env.client)
+        async with Worker(
+            client,
+            task_queue=task_queue,
+            workflows=[ApprovalWorkflow],
+            activities=workflow_activities(),
+        ):
+            handle = await client.start_workflow(
+                ApprovalWorkflow.run,
+                args=[PROMPT, "ollama/gpt-oss:20b", [], approval_timeout],
+                id=workflow_id,
+                task_queue=task_queue,
+                # Longer than any wait here; a stuck workflow task still ends the test.
+                execution_timeout=timedelta(days=30),
+            )
+            yield handle
+        replayer = Replayer(workflows=[ApprovalWorkflow], plugins=[agents.openai_agents_plugin])
+        await replayer.replay_workflow(await handle.fetch_history())
+
+
+async def pending_calls(handle: WorkflowHandle[ApprovalWorkflow, Any]) -> list[PendingCall]:
+    """The calls the run waits on, once it waits on some."""
+    while not (calls := await handle.query(ApprovalWorkflow.pending)):
+        await asyncio.sleep(0.05)
+    return calls
+
+
+def alerts_sent(history: WorkflowHistory) -> list[dict[str, str]]:
+    """The input of each alert activity the run scheduled."""
+    return [
+        json.loads(attributes.input.payloads[0].data)
+        for event in history.events
+        if (attributes := event.activity_task_scheduled_event_attributes).activity_type.name
+        == "deliver_weather_alert"
+    ]
+
+
+def model_activities(history: WorkflowHistory) -> int:
+    return sum(
+        1
+        for event in history.events
+        if event.activity_task_completed_event_attributes.scheduled_event_id
+        and event.HasField("activity_task_completed_event_attributes")
+        and history.events[
+            event.activity_task_completed_event_attributes.scheduled_event_id - 1
+        ].activity_task_scheduled_event_attributes.activity_type.name
+        == "invoke_model_activity"
+    )
+
+
+def tool_outputs(model_input: Any) -> list[str]:
+    return [item["output"] for item in model_input if item.get("type") == "function_call_output"]
+
+
+async def test_an_alert_approved_after_three_days_runs_once_with_the_approved_arguments(
+    env: WorkflowEnvironment,
+) -> None:
+    provider = RecordingProvider([alerts(alert_call("call_tokyo", TOKYO)), answer()])
+    async with approval_run(env, provider) as run:
+        [call] = await pending_calls(run)
+        await env.sleep(timedelta(days=3))
+        decided = await run.execute_update(
+            ApprovalWorkflow.decide, Decision("call_tokyo", True, "looks right", "ada")
+        )
+        result = await run.result()
+        history = await run.fetch_history()
+
+    assert (call.tool, json.loads(call.arguments)) == ("send_weather_alert", TOKYO)
+    assert call.deadline - call.asked_at == timedelta(days=7)
+    assert decided.decided_at - call.asked_at >= timedelta(days=3)
+    assert alerts_sent(history) == [TOKYO]
+    # The model read the alert's own result, and answered.
+    assert tool_outputs(provider.calls[1].input) == ["Alert sent to the subscribers in Tokyo."]
+    assert result.text == "Storm over Tokyo"
+    [decision] = result.decisions
+    assert (decision.tool, json.loads(decision.arguments)) == ("send_weather_alert", TOKYO)
+    assert (decision.approved, decision.reason, decision.decided_by) == (True, "looks right", "ada")
+    assert decision.decided_at == decided.decided_at
+    # Both model calls, the first run's and the resumed run's, were model activities.
+    assert model_activities(history) == len(provider.calls) == 2
+
+
+async def test_a_rejected_alert_never_runs_and_the_model_is_told_why(
+    env: WorkflowEnvironment,
+) -> None:
+    provider = RecordingProvider([alerts(alert_call("call_tokyo", TOKYO)), answer()])
+    async with approval_run(env, provider) as run:
+        await pending_calls(run)
+        await run.execute_update(
+            ApprovalWorkflow.decide, Decision("call_tokyo", False, "not a typhoon", "ada")
+        )
+        result = await run.result()
+        history = await run.fetch_history()
+
+    assert alerts_sent(history) == []
+    [told] = tool_outputs(provider.calls[1].input)
+    assert "ada rejected it (not a typhoon)" in told
+    assert result.text == "Storm over Tokyo"
+    assert [(d.approved, d.reason) for d in result.decisions] == [(False, "not a typhoon")]
+    assert model_activities(history) == 2
+
+
+async def test_no_decision_is_a_rejection_at_the_deadline(env: WorkflowEnvironment) -> None:
+    provider = RecordingProvider([alerts(alert_call("call_tokyo", TOKYO)), answer()])
+    async with approval_run(env, provider, approval_timeout=timedelta(hours=12)) as run:
+        [call] = await pending_calls(run)
+        result = await run.result()  # The time-skipping server jumps to the deadline.
+        history = await run.fetch_history()
+
+    assert alerts_sent(history) == []
+    [decision] = result.decisions
+    assert (decision.approved, decision.decided_by) == (False, DEADLINE)
+    assert decision.decided_at >= call.deadline
+    assert "(no decision within 12 hours)" in tool_outputs(provider.calls[1].input)[0]
+
+
+async def test_two_calls_of_one_turn_are_decided_each_on_its_own(
+    env: WorkflowEnvironment,
+) -> None:
+    provider = RecordingProvider(
+        [alerts(alert_call("call_tokyo", TOKYO), alert_call("call_osaka", OSAKA)), answer()]
+    )
+    async with approval_run(env, provider) as run:
+        calls = await pending_calls(run)
+        await run.execute_update(
+            ApprovalWorkflow.decide, Decision("call_osaka", False, "only rain", "bo")
+        )
+        # The run waits for the other call still.
+        assert [c.call_id for c in await run.query(ApprovalWorkflow.pending)] == ["call_tokyo"]
+        await run.execute_update(ApprovalWorkflow.decide, Decision("call_tokyo", True, "", "ada"))
+        result = await run.result()
+        history = await run.fetch_history()
+
+    assert [c.call_id for c in calls] == ["call_tokyo", "call_osaka"]
+    assert alerts_sent(history) == [TOKYO]
+    outputs = tool_outputs(provider.calls[1].input)
+    assert outputs[0] == "Alert sent to the subscribers in Tokyo."
+    assert "bo rejected it (only rain)" in outputs[1]
+    assert [(d.call_id, d.approved, d.decided_by) for d in result.decisions] == [
+        ("call_osaka", False, "bo"),
+        ("call_tokyo", True, "ada"),
+    ]
+    assert model_activities(history) == 2
+
+
+async def test_a_decision_that_cannot_apply_is_refused_in_one_line_before_history(
+    env: WorkflowEnvironment,
+) -> None:
+    provider = RecordingProvider(
+        [
+            alerts(alert_call("call_tokyo", TOKYO), alert_call("call_osaka", OSAKA)),
+            # Asked again after the deadline, so the run is still waiting for a decision.
+            alerts(alert_call("call_kyoto", {"city": "Kyoto", "message": "Wind"})),
+            answer(),
+        ]
+    )
+    refused: list[str] = []
+
+    async def refusal(decision: Decision) -> None:
+        with pytest.raises(WorkflowUpdateFailedError) as error:
+            await run.execute_update(ApprovalWorkflow.decide, decision)
+        assert isinstance(error.value.cause, ApplicationError)
+        refused.append(error.value.cause.message)
+
+    async with approval_run(env, provider, approval_timeout=timedelta(days=1)) as run:
+        await pending_calls(run)
+        await run.execute_update(ApprovalWorkflow.decide, Decision("call_tokyo", True, "", "ada"))
+        await refusal(Decision("call_paris", True, "", "ada"))
+        await refusal(Decision("call_tokyo", False, "changed my mind", "bo"))
+        await refusal(Decision("call_osaka", False, "", "bo"))
+        await env.sleep(timedelta(days=1, seconds=1))
+        await refusal(Decision("call_osaka", True, "", "bo"))
+        await run.execute_update(ApprovalWorkflow.decide, Decision("call_kyoto", True, "", "bo"))
+        await run.result()
+        history = await run.fetch_history()
+
+    assert refused[0] == "no call 'call_paris' waits for a decision: --list shows the ones that do"
+    assert refused[1].startswith("call call_tokyo was already approved by ada at ")
+    assert refused[2] == "a rejection needs a reason: the model is told it"
+    assert refused[3].startswith("the deadline for call call_osaka passed at ")
+    assert all("\n" not in line for line in refused)
+    accepted = [
+        e
+        for e in history.events
+        if e.HasField("workflow_execution_update_accepted_event_attributes")
+    ]
+    assert len(accepted) == 2  # Only the two that applied reached the history.

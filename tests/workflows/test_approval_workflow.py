@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import json
+import sys
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -22,6 +24,7 @@ from temporalio.openai_agents.testing import AgentEnvironment, ResponseBuilders
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, Worker
 
+from openai_agents.model_providers import run_approval_workflow
 from openai_agents.model_providers.workflows import workflow_activities
 from openai_agents.model_providers.workflows.approval_workflow import (
     ApprovalWorkflow,
@@ -30,11 +33,13 @@ from openai_agents.model_providers.workflows.approval_workflow import (
 from openai_agents.model_providers.workflows.approvals import DEADLINE, Decision, PendingCall
 from openai_agents.model_providers.workflows.shared import TASK_QUEUE
 from testkit.wiring import ModelCallPolicy
+from tests.helpers.in_process import failure_of, script_arguments
 from tests.helpers.scripted_model import RecordingProvider
 from tests.helpers.workflow_runs import new_workflow_id
 
 POLICY = ModelCallPolicy(max_attempts=2)
 PROMPT = "Warn Tokyo about the typhoon"
+MODEL, FALLBACK = "ollama/gpt-oss:20b", "openai/gpt-4.1"
 TOKYO = {"city": "Tokyo", "message": "Typhoon tonight: stay indoors"}
 OSAKA = {"city": "Osaka", "message": "Heavy rain tomorrow"}
 
@@ -68,6 +73,7 @@ async def approval_run(
     env: WorkflowEnvironment,
     provider: RecordingProvider,
     approval_timeout: timedelta = timedelta(days=7),
+    fallbacks: tuple[str, ...] = (),
 ) -> AsyncIterator[WorkflowHandle[ApprovalWorkflow, ApprovedAnswer]]:
     """The sample's workflow started on a worker of its own (the router worker's activities
     registered), the history replayed once the test is done with it."""
@@ -85,7 +91,7 @@ async def approval_run(
         ):
             handle = await client.start_workflow(
                 ApprovalWorkflow.run,
-                args=[PROMPT, "ollama/gpt-oss:20b", [], approval_timeout],
+                args=[PROMPT, MODEL, list(fallbacks), approval_timeout],
                 id=workflow_id,
                 task_queue=task_queue,
                 # Longer than any wait here; a stuck workflow task still ends the test.
@@ -263,3 +269,77 @@ async def test_a_decision_that_cannot_apply_is_refused_in_one_line_before_histor
         if e.HasField("workflow_execution_update_accepted_event_attributes")
     ]
     assert len(accepted) == 2  # Only the two that applied reached the history.
+
+
+async def test_with_a_fallback_the_resumed_run_stays_on_the_model_that_answered(
+    env: WorkflowEnvironment,
+) -> None:
+    provider = RecordingProvider(
+        [
+            ApplicationError("no such model", type="ModelNotFound", non_retryable=True),
+            alerts(alert_call("call_tokyo", TOKYO)),
+            answer(),
+        ]
+    )
+    async with approval_run(env, provider, fallbacks=(FALLBACK,)) as run:
+        await pending_calls(run)
+        await run.execute_update(ApprovalWorkflow.decide, Decision("call_tokyo", True, "", "ada"))
+        result = await run.result()
+
+    # The first model failed over; after the wait, the run went on with the fallback.
+    assert [call.model_name for call in provider.calls] == [MODEL, FALLBACK, FALLBACK]
+    assert result.models == [FALLBACK, FALLBACK]
+    assert result.text == "Storm over Tokyo"
+
+
+class Terminal(io.StringIO):
+    """Standard input as a person at a terminal types it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+async def test_the_starter_asks_at_the_terminal_for_each_call_and_lists_the_decisions(
+    dev_server_env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a real server (the terminal takes real time): `approve? [y/N]` for each call, a
+    reason for the rejection, and the result with each decision; then a decision on the
+    finished run, from another terminal, is refused in one line."""
+    provider = RecordingProvider(
+        [alerts(alert_call("call_tokyo", TOKYO), alert_call("call_osaka", OSAKA)), answer()]
+    )
+    monkeypatch.setenv("TEMPORAL_ADDRESS", dev_server_env.client.service_client.config.target_host)
+    monkeypatch.setattr(sys, "stdin", Terminal("y\n\nonly rain\n"))
+    output = io.StringIO()
+    async with AgentEnvironment(
+        model_provider=provider, model_params=POLICY.activity_parameters()
+    ) as agents:
+        client = agents.applied_on_client(dev_server_env.client)
+        workflow_id = new_workflow_id(ApprovalWorkflow)
+        async with Worker(
+            client,
+            task_queue=TASK_QUEUE,
+            workflows=[ApprovalWorkflow],
+            activities=workflow_activities(),
+        ):
+            with contextlib.redirect_stdout(output):
+                exit_code = await run_approval_workflow.main(
+                    script_arguments(model=MODEL, prompt=PROMPT, workflow_id=workflow_id, by="ada")
+                )
+        later = await failure_of(
+            run_approval_workflow.main, workflow_id=workflow_id, approve="call_tokyo"
+        )
+
+    lines = output.getvalue().splitlines()
+    assert exit_code == 0, lines
+    assert lines[0] == f"Running workflow {workflow_id} on task queue {TASK_QUEUE}..."
+    assert lines[1].startswith(f"call_tokyo: send_weather_alert({json.dumps(TOKYO)}), asked ")
+    assert lines[2].startswith("approve? [y/N] Decided: call_tokyo send_weather_alert(")
+    assert " approved by ada at " in lines[2]
+    assert lines[3].startswith("call_osaka: send_weather_alert(")
+    assert lines[4].startswith("approve? [y/N] why not? (the model is told) Decided: call_osaka")
+    assert lines[4].endswith(": only rain")
+    assert lines[5] == "Result: Storm over Tokyo"
+    assert [line.split()[1] for line in lines[6:]] == ["call_tokyo", "call_osaka"]
+    assert [" approved by ada" in line for line in lines[6:]] == [True, False]
+    assert later == (f"error: workflow {workflow_id!r} is over (completed): nothing to decide", 2)

@@ -120,14 +120,11 @@ def alerts_sent(history: WorkflowHistory) -> list[dict[str, str]]:
 
 
 def model_activities(history: WorkflowHistory) -> int:
+    """How many model calls the run made as the plugin's model activity."""
     return sum(
         1
         for event in history.events
-        if event.activity_task_completed_event_attributes.scheduled_event_id
-        and event.HasField("activity_task_completed_event_attributes")
-        and history.events[
-            event.activity_task_completed_event_attributes.scheduled_event_id - 1
-        ].activity_task_scheduled_event_attributes.activity_type.name
+        if event.activity_task_scheduled_event_attributes.activity_type.name
         == "invoke_model_activity"
     )
 

@@ -33,6 +33,7 @@ from openai_agents.model_providers.workflows.approval_workflow import (
 from openai_agents.model_providers.workflows.approvals import DEADLINE, Decision, PendingCall
 from openai_agents.model_providers.workflows.shared import TASK_QUEUE
 from testkit.wiring import ModelCallPolicy
+from tests.helpers.extra_workflows import ApprovalResumedFromJsonWorkflow
 from tests.helpers.in_process import failure_of, script_arguments
 from tests.helpers.scripted_model import RecordingProvider
 from tests.helpers.workflow_runs import new_workflow_id
@@ -340,3 +341,44 @@ async def test_the_starter_asks_at_the_terminal_for_each_call_and_lists_the_deci
     assert [line.split()[1] for line in lines[6:]] == ["call_tokyo", "call_osaka"]
     assert [" approved by ada" in line for line in lines[6:]] == [True, False]
     assert later == (f"error: workflow {workflow_id!r} is over (completed): nothing to decide", 2)
+
+
+async def test_a_run_state_restored_from_json_would_call_the_model_outside_an_activity(
+    env: WorkflowEnvironment,
+) -> None:
+    """Why the sample keeps the interrupted run's state in memory: under the plugin 1.1, a
+    state restored by `RunState.from_json` resumes on the agent as declared, not on the
+    plugin's activity stub, so its next model call runs in workflow code, where the Agents
+    SDK's own provider refuses the router's name (with a bare name it would call OpenAI
+    from the workflow). The workflow task then fails on every retry. If this test fails,
+    the plugin has fixed it, and a saved state may be resumed too."""
+    provider = RecordingProvider([alerts(alert_call("call_tokyo", TOKYO)), answer()])
+    async with AgentEnvironment(
+        model_provider=provider, model_params=POLICY.activity_parameters()
+    ) as agents:
+        client = agents.applied_on_client(env.client)
+        workflow_id = new_workflow_id(ApprovalResumedFromJsonWorkflow)
+        async with Worker(
+            client,
+            task_queue=workflow_id,
+            workflows=[ApprovalResumedFromJsonWorkflow],
+            activities=workflow_activities(),
+        ):
+            handle = await client.start_workflow(
+                ApprovalResumedFromJsonWorkflow.run, MODEL, id=workflow_id, task_queue=workflow_id
+            )
+            while not (failed := await workflow_task_failures(handle)):
+                await asyncio.sleep(0.05)
+            await handle.terminate()
+        history = await handle.fetch_history()
+
+    assert failed[0] == "Unknown prefix: ollama"
+    assert model_activities(history) == len(provider.calls) == 1  # The resumed call: none.
+
+
+async def workflow_task_failures(handle: WorkflowHandle[Any, Any]) -> list[str]:
+    return [
+        event.workflow_task_failed_event_attributes.failure.message
+        for event in (await handle.fetch_history()).events
+        if event.HasField("workflow_task_failed_event_attributes")
+    ]

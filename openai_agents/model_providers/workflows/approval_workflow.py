@@ -111,8 +111,9 @@ class ApprovalWorkflow:
         with agent_errors_as_failures():
             result = await Runner.run(agent, require_prompt(prompt), max_turns=MAX_TURNS, hooks=log)
             while result.interruptions:
-                # The run's state stays in workflow memory while it waits: a replay rebuilds
-                # it from the history, and resuming it makes no model call twice.
+                # The run's state stays in workflow memory while it waits (a replay rebuilds
+                # it from the history). Not `to_json()`/`from_json()`: under the plugin 1.1 a
+                # restored state's model calls would run outside the model activity.
                 state = result.to_state()
                 await self.approvals.decided(result.interruptions, state)
                 result = await Runner.run(agent, state, hooks=log)

@@ -11,12 +11,13 @@ import contextlib
 import io
 import json
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from agents import ModelResponse, Usage
+from agents import ModelProvider, ModelResponse, Usage
 from openai.types.responses import ResponseFunctionToolCall
 from temporalio.client import WorkflowHandle, WorkflowHistory, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
@@ -32,7 +33,18 @@ from openai_agents.model_providers.workflows.approval_workflow import (
 )
 from openai_agents.model_providers.workflows.approvals import DEADLINE, Decision, PendingCall
 from openai_agents.model_providers.workflows.shared import TASK_QUEUE
-from testkit.wiring import ModelCallPolicy
+from testkit.fakes import anthropic_messages, ollama_native, ollama_openai, openai_responses
+from testkit.fakes.anthropic_messages import FakeAnthropic
+from testkit.fakes.http_server import FakeHTTPServer, Route
+from testkit.fakes.ollama_native import FakeOllama
+from testkit.fakes.ollama_openai import FakeOllamaOpenAI
+from testkit.fakes.openai_responses import FakeOpenAIResponses
+from testkit.wiring import (
+    ModelCallPolicy,
+    client_with_provider,
+    create_gpt_oss_provider,
+    create_router_provider,
+)
 from tests.helpers.extra_workflows import ApprovalResumedFromJsonWorkflow
 from tests.helpers.in_process import failure_of, script_arguments
 from tests.helpers.scripted_model import RecordingProvider
@@ -382,3 +394,94 @@ async def workflow_task_failures(handle: WorkflowHandle[Any, Any]) -> list[str]:
         for event in (await handle.fetch_history()).events
         if event.HasField("workflow_task_failed_event_attributes")
     ]
+
+
+@dataclass
+class Backend:
+    """A router model's way to its server: the fake speaking its wire format, and where
+    the worker's provider finds it."""
+
+    model: str
+    fake: Callable[[list[Route]], FakeHTTPServer]
+    steps: Any
+    environment: Callable[[str], dict[str, str]]
+    model_call_path: str
+
+
+BACKENDS = {
+    "native-ollama": Backend(
+        MODEL, FakeOllama, ollama_native, lambda url: {"OLLAMA_HOST": url}, "/api/chat"
+    ),
+    # Ollama's OpenAI-compatible `/v1`, as the GPT-OSS worker's provider reaches it.
+    "openai-compatible": Backend(
+        "gpt-oss:20b",
+        FakeOllamaOpenAI,
+        ollama_openai,
+        lambda url: {"OLLAMA_HOST": url},
+        "/v1/chat/completions",
+    ),
+    "openai": Backend(
+        "openai/gpt-4.1",
+        FakeOpenAIResponses,
+        openai_responses,
+        lambda url: {"OPENAI_BASE_URL": f"{url}/v1", "OPENAI_API_KEY": "sk-test"},
+        "/v1/responses",
+    ),
+    "litellm": Backend(
+        "litellm/anthropic/claude-sonnet-4-5",
+        FakeAnthropic,
+        anthropic_messages,
+        lambda url: {"ANTHROPIC_BASE_URL": url, "ANTHROPIC_API_KEY": "sk-ant-test"},
+        "/v1/messages",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BACKENDS))
+async def test_an_approved_alert_runs_on_every_router_backend(
+    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """The real providers and clients: the model's call waits, is approved, runs, and its
+    result reaches the model, whose call after the wait is a model activity too."""
+    backend = BACKENDS[name]
+    steps = [
+        backend.steps.call_tool("send_weather_alert", **TOKYO),
+        backend.steps.answer_quoting_tool_result(),
+    ]
+    with backend.fake(steps) as server:
+        for variable, value in backend.environment(server.url).items():
+            monkeypatch.setenv(variable, value)
+        if "/" in backend.model:
+            provider: ModelProvider = create_router_provider(POLICY)
+        else:
+            provider = await create_gpt_oss_provider(backend.model, POLICY)
+        try:
+            client = client_with_provider(env.client, provider, POLICY)
+            workflow_id = new_workflow_id(ApprovalWorkflow)
+            async with Worker(
+                client,
+                task_queue=workflow_id,
+                workflows=[ApprovalWorkflow],
+                activities=workflow_activities(),
+            ):
+                run = await client.start_workflow(
+                    ApprovalWorkflow.run,
+                    args=[PROMPT, backend.model],
+                    id=workflow_id,
+                    task_queue=workflow_id,
+                    execution_timeout=timedelta(minutes=2),
+                )
+                [call] = await pending_calls(run)
+                await run.execute_update(
+                    ApprovalWorkflow.decide, Decision(call.call_id, True, "", "ada")
+                )
+                result = await run.result()
+        finally:
+            await provider.aclose()
+        history = await run.fetch_history()
+
+    assert json.loads(call.arguments) == TOKYO
+    assert alerts_sent(history) == [TOKYO]
+    assert "Alert sent to the subscribers in Tokyo." in result.text
+    assert result.models == [backend.model, backend.model]
+    assert model_activities(history) == len(server.requests_to(backend.model_call_path)) == 2

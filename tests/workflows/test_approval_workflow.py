@@ -142,6 +142,15 @@ def model_activities(history: WorkflowHistory) -> int:
     )
 
 
+async def starter(**options: Any) -> tuple[int, list[str]]:
+    """The approval starter's `main` in this process, deciding from "another terminal": its
+    exit code and the lines it printed."""
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        exit_code = await run_approval_workflow.main(script_arguments(**options))
+    return exit_code, output.getvalue().splitlines()
+
+
 def tool_outputs(model_input: Any) -> list[str]:
     return [item["output"] for item in model_input if item.get("type") == "function_call_output"]
 
@@ -209,23 +218,32 @@ async def test_no_decision_is_a_rejection_at_the_deadline(env: WorkflowEnvironme
 
 
 async def test_two_calls_of_one_turn_are_decided_each_on_its_own(
-    env: WorkflowEnvironment,
+    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Decided from another terminal, the starter's --list, --reject and --approve."""
     provider = RecordingProvider(
         [alerts(alert_call("call_tokyo", TOKYO), alert_call("call_osaka", OSAKA)), answer()]
     )
+    monkeypatch.setenv("TEMPORAL_ADDRESS", env.client.service_client.config.target_host)
     async with approval_run(env, provider) as run:
         calls = await pending_calls(run)
-        await run.execute_update(
-            ApprovalWorkflow.decide, Decision("call_osaka", False, "only rain", "bo")
+        rejected = await starter(
+            workflow_id=run.id, reject="call_osaka", reason="only rain", by="bo"
         )
         # The run waits for the other call still.
-        assert [c.call_id for c in await run.query(ApprovalWorkflow.pending)] == ["call_tokyo"]
-        await run.execute_update(ApprovalWorkflow.decide, Decision("call_tokyo", True, "", "ada"))
+        listed = await starter(workflow_id=run.id, list=True)
+        approved = await starter(workflow_id=run.id, approve="call_tokyo", by="ada")
         result = await run.result()
         history = await run.fetch_history()
 
     assert [c.call_id for c in calls] == ["call_tokyo", "call_osaka"]
+    assert rejected[0] == 0
+    assert rejected[1][0].startswith("Decided: call_osaka send_weather_alert(")
+    assert rejected[1][0].endswith(": only rain")
+    assert listed[0] == 0
+    assert [line.split(":")[0] for line in listed[1]] == ["call_tokyo"]
+    assert approved[0] == 0
+    assert " approved by ada at " in approved[1][0]
     assert alerts_sent(history) == [TOKYO]
     outputs = tool_outputs(provider.calls[1].input)
     assert outputs[0] == "Alert sent to the subscribers in Tokyo."
@@ -238,7 +256,7 @@ async def test_two_calls_of_one_turn_are_decided_each_on_its_own(
 
 
 async def test_a_decision_that_cannot_apply_is_refused_in_one_line_before_history(
-    env: WorkflowEnvironment,
+    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     provider = RecordingProvider(
         [
@@ -260,6 +278,8 @@ async def test_a_decision_that_cannot_apply_is_refused_in_one_line_before_histor
         await pending_calls(run)
         await run.execute_update(ApprovalWorkflow.decide, Decision("call_tokyo", True, "", "ada"))
         await refusal(Decision("call_paris", True, "", "ada"))
+        monkeypatch.setenv("TEMPORAL_ADDRESS", env.client.service_client.config.target_host)
+        from_the_starter = await starter(workflow_id=run.id, approve="call_paris")
         await refusal(Decision("call_tokyo", False, "changed my mind", "bo"))
         await refusal(Decision("call_osaka", False, "", "bo"))
         await env.sleep(timedelta(days=1, seconds=1))
@@ -273,6 +293,7 @@ async def test_a_decision_that_cannot_apply_is_refused_in_one_line_before_histor
     assert refused[2] == "a rejection needs a reason: the model is told it"
     assert refused[3].startswith("the deadline for call call_osaka passed at ")
     assert all("\n" not in line for line in refused)
+    assert from_the_starter == (1, [f"Refused: {refused[0]}"])
     accepted = [
         e
         for e in history.events

@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 from temporalio.api.enums.v1 import TimeoutType
 from temporalio.client import Client
+from temporalio.openai_agents import OpenAIAgentsPlugin
 
+from openai_agents.model_providers.workflows.approval_workflow import ApprovalWorkflow
 from testkit.fakes import anthropic_messages, ollama_native
 from testkit.fakes.anthropic_messages import FakeAnthropic
 from testkit.fakes.http_server import held
@@ -269,6 +271,8 @@ async def test_an_alert_waiting_for_approval_survives_a_killed_worker_and_runs_o
         ollama_native.answer_quoting_tool_result(),
     ]
     client = await Client.connect(dev_server_address)
+    # With the plugin's data converter, as the starter has, to read the pending calls.
+    approvals = await Client.connect(dev_server_address, plugins=[OpenAIAgentsPlugin()])
     (tmp_path / "second").mkdir()
     with FakeOllama(steps) as ollama:
         environment = script_environment(
@@ -299,15 +303,11 @@ async def test_an_alert_waiting_for_approval_survives_a_killed_worker_and_runs_o
             with running_worker(
                 worker, *WORKER_ARGUMENTS, environment=environment, tmp_path=tmp_path / "second"
             ) as second_worker:
-                # Another terminal: the new worker rebuilds the pending call from history.
-                listed = run_script(
-                    "run_approval_workflow.py",
-                    "--workflow-id",
-                    workflow_id,
-                    "--list",
-                    environment=environment,
-                )
-                call_id = listed.stdout.split(":")[0]
+                # The new worker rebuilt the pending call from the history.
+                [call] = await approvals.get_workflow_handle_for(
+                    ApprovalWorkflow.run, workflow_id
+                ).query(ApprovalWorkflow.pending)
+                call_id = call.call_id
                 approved = run_script(
                     "run_approval_workflow.py",
                     *("--workflow-id", workflow_id, "--approve", call_id, "--by", "ops"),
@@ -316,8 +316,7 @@ async def test_an_alert_waiting_for_approval_survives_a_killed_worker_and_runs_o
                 assert starter.process.wait(timeout=120) == 0, starter.output()
         requests = ollama.chat_requests
 
-    assert listed.returncode == 0, listed.stderr
-    assert f"send_weather_alert({json.dumps(alert)})" in listed.stdout
+    assert (call.tool, json.loads(call.arguments)) == ("send_weather_alert", alert)
     assert approved.returncode == 0, approved.stderr
     assert approved.stdout.startswith(f"Decided: {call_id} send_weather_alert(")
     assert " approved by ops at " in approved.stdout
@@ -326,5 +325,16 @@ async def test_an_alert_waiting_for_approval_survives_a_killed_worker_and_runs_o
     assert [tool_results_sent(r) for r in requests] == [0, 1]
     history = await handle.fetch_history()
     assert model_call_attempts(history) == [1, 1]
+    alerts = [
+        e
+        for e in history.events
+        if e.activity_task_scheduled_event_attributes.activity_type.name == "deliver_weather_alert"
+    ]
+    assert len(alerts) == 1
+    assert (
+        json.loads(alerts[0].activity_task_scheduled_event_attributes.input.payloads[0].data)
+        == alert
+    )
     logs = first_worker.output() + second_worker.output()
     assert logs.count("Weather alert for Tokyo: Typhoon tonight: stay indoors") == 1
+    assert "approved by ops" in starter.output().split("\nResult: ", 1)[1]

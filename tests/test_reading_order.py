@@ -24,6 +24,7 @@ SAMPLES = {
     "Chat": ("run_multi_provider_worker.py", "run_chat_workflow.py"),
     "Handoffs": ("run_multi_provider_worker.py", "run_handoffs_workflow.py"),
     "Typed-answers": ("run_multi_provider_worker.py", "run_structured_output_workflow.py"),
+    "Approval": ("run_multi_provider_worker.py", "run_approval_workflow.py"),
 }
 ROW = re.compile(r"^\| (?P<sample>[\w-]+) \| (?P<files>[^|]+) \|$")
 

@@ -23,7 +23,7 @@ from temporalio.worker import Worker
 
 from openai_agents.model_providers import providers
 from openai_agents.model_providers.support import cli, temporal
-from openai_agents.model_providers.workflows import all_workflows
+from openai_agents.model_providers.workflows import all_workflows, workflow_activities
 from openai_agents.model_providers.workflows.shared import MODEL_EVENTS_TOPIC, TASK_QUEUE
 
 
@@ -73,7 +73,8 @@ async def main(args: argparse.Namespace) -> int:
             ],
         )
         await temporal.check_namespace(client)
-        activities = []
+        # The approval sample's alert runs here, on TASK_QUEUE, wherever the model calls run.
+        activities = workflow_activities()
         if provider is not None:
             # The chat sample asks how much of a conversation its model reads (Ollama says).
             budgets = providers.ConversationBudgets(

@@ -14,8 +14,8 @@ from agents.extensions.models.litellm_model import LitellmModel
 from openai import AsyncOpenAI
 from temporalio.exceptions import ApplicationError
 
+from openai_agents.model_providers.providers import ConfigurationError
 from openai_agents.model_providers.providers.actionable_errors import ActionableErrorsModel
-from openai_agents.model_providers.providers.configuration import ConfigurationError
 from openai_agents.model_providers.providers.model_names import (
     check_ollama_model_name,
     check_router_model_name,

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 _HOMES = {
     "ActionableErrorsProvider": "actionable_errors",
     "translate_provider_error": "classification",
-    "ConfigurationError": "configuration",
+    "ConfigurationError": "failure_types",
     "ConversationBudgets": "conversation_budgets",
     "DEFAULT_CONTEXT_TOKENS": "conversation_budgets",
     "ProviderDescription": "descriptions",
@@ -53,10 +53,10 @@ if TYPE_CHECKING:  # Re-exported explicitly, for type checkers (`X as X`).
     from .bounds import DEFAULT_MAX_TOKENS as DEFAULT_MAX_TOKENS
     from .bounds import request_timeout_under as request_timeout_under
     from .classification import translate_provider_error as translate_provider_error
-    from .configuration import ConfigurationError as ConfigurationError
     from .conversation_budgets import DEFAULT_CONTEXT_TOKENS as DEFAULT_CONTEXT_TOKENS
     from .conversation_budgets import ConversationBudgets as ConversationBudgets
     from .descriptions import ProviderDescription as ProviderDescription
+    from .failure_types import ConfigurationError as ConfigurationError
     from .litellm_provider import checked_litellm_provider as checked_litellm_provider
     from .model_names import BUILT_IN_PREFIXES as BUILT_IN_PREFIXES
     from .model_names import check_litellm_model_name as check_litellm_model_name

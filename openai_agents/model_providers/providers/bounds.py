@@ -24,6 +24,8 @@ from agents import ModelSettings
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from .failure_types import FailureType
+
 if sys.version_info >= (3, 11):
     from asyncio import timeout_at
 else:
@@ -128,6 +130,6 @@ def truncated_reply(model: str, limit: int | None, detail: str) -> ApplicationEr
         f"model '{model}' stopped at its token limit{at} before finishing its reply "
         f"({detail}): raise --max-tokens on the worker, or max_tokens in the agent's "
         "ModelSettings; a reply that repeats itself needs another prompt or model",
-        type="ModelOutputTruncated",
+        type=FailureType.ModelOutputTruncated,
         non_retryable=True,
     )

@@ -25,8 +25,8 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from .bounds import ModelCallDeadlineExceeded
-from .configuration import ConfigurationError
 from .descriptions import ProviderDescription
+from .failure_types import ConfigurationError, FailureType
 from .redaction import causes, redacted
 
 _MAX_DETAIL_CHARS = 300
@@ -58,11 +58,13 @@ def translate_provider_error(
     if isinstance(error, UserError):
         # The request could not even be built (a hosted tool, an image by web URL, a file
         # input, ...). The same input fails the same way on every attempt, so fail now.
-        return ApplicationError(str(error), type="UnsupportedModelInput", non_retryable=True)
+        return ApplicationError(
+            str(error), type=FailureType.UnsupportedModelInput, non_retryable=True
+        )
     # Never connected (refused, no such host, or the connection attempt timed out): tested
     # before the timeout below, of which a connect timeout is a kind.
     if _caused_by_connection_failure(error):
-        return ApplicationError(provider.unreachable(), type="ProviderUnreachable")
+        return ApplicationError(provider.unreachable(), type=FailureType.ProviderUnreachable)
     # A timeout is a kind of connection error in openai (and LiteLLM), so test it first.
     timeout = _timeout_in(error)
     if timeout is not None:
@@ -70,7 +72,7 @@ def translate_provider_error(
         return ApplicationError(
             f"{provider.where} did not answer model '{model_name}' within {allowed:g}s; the "
             "model may be loading or overloaded (raise --timeout, or use a smaller model)",
-            type="ModelCallTimeout",
+            type=FailureType.ModelCallTimeout,
         )
     # Connected, then the connection broke: whatever status a wrapper reports for it
     # (LiteLLM calls a reply cut off mid-way an HTTP 500), the reply is lost, not refused.
@@ -79,7 +81,7 @@ def translate_provider_error(
         return ApplicationError(
             f"the connection to {provider.where} broke during the reply to model "
             f"'{model_name}' ({type(broken).__name__}){retry_note()}",
-            type="ProviderConnectionLost",
+            type=FailureType.ProviderConnectionLost,
         )
     status = _status_code(error)
     if status is None:
@@ -91,7 +93,7 @@ def translate_provider_error(
             f"than the model reads (HTTP {status}: {detail}): lower its memory budget (the "
             "chat starter's --memory-budget, or the worker's --context-tokens), or shorten "
             "the prompt",
-            type="ContextWindowExceeded",
+            type=FailureType.ContextWindowExceeded,
             non_retryable=True,
         )
     if status < 100:
@@ -99,7 +101,7 @@ def translate_provider_error(
         # HTTP status (-1): the server failed after it had started to answer.
         return ApplicationError(
             f"{provider.where} failed mid-reply for model '{model_name}' ({detail})",
-            type="ProviderServerError",
+            type=FailureType.ProviderServerError,
         )
     return _http_failure(status, _response_headers(error), detail, model_name, provider)
 
@@ -115,15 +117,17 @@ def _http_failure(
     retry_after = _retry_after(headers)
     if status == 404:
         message = provider.missing_model(model_name, detail)
-        return ApplicationError(message, type="ModelNotFound", non_retryable=True)
+        return ApplicationError(message, type=FailureType.ModelNotFound, non_retryable=True)
     if status in (401, 403):
         message = provider.rejected_credentials(f"HTTP {status}: {detail}")
-        return ApplicationError(message, type="ProviderAuthenticationFailed", non_retryable=True)
+        return ApplicationError(
+            message, type=FailureType.ProviderAuthenticationFailed, non_retryable=True
+        )
     if status == 429:
         asked = f"; it asked to retry after {retry_after.total_seconds():g}s" if retry_after else ""
         return ApplicationError(
             f"{provider.where} is rate-limiting requests (HTTP 429: {detail}){asked}",
-            type="ProviderRateLimited",
+            type=FailureType.ProviderRateLimited,
             next_retry_delay=retry_after,
         )
     should_retry = headers.get("x-should-retry")
@@ -132,12 +136,12 @@ def _http_failure(
     ):
         return ApplicationError(
             f"{provider.where} failed with HTTP {status} ({detail})",
-            type="ProviderServerError",
+            type=FailureType.ProviderServerError,
             next_retry_delay=retry_after,
         )
     return ApplicationError(
         f"{provider.where} rejected the request for model '{model_name}' (HTTP {status}: {detail})",
-        type="ProviderRejectedRequest",
+        type=FailureType.ProviderRejectedRequest,
         non_retryable=True,
     )
 

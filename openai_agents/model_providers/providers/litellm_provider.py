@@ -24,8 +24,8 @@ from temporalio.exceptions import ApplicationError
 
 from .actionable_errors import ActionableErrorsProvider
 from .bounds import DEFAULT_MAX_TOKENS
-from .configuration import ConfigurationError
 from .descriptions import ProviderDescription
+from .failure_types import ConfigurationError, FailureType
 from .model_names import check_litellm_model_name
 from .redaction import without_credentials
 
@@ -172,6 +172,6 @@ class _KeysNamedModel(Model):
             raise ApplicationError(
                 f"{self._model_name} needs {' and '.join(missing)}: export {missing[0]}=... "
                 "where the worker runs, or choose another model",
-                type="ProviderAuthenticationFailed",
+                type=FailureType.ProviderAuthenticationFailed,
                 non_retryable=True,
             ) from None

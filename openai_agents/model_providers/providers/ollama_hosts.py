@@ -9,8 +9,8 @@ import os
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from .configuration import ConfigurationError
 from .descriptions import ProviderDescription
+from .failure_types import ConfigurationError
 from .redaction import without_credentials
 
 DEFAULT_OLLAMA_HOST = "http://localhost:11434"

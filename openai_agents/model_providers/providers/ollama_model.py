@@ -31,6 +31,7 @@ from ._ollama import ollama
 from .actionable_errors import raising_actionable_errors
 from .bounds import DEFAULT_MAX_TOKENS, DEFAULT_REQUEST_TIMEOUT_SECONDS, Deadline, capped
 from .descriptions import ProviderDescription
+from .failure_types import FailureType
 from .ollama_converter import (
     OllamaChatRequest,
     build_chat_request,
@@ -162,7 +163,9 @@ class OllamaModel(Model):
                 wrong_server = not_ollama(error, self.model, location, "/api/chat")
                 if wrong_server is None:
                     raise
-                raise ApplicationError(wrong_server, type="NotOllama", non_retryable=True) from None
+                raise ApplicationError(
+                    wrong_server, type=FailureType.NotOllama, non_retryable=True
+                ) from None
 
 
 def _chat_arguments(request: OllamaChatRequest) -> dict[str, Any]:

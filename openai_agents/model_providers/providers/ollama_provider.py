@@ -20,8 +20,8 @@ from temporalio.exceptions import ApplicationError
 from ._ollama import ollama
 from .bounds import DEFAULT_MAX_TOKENS, DEFAULT_REQUEST_TIMEOUT_SECONDS
 from .classification import raise_start_up_failure
-from .configuration import ConfigurationError
 from .descriptions import ProviderDescription
+from .failure_types import ConfigurationError, FailureType
 from .model_names import check_ollama_model_name
 from .ollama_hosts import (
     CLOUD_MODEL_SUFFIX,
@@ -125,7 +125,7 @@ class OllamaModelProvider(ModelProvider):
                 "Ollama Cloud models (names ending in -cloud) need an API key: create one at "
                 "https://ollama.com/settings/keys and export OLLAMA_API_KEY before starting "
                 "the worker",
-                type="ProviderAuthenticationFailed",
+                type=FailureType.ProviderAuthenticationFailed,
                 non_retryable=True,
             )
         # The key is named as a secret of the cloud's description, so that its errors

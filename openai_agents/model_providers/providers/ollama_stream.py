@@ -35,6 +35,7 @@ from temporalio.exceptions import ApplicationError
 from ._library_internals import FAKE_RESPONSES_ID
 from ._ollama import ollama
 from .classification import retry_note
+from .failure_types import FailureType
 from .ollama_converter import (
     function_call_item,
     message_item,
@@ -270,5 +271,5 @@ async def stream_events(
             return
     raise ApplicationError(
         f"Ollama's streamed reply from model '{model}' ended before it was done{retry_note()}",
-        type="ProviderConnectionLost",
+        type=FailureType.ProviderConnectionLost,
     )

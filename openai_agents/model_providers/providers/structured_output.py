@@ -25,6 +25,7 @@ from openai.types.responses import ResponseOutputMessage
 from temporalio.exceptions import ApplicationError
 
 from .classification import retry_note
+from .failure_types import FailureType
 
 
 def wants_structured_output(
@@ -54,7 +55,7 @@ def check_structured_answer(
             f"model '{model_name}' answered outside the {output_schema.name()} schema "
             f"({problem}){retry_note()}: the model or its server may not support "
             "structured output; try another model",
-            type="ModelOutputInvalid",
+            type=FailureType.ModelOutputInvalid,
         )
 
 
@@ -76,14 +77,16 @@ def schema_refusals(output_schema: AgentOutputSchemaBase | None, model_name: str
     try:
         yield
     except ApplicationError as error:
-        refused = error.type == "ProviderRejectedRequest" and _mentions_schema(error.message)
+        refused = error.type == FailureType.ProviderRejectedRequest and _mentions_schema(
+            error.message
+        )
         if not (refused and wants_structured_output(output_schema)):
             raise
         raise ApplicationError(
             f"{error.message}: it cannot answer model '{model_name}' in a JSON schema; "
             "choose a model or server that supports structured output, or an agent "
             "without output_type",
-            type="StructuredOutputUnsupported",
+            type=FailureType.StructuredOutputUnsupported,
             non_retryable=True,
         ) from error.__cause__
 

@@ -53,7 +53,7 @@ def test_the_names_are_the_strings_temporal_records() -> None:
 
 def test_failover_reads_the_same_list() -> None:
     assert FAILOVER_TYPES < FAILURE_TYPES
-    assert failover.FAILOVER_TYPES is FAILOVER_TYPES
+    assert vars(failover)["FAILOVER_TYPES"] is FAILOVER_TYPES
     # A request no model could take is not failed over.
     assert FAILOVER_TYPES.isdisjoint(
         {FailureType.ContextWindowExceeded, FailureType.ModelOutputTruncated}

@@ -27,7 +27,7 @@ _HOMES = {
     "ConfigurationError": "failure_types",
     "ConversationBudgets": "conversation_budgets",
     "DEFAULT_CONTEXT_TOKENS": "conversation_budgets",
-    "ProviderDescription": "descriptions",
+    "ProviderDescription": "classification",
     "checked_litellm_provider": "litellm_provider",
     "BUILT_IN_PREFIXES": "model_names",
     "check_litellm_model_name": "model_names",
@@ -43,19 +43,19 @@ _HOMES = {
     "checked_ollama_chat_completions_provider": "ollama_openai",
     "OllamaModelProvider": "ollama_provider",
     "checked_ollama_provider": "ollama_provider",
-    "DEFAULT_MAX_TOKENS": "bounds",
-    "request_timeout_under": "bounds",
+    "DEFAULT_MAX_TOKENS": "actionable_errors",
+    "request_timeout_under": "actionable_errors",
 }
 __all__ = list(_HOMES)
 
 if TYPE_CHECKING:  # Re-exported explicitly, for type checkers (`X as X`).
+    from .actionable_errors import DEFAULT_MAX_TOKENS as DEFAULT_MAX_TOKENS
     from .actionable_errors import ActionableErrorsProvider as ActionableErrorsProvider
-    from .bounds import DEFAULT_MAX_TOKENS as DEFAULT_MAX_TOKENS
-    from .bounds import request_timeout_under as request_timeout_under
+    from .actionable_errors import request_timeout_under as request_timeout_under
+    from .classification import ProviderDescription as ProviderDescription
     from .classification import translate_provider_error as translate_provider_error
     from .conversation_budgets import DEFAULT_CONTEXT_TOKENS as DEFAULT_CONTEXT_TOKENS
     from .conversation_budgets import ConversationBudgets as ConversationBudgets
-    from .descriptions import ProviderDescription as ProviderDescription
     from .failure_types import ConfigurationError as ConfigurationError
     from .litellm_provider import checked_litellm_provider as checked_litellm_provider
     from .model_names import BUILT_IN_PREFIXES as BUILT_IN_PREFIXES

@@ -1,10 +1,11 @@
-"""Provider failures as Temporal errors: retryable or not, with one line that says what
-happened and what to do.
+"""What each provider failure means, as the Temporal error a person reads: retryable or
+not, one line that says what happened and what to do, with credentials masked.
 
 The Temporal plugin maps `openai.APIStatusError` to a bare "Non retryable OpenAI status
 code: 404" and lets connection errors, timeouts and other libraries' errors (`ollama`'s)
 through untouched. `translate_provider_error` classifies every failure a model call can
-meet. The error types double as names for `RetryPolicy.non_retryable_error_types`.
+meet, in the words of the backend's `ProviderDescription`; `recorded_causes` is what
+Temporal records behind it. The type names are `failure_types.FailureType`'s.
 """
 
 from __future__ import annotations
@@ -13,10 +14,14 @@ import asyncio
 import contextlib
 import email.utils
 import json
+import os
 import socket
 import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import NoReturn
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import openai
@@ -24,10 +29,114 @@ from agents import UserError
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from .bounds import ModelCallDeadlineExceeded
-from .descriptions import ProviderDescription
-from .failure_types import ConfigurationError, FailureType
-from .redaction import causes, redacted
+from .failure_types import ConfigurationError, FailureType, ModelCallDeadlineExceeded
+
+# --- Who failed: a backend, in the words its failures use -----------------------------
+
+
+@dataclass(frozen=True)
+class ProviderDescription:
+    """How to name a backend in an error, and what to advise for each kind of failure."""
+
+    name: str
+    location: str
+    """Where it is, without credentials: this text lands in workflow history."""
+    start_hint: str
+    missing_model_hint: str
+    """May contain `{model}`."""
+    credentials_hint: str
+    secrets: tuple[str, ...] = field(default=(), repr=False)
+    """The credentials this backend was given directly (an `api_key` argument, the key
+    inside a client passed in): masked in its errors like secret-named environment
+    variables, which are masked anyway. Kept out of `repr` so that logging a description
+    cannot leak them."""
+
+    @property
+    def where(self) -> str:
+        return f"{self.name} at {self.location}"
+
+    def unreachable(self) -> str:
+        return f"cannot reach {self.where}: {self.start_hint}"
+
+    def missing_model(self, model: str, detail: str) -> str:
+        hint = self.missing_model_hint.format(model=model)
+        return f"{self.where} has no model '{model}' ({detail}): {hint}"
+
+    def rejected_credentials(self, detail: str) -> str:
+        return f"{self.where} rejected the credentials ({detail}): {self.credentials_hint}"
+
+
+# --- Keeping credentials out of what is recorded ----------------------------------------
+# What a model call raises lands in workflow history and in the worker's log, where nobody
+# should find an API key.
+
+
+# Environment variables whose values are secrets: OPENAI_API_KEY, OLLAMA_API_KEY,
+# AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN, DB_PASSWORD, ...
+_SECRET_VARIABLE_SUFFIXES = ("_KEY", "_TOKEN", "_SECRET", "_PASSWORD")
+
+# Shorter values are not masked: they are placeholders such as the key "ollama" that
+# Ollama's OpenAI-compatible API ignores, and masking them would mangle ordinary words.
+MIN_SECRET_LENGTH = 8
+
+
+def without_credentials(url: str) -> str:
+    """`url` without `user:password@`, query or fragment (where tokens hide), for messages,
+    logs and workflow history."""
+    parts = urlsplit(url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit(parts._replace(netloc=host, query="", fragment=""))
+
+
+def redacted(text: str, secrets: Iterable[str] = ()) -> str:
+    """`text` with `secrets` and the value of every secret-named environment variable
+    masked.
+
+    Some providers and proxies echo a rejected key in their error message. A key given to
+    a provider as an argument is in no environment variable, hence `secrets`.
+    """
+    environment = [v for n, v in os.environ.items() if n.endswith(_SECRET_VARIABLE_SUFFIXES)]
+    # Longest first: a secret that contains another is masked whole.
+    for value in sorted({*secrets, *environment}, key=len, reverse=True):
+        if len(value) >= MIN_SECRET_LENGTH:
+            text = text.replace(value, "[redacted]")
+    return text
+
+
+def causes(error: BaseException) -> Iterator[BaseException]:
+    """`error`, then each error behind it (`__cause__`, else `__context__`), each once."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        yield cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+
+
+def recorded_causes(error: BaseException, secrets: Iterable[str] = ()) -> ApplicationError:
+    """`error` and the errors behind it, as Temporal should record them: each one's type
+    and message, with secrets masked and without the client libraries' stack frames.
+
+    Temporal records the whole cause chain as the attempt's failure, in workflow history
+    and in the worker's log. The originals would put two things there that do not belong:
+    - a provider's error message may quote the rejected API key;
+    - the frames of openai, httpx and httpcore make the chain several KB, over the
+      server's size limit for a pending activity's last failure, which then reads
+      "Failure exceeds size limit." in the Web UI while the call is being retried.
+    """
+    chain = list(causes(error))
+    secrets = tuple(secrets)
+    recorded: ApplicationError | None = None
+    for original in reversed(chain):
+        stand_in = ApplicationError(redacted(str(original), secrets), type=type(original).__name__)
+        stand_in.__cause__ = recorded
+        recorded = stand_in
+    assert recorded is not None
+    return recorded
+
+
+# --- Classification ---------------------------------------------------------------------
+
 
 _MAX_DETAIL_CHARS = 300
 
@@ -311,3 +420,17 @@ def _message_in(body: object) -> str | None:
         if isinstance(body.get(key), str):
             return str(body[key])
     return None
+
+
+def truncated_reply(model: str, limit: int | None, detail: str) -> ApplicationError:
+    """The failure of a reply cut off at its token limit: not an answer, and not retryable,
+    as the same request stops at the same limit (a model that repeats itself, at temperature
+    0, the same way every time)."""
+    at = f" ({limit} tokens)" if limit else ""
+    return ApplicationError(
+        f"model '{model}' stopped at its token limit{at} before finishing its reply "
+        f"({detail}): raise --max-tokens on the worker, or max_tokens in the agent's "
+        "ModelSettings; a reply that repeats itself needs another prompt or model",
+        type=FailureType.ModelOutputTruncated,
+        non_retryable=True,
+    )

@@ -80,3 +80,12 @@ class ConfigurationError(Exception):
     The message is one actionable line: what is wrong and how to fix it. Scripts print it
     without a traceback and exit non-zero.
     """
+
+
+class ModelCallDeadlineExceeded(TimeoutError):
+    """A model call was still running when the time its attempt allows ran out; reported as
+    `ModelCallTimeout`."""
+
+    def __init__(self, allowed_seconds: float) -> None:
+        super().__init__(f"the model call did not finish within {allowed_seconds:g}s")
+        self.allowed_seconds = allowed_seconds

@@ -42,9 +42,12 @@ from agents.models.multi_provider import MultiProviderMap
 from openai import AsyncOpenAI
 from temporalio.exceptions import ApplicationError
 
-from .actionable_errors import ActionableErrorsProvider
-from .bounds import DEFAULT_MAX_TOKENS, DEFAULT_REQUEST_TIMEOUT_SECONDS
-from .descriptions import ProviderDescription
+from .actionable_errors import (
+    DEFAULT_MAX_TOKENS,
+    DEFAULT_REQUEST_TIMEOUT_SECONDS,
+    ActionableErrorsProvider,
+)
+from .classification import ProviderDescription, without_credentials
 from .failure_types import ConfigurationError, FailureType
 from .model_names import (
     BUILT_IN_PREFIXES,
@@ -53,7 +56,6 @@ from .model_names import (
     unknown_prefix_message,
 )
 from .ollama_hosts import ollama_host
-from .redaction import without_credentials
 
 
 class MultiModelProviderMap(MultiProviderMap):

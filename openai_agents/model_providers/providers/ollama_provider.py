@@ -18,9 +18,8 @@ from agents import Model, ModelProvider, UserError
 from temporalio.exceptions import ApplicationError
 
 from ._ollama import ollama
-from .bounds import DEFAULT_MAX_TOKENS, DEFAULT_REQUEST_TIMEOUT_SECONDS
-from .classification import raise_start_up_failure
-from .descriptions import ProviderDescription
+from .actionable_errors import DEFAULT_MAX_TOKENS, DEFAULT_REQUEST_TIMEOUT_SECONDS
+from .classification import ProviderDescription, raise_start_up_failure
 from .failure_types import ConfigurationError, FailureType
 from .model_names import check_ollama_model_name
 from .ollama_hosts import (

@@ -266,7 +266,7 @@ async def stream_events(
         if chunk.done:
             for event in assembler.close_open_item():
                 yield event
-            raise_if_truncated(chunk, model, limit)
+            raise_if_truncated(chunk, limit)
             yield assembler.completed(chunk)
             return
     raise ApplicationError(

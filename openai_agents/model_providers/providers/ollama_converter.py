@@ -70,6 +70,17 @@ class OllamaChatRequest:
     options: dict[str, Any] = field(default_factory=dict)
     keep_alive: float | str | None = None
 
+    def chat_arguments(self) -> dict[str, Any]:
+        """The keyword arguments of `chat`, empty lists and options left out."""
+        return {
+            "messages": self.messages,
+            "tools": self.tools or None,
+            "think": self.think,
+            "format": self.format,
+            "options": self.options or None,
+            "keep_alive": self.keep_alive,
+        }
+
 
 def build_chat_request(
     model: str,

@@ -99,8 +99,9 @@ def ollama_failure(
 
 
 class OllamaChatModel(Model):
-    """The transport: each call one `/api/chat` request, its reply converted; failures are
-    the client's own (`ollama.ResponseError`, httpx's) and `ReplyTruncated`."""
+    """The transport: each call one `/api/chat` request (`build_chat_request`, shared by
+    both), its reply converted; failures are the client's own (`ollama.ResponseError`,
+    httpx's) and `ReplyTruncated`."""
 
     def __init__(self, model: str, ollama_client: ollama.AsyncClient) -> None:
         self.model = model
@@ -119,10 +120,10 @@ class OllamaChatModel(Model):
         conversation_id: str | None = None,
         prompt: Any | None = None,
     ) -> ModelResponse:
-        request = self._request(
-            system_instructions, input, model_settings, tools, output_schema, handoffs
+        request = build_chat_request(
+            self.model, system_instructions, input, model_settings, tools, output_schema, handoffs
         )
-        reply = await self.client.chat(self.model, stream=False, **request)
+        reply = await self.client.chat(self.model, stream=False, **request.chat_arguments())
         raise_if_truncated(reply, model_settings.max_tokens)
         return ModelResponse(
             output=output_items(reply.message), usage=usage_of(reply), response_id=None
@@ -141,13 +142,13 @@ class OllamaChatModel(Model):
         conversation_id: str | None = None,
         prompt: Any | None = None,
     ) -> AsyncIterator[TResponseStreamEvent]:
-        request = self._request(
-            system_instructions, input, model_settings, tools, output_schema, handoffs
+        request = build_chat_request(
+            self.model, system_instructions, input, model_settings, tools, output_schema, handoffs
         )
         # The client types its stream as an iterator; it is an async generator.
         chunks = cast(
             AsyncGenerator[ollama.ChatResponse, None],
-            await self.client.chat(self.model, stream=True, **request),
+            await self.client.chat(self.model, stream=True, **request.chat_arguments()),
         )
         # `aclosing`: when the consumer stops early, the HTTP stream is closed now, not
         # whenever the garbage collector finalises the client's generator.
@@ -156,25 +157,3 @@ class OllamaChatModel(Model):
             async with contextlib.aclosing(events):
                 async for event in events:
                     yield event
-
-    def _request(
-        self,
-        system_instructions: str | None,
-        input: str | list[TResponseInputItem],
-        model_settings: ModelSettings,
-        tools: list[Tool],
-        output_schema: AgentOutputSchemaBase | None,
-        handoffs: list[Handoff],
-    ) -> dict[str, Any]:
-        """The `chat` arguments both calls send, but `stream`."""
-        request = build_chat_request(
-            self.model, system_instructions, input, model_settings, tools, output_schema, handoffs
-        )
-        return {
-            "messages": request.messages,
-            "tools": request.tools or None,
-            "think": request.think,
-            "format": request.format,
-            "options": request.options or None,
-            "keep_alive": request.keep_alive,
-        }

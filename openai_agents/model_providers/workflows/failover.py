@@ -18,13 +18,15 @@ from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.openai_agents import ModelActivityParameters
 
 # The plugin's private workflow-side model stub and runner (see `FailoverModel`), pinned
-# with every other private API use; and the one list of failure types, which says which
-# fail over. Both are safe in the sandbox (no model clients).
-from openai_agents.model_providers.providers._library_internals import (
-    TemporalModelStub,
-    TemporalOpenAIRunner,
-)
-from openai_agents.model_providers.providers.failure_types import FAILOVER_TYPES
+# with every other private API use, and the one list of failure types, which says which fail
+# over. Passed through: the sandbox uses the worker's copy instead of importing them afresh
+# for every run (neither holds state or model clients).
+with workflow.unsafe.imports_passed_through():
+    from openai_agents.model_providers.providers._library_internals import (
+        TemporalModelStub,
+        TemporalOpenAIRunner,
+    )
+    from openai_agents.model_providers.providers.failure_types import FAILOVER_TYPES
 
 
 @dataclass

@@ -12,18 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import inspect
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any, cast
 
 from agents import (
-    AgentOutputSchemaBase,
-    Handoff,
     Model,
     ModelResponse,
     ModelSettings,
-    ModelTracing,
-    Tool,
-    TResponseInputItem,
 )
 from agents.items import TResponseStreamEvent
 from temporalio.exceptions import ApplicationError
@@ -99,61 +95,57 @@ def ollama_failure(
 
 
 class OllamaChatModel(Model):
-    """The transport: each call one `/api/chat` request (`build_chat_request`, shared by
-    both), its reply converted; failures are the client's own (`ollama.ResponseError`,
-    httpx's) and `ReplyTruncated`."""
+    """The transport: each call one `/api/chat` request, its reply converted; failures are
+    the client's own (`ollama.ResponseError`, httpx's) and `ReplyTruncated`. Both calls take
+    `Model.get_response`'s arguments and build their request in one place (`_request`)."""
 
     def __init__(self, model: str, ollama_client: ollama.AsyncClient) -> None:
         self.model = model
         self.client = ollama_client
 
-    async def get_response(
-        self,
-        system_instructions: str | None,
-        input: str | list[TResponseInputItem],
-        model_settings: ModelSettings,
-        tools: list[Tool],
-        output_schema: AgentOutputSchemaBase | None,
-        handoffs: list[Handoff],
-        tracing: ModelTracing,
-        previous_response_id: str | None = None,
-        conversation_id: str | None = None,
-        prompt: Any | None = None,
-    ) -> ModelResponse:
-        request = build_chat_request(
-            self.model, system_instructions, input, model_settings, tools, output_schema, handoffs
-        )
-        reply = await self.client.chat(self.model, stream=False, **request.chat_arguments())
-        raise_if_truncated(reply, model_settings.max_tokens)
+    async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
+        request, limit = self._request(args, kwargs)
+        reply = await self.client.chat(self.model, stream=False, **request)
+        raise_if_truncated(reply, limit)
         return ModelResponse(
             output=output_items(reply.message), usage=usage_of(reply), response_id=None
         )
 
     async def stream_response(
-        self,
-        system_instructions: str | None,
-        input: str | list[TResponseInputItem],
-        model_settings: ModelSettings,
-        tools: list[Tool],
-        output_schema: AgentOutputSchemaBase | None,
-        handoffs: list[Handoff],
-        tracing: ModelTracing,
-        previous_response_id: str | None = None,
-        conversation_id: str | None = None,
-        prompt: Any | None = None,
+        self, *args: Any, **kwargs: Any
     ) -> AsyncIterator[TResponseStreamEvent]:
-        request = build_chat_request(
-            self.model, system_instructions, input, model_settings, tools, output_schema, handoffs
-        )
+        request, limit = self._request(args, kwargs)
         # The client types its stream as an iterator; it is an async generator.
         chunks = cast(
             AsyncGenerator[ollama.ChatResponse, None],
-            await self.client.chat(self.model, stream=True, **request.chat_arguments()),
+            await self.client.chat(self.model, stream=True, **request),
         )
         # `aclosing`: when the consumer stops early, the HTTP stream is closed now, not
         # whenever the garbage collector finalises the client's generator.
         async with contextlib.aclosing(chunks):
-            events = stream_events(chunks, self.model, model_settings.max_tokens)
+            events = stream_events(chunks, self.model, limit)
             async with contextlib.aclosing(events):
                 async for event in events:
                     yield event
+
+    def _request(
+        self, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> tuple[dict[str, Any], int | None]:
+        """The `chat` arguments (all but `stream`) for a model call's arguments, and its
+        token limit."""
+        call = _MODEL_CALL.bind(self, *args, **kwargs).arguments
+        settings: ModelSettings = call["model_settings"]
+        request = build_chat_request(
+            self.model,
+            call["system_instructions"],
+            call["input"],
+            settings,
+            call["tools"],
+            call["output_schema"],
+            call["handoffs"],
+        )
+        return request.chat_arguments(), settings.max_tokens
+
+
+# What every model call takes, by name or position, as the Runner passes it.
+_MODEL_CALL = inspect.signature(Model.get_response)

@@ -3,14 +3,19 @@ checked against the installed libraries: an upgrade that changes one fails here,
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import ollama
 from agents import Agent, handoff
+from temporalio.openai_agents import ModelActivityParameters
+from temporalio.openai_agents._openai_runner import _convert_agent
 
 from openai_agents.model_providers.providers._library_internals import (
     FAKE_RESPONSES_ID,
     ChatCompletionsConverter,
+    TemporalModelStub,
+    TemporalOpenAIRunner,
     ollama_client_base_url,
     ollama_client_key,
 )
@@ -53,3 +58,18 @@ async def test_an_ollama_clients_host_and_key_can_be_read() -> None:
     finally:
         await client.close()  # type: ignore[no-untyped-call]
     assert ollama_client_key(ollama.AsyncClient("http://gpu-box:11500")) is None
+
+
+def test_the_plugin_internals_failover_builds_on_are_there() -> None:
+    # `FailoverModel` is the plugin's private workflow-side stub with a list of names; an
+    # upgrade that changes these fails here, by name, rather than in a user's workflow.
+    parameters = inspect.signature(TemporalModelStub.__init__).parameters
+    assert list(parameters) == ["self", "model_name", "model_params", "agent"]
+    runner = TemporalOpenAIRunner(ModelActivityParameters())
+    assert isinstance(runner.model_params, ModelActivityParameters)
+    # The runner leaves an agent whose model is already a stub as it is (its handoffs too):
+    # which is why every agent of a run with fallbacks gets a `FailoverModel`.
+    stubbed = Agent(
+        name="a", model=TemporalModelStub("m", model_params=runner.model_params, agent=None)
+    )
+    assert _convert_agent(runner.model_params, stubbed, None) is stubbed

@@ -14,8 +14,8 @@ from agents.extensions.models.litellm_model import LitellmModel
 from openai import AsyncOpenAI
 from temporalio.exceptions import ApplicationError
 
+from openai_agents.model_providers.providers import ConfigurationError
 from openai_agents.model_providers.providers.actionable_errors import ActionableErrorsModel
-from openai_agents.model_providers.providers.configuration import ConfigurationError
 from openai_agents.model_providers.providers.model_names import (
     check_ollama_model_name,
     check_router_model_name,
@@ -25,7 +25,7 @@ from openai_agents.model_providers.providers.multi_provider import (
     MultiModelProviderMap,
     _BuiltOnFirstCall,
 )
-from openai_agents.model_providers.providers.ollama_model import OllamaModel
+from openai_agents.model_providers.providers.ollama_model import OllamaChatModel, OllamaModel
 from openai_agents.model_providers.providers.ollama_provider import OllamaModelProvider
 from testkit.fakes import ollama_native, ollama_openai, openai_responses
 from testkit.fakes.http_server import FakeHTTPServer
@@ -52,15 +52,15 @@ def unwrapped(model: object) -> object:
     if isinstance(model, _BuiltOnFirstCall):
         model = model._build()
     while isinstance(model, ActionableErrorsModel) or hasattr(model, "_inner"):
-        model = model._inner  # The wrappers around it: errors classified, keys named.
+        model = model._inner  # The wrapper around it: bounds, errors classified.
     return model
 
 
 @pytest.mark.parametrize(
     ("name", "backend", "backend_model"),
     [
-        ("ollama/gpt-oss:20b", OllamaModel, "gpt-oss:20b"),
-        ("ollama/hf.co/org/model:Q4_K_M", OllamaModel, "hf.co/org/model:Q4_K_M"),
+        ("ollama/gpt-oss:20b", OllamaChatModel, "gpt-oss:20b"),
+        ("ollama/hf.co/org/model:Q4_K_M", OllamaChatModel, "hf.co/org/model:Q4_K_M"),
         ("litellm/anthropic/claude-sonnet-4-5", LitellmModel, "anthropic/claude-sonnet-4-5"),
         ("openai/gpt-4.1", OpenAIResponsesModel, "gpt-4.1"),
         ("gpt-4.1", OpenAIResponsesModel, "gpt-4.1"),
@@ -73,6 +73,25 @@ def test_each_prefix_routes_to_its_backend_with_the_rest_of_the_name(
 
     assert isinstance(model, backend)
     assert str(model.model) == backend_model  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "name", ["ollama/gpt-oss:20b", "litellm/anthropic/claude-sonnet-4-5", "openai/gpt-4.1"]
+)
+def test_one_wrapper_does_the_shared_work_between_the_router_and_each_backend(
+    router: MultiModelProvider, name: str
+) -> None:
+    model = router.get_model(name)
+    wrappers: list[str] = []
+    if isinstance(model, _BuiltOnFirstCall):
+        wrappers.append(type(model).__name__)
+        model = model._build()
+    while isinstance(model, ActionableErrorsModel):
+        wrappers.append(type(model).__name__)
+        model = model._inner
+
+    assert not hasattr(model, "_inner")  # The backend's own model.
+    assert len(wrappers) <= 2 and len(wrappers) - len(set(wrappers)) == 0, wrappers
 
 
 @pytest.mark.parametrize(

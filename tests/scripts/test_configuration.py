@@ -9,8 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from openai_agents.model_providers.providers.bounds import request_timeout_under
-from openai_agents.model_providers.providers.configuration import ConfigurationError
+from openai_agents.model_providers.providers import ConfigurationError, request_timeout_under
 from openai_agents.model_providers.providers.ollama_hosts import describe_ollama, ollama_host
 from openai_agents.model_providers.support.cli import (
     add_model_call_arguments,

@@ -6,15 +6,10 @@ test, with the primary down, is in `tests/scripts/test_failover.py`."""
 from __future__ import annotations
 
 import contextlib
-import inspect
 import io
 from datetime import timedelta
 
 import pytest
-from agents import Agent
-from temporalio.openai_agents import ModelActivityParameters
-from temporalio.openai_agents._openai_runner import TemporalOpenAIRunner, _convert_agent
-from temporalio.openai_agents._temporal_model_stub import _TemporalModelStub
 from temporalio.testing import WorkflowEnvironment
 
 from openai_agents.model_providers import run_streaming_workflow
@@ -51,21 +46,6 @@ WEATHER = "The weather in Tokyo is sunny."
 def serve(monkeypatch: pytest.MonkeyPatch, ollama: FakeOllama, anthropic: FakeAnthropic) -> None:
     monkeypatch.setenv("OLLAMA_HOST", ollama.url)
     monkeypatch.setenv("ANTHROPIC_BASE_URL", anthropic.url)
-
-
-def test_the_plugin_internals_failover_builds_on_are_there() -> None:
-    # `FailoverModel` is the plugin's private workflow-side stub with a list of names; an
-    # upgrade that changes these fails here, by name, rather than in a user's workflow.
-    parameters = inspect.signature(_TemporalModelStub.__init__).parameters
-    assert list(parameters) == ["self", "model_name", "model_params", "agent"]
-    runner = TemporalOpenAIRunner(ModelActivityParameters())
-    assert isinstance(runner.model_params, ModelActivityParameters)
-    # The runner leaves an agent whose model is already a stub as it is (its handoffs too):
-    # which is why every agent of a run with fallbacks gets a `FailoverModel`.
-    stubbed = Agent(
-        name="a", model=_TemporalModelStub("m", model_params=runner.model_params, agent=None)
-    )
-    assert _convert_agent(runner.model_params, stubbed, None) is stubbed
 
 
 async def test_a_streamed_run_goes_on_on_the_fallback_when_its_model_fails(

@@ -17,46 +17,24 @@ itself relatively: copy the folder into your project under any name.
 
 from __future__ import annotations
 
+import ast
+import functools
 import importlib
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-# Public name -> the module (in this package) that defines it.
-_HOMES = {
-    "ActionableErrorsProvider": "actionable_errors",
-    "translate_provider_error": "classification",
-    "ConfigurationError": "configuration",
-    "ConversationBudgets": "conversation_budgets",
-    "DEFAULT_CONTEXT_TOKENS": "conversation_budgets",
-    "ProviderDescription": "descriptions",
-    "checked_litellm_provider": "litellm_provider",
-    "BUILT_IN_PREFIXES": "model_names",
-    "check_litellm_model_name": "model_names",
-    "check_ollama_model_name": "model_names",
-    "check_router_model_name": "model_names",
-    "check_router_model_names": "model_names",
-    "MultiModelProvider": "multi_provider",
-    "MultiModelProviderMap": "multi_provider",
-    "checked_multi_provider": "multi_provider",
-    "ollama_host": "ollama_hosts",
-    "OllamaModel": "ollama_model",
-    "OllamaChatCompletionsProvider": "ollama_openai",
-    "checked_ollama_chat_completions_provider": "ollama_openai",
-    "OllamaModelProvider": "ollama_provider",
-    "checked_ollama_provider": "ollama_provider",
-    "DEFAULT_MAX_TOKENS": "bounds",
-    "request_timeout_under": "bounds",
-}
-__all__ = list(_HOMES)
-
-if TYPE_CHECKING:  # Re-exported explicitly, for type checkers (`X as X`).
+# The public names, each imported from the module (in this package) that defines it: written
+# once, here. Type checkers read these imports (`X as X`: re-exported); at run time they are
+# not run but read, at the first name looked up, and each name is imported on first use.
+if TYPE_CHECKING:
+    from .actionable_errors import DEFAULT_MAX_TOKENS as DEFAULT_MAX_TOKENS
     from .actionable_errors import ActionableErrorsProvider as ActionableErrorsProvider
-    from .bounds import DEFAULT_MAX_TOKENS as DEFAULT_MAX_TOKENS
-    from .bounds import request_timeout_under as request_timeout_under
+    from .actionable_errors import request_timeout_under as request_timeout_under
+    from .classification import ProviderDescription as ProviderDescription
     from .classification import translate_provider_error as translate_provider_error
-    from .configuration import ConfigurationError as ConfigurationError
     from .conversation_budgets import DEFAULT_CONTEXT_TOKENS as DEFAULT_CONTEXT_TOKENS
     from .conversation_budgets import ConversationBudgets as ConversationBudgets
-    from .descriptions import ProviderDescription as ProviderDescription
+    from .failure_types import ConfigurationError as ConfigurationError
     from .litellm_provider import checked_litellm_provider as checked_litellm_provider
     from .model_names import BUILT_IN_PREFIXES as BUILT_IN_PREFIXES
     from .model_names import check_litellm_model_name as check_litellm_model_name
@@ -76,9 +54,26 @@ if TYPE_CHECKING:  # Re-exported explicitly, for type checkers (`X as X`).
     from .ollama_provider import checked_ollama_provider as checked_ollama_provider
 
 
+@functools.cache
+def _homes() -> dict[str, str]:
+    """Public name -> its module, from the `if TYPE_CHECKING:` imports above. Read at the
+    first look-up, not at import: workflow code imports submodules (`failure_types`) inside
+    Temporal's sandbox, which forbids reading files."""
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    [block] = [node for node in tree.body if isinstance(node, ast.If)]
+    return {
+        alias.name: str(node.module)
+        for node in block.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+
+
 def __getattr__(name: str) -> Any:
-    if name not in _HOMES:
+    if name == "__all__":
+        return list(_homes())
+    if name not in _homes():
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{_HOMES[name]}", __name__), name)
+    value = getattr(importlib.import_module(f".{_homes()[name]}", __name__), name)
     globals()[name] = value  # Looked up once.
     return value

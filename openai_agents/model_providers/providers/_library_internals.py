@@ -1,8 +1,10 @@
-"""Every use of another library's private or non-exported API, in one place.
+"""Every use of another library's private or non-exported API, in one place: this package's,
+and that of the workflow code that goes with it (`workflows/failover.py`).
 
 Each has no public equivalent today. `tests/providers/test_library_internals.py` checks
 each one against the installed libraries, so an upgrade that changes one fails there, by
-name, instead of somewhere in a model call.
+name, instead of somewhere in a model call. Safe to import in Temporal's workflow sandbox:
+it passes these libraries through, and `ollama` is imported for type checking only.
 """
 
 from __future__ import annotations
@@ -18,12 +20,23 @@ from agents.models.chatcmpl_converter import Converter as ChatCompletionsConvert
 # none). The SDK recognises this value and leaves such ids out of the next turn's input.
 from agents.models.fake_id import FAKE_RESPONSES_ID
 
+# The Temporal plugin's workflow-side model (the stub that runs each model call as its
+# activity) and its runner, which holds the worker's `ModelActivityParameters`: workflow
+# code subclasses the stub to try one model after another (`workflows/failover.py`).
+# Neither is exported from `temporalio.openai_agents`.
+from temporalio.openai_agents._openai_runner import TemporalOpenAIRunner
+from temporalio.openai_agents._temporal_model_stub import (
+    _TemporalModelStub as TemporalModelStub,
+)
+
 if TYPE_CHECKING:
     import ollama
 
 __all__ = [
     "FAKE_RESPONSES_ID",
     "ChatCompletionsConverter",
+    "TemporalModelStub",
+    "TemporalOpenAIRunner",
     "ollama_client_base_url",
     "ollama_client_key",
 ]

@@ -1,10 +1,11 @@
-"""Provider failures as Temporal errors: retryable or not, with one line that says what
-happened and what to do.
+"""What each provider failure means, as the Temporal error a person reads: retryable or
+not, one line that says what happened and what to do, with credentials masked.
 
 The Temporal plugin maps `openai.APIStatusError` to a bare "Non retryable OpenAI status
 code: 404" and lets connection errors, timeouts and other libraries' errors (`ollama`'s)
 through untouched. `translate_provider_error` classifies every failure a model call can
-meet. The error types double as names for `RetryPolicy.non_retryable_error_types`.
+meet, in the words of the backend's `ProviderDescription`; `recorded_causes` is what
+Temporal records behind it. The type names are `failure_types.FailureType`'s.
 """
 
 from __future__ import annotations
@@ -13,10 +14,14 @@ import asyncio
 import contextlib
 import email.utils
 import json
+import os
 import socket
 import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import NoReturn
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import openai
@@ -24,10 +29,114 @@ from agents import UserError
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from .bounds import ModelCallDeadlineExceeded
-from .configuration import ConfigurationError
-from .descriptions import ProviderDescription
-from .redaction import causes, redacted
+from .failure_types import ConfigurationError, FailureType, ModelCallDeadlineExceeded
+
+# --- Who failed: a backend, in the words its failures use -----------------------------
+
+
+@dataclass(frozen=True)
+class ProviderDescription:
+    """How to name a backend in an error, and what to advise for each kind of failure."""
+
+    name: str
+    location: str
+    """Where it is, without credentials: this text lands in workflow history."""
+    start_hint: str
+    missing_model_hint: str
+    """May contain `{model}`."""
+    credentials_hint: str
+    secrets: tuple[str, ...] = field(default=(), repr=False)
+    """The credentials this backend was given directly (an `api_key` argument, the key
+    inside a client passed in): masked in its errors like secret-named environment
+    variables, which are masked anyway. Kept out of `repr` so that logging a description
+    cannot leak them."""
+
+    @property
+    def where(self) -> str:
+        return f"{self.name} at {self.location}"
+
+    def unreachable(self) -> str:
+        return f"cannot reach {self.where}: {self.start_hint}"
+
+    def missing_model(self, model: str, detail: str) -> str:
+        hint = self.missing_model_hint.format(model=model)
+        return f"{self.where} has no model '{model}' ({detail}): {hint}"
+
+    def rejected_credentials(self, detail: str) -> str:
+        return f"{self.where} rejected the credentials ({detail}): {self.credentials_hint}"
+
+
+# --- Keeping credentials out of what is recorded ----------------------------------------
+# What a model call raises lands in workflow history and in the worker's log, where nobody
+# should find an API key.
+
+
+# Environment variables whose values are secrets: OPENAI_API_KEY, OLLAMA_API_KEY,
+# AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN, DB_PASSWORD, ...
+_SECRET_VARIABLE_SUFFIXES = ("_KEY", "_TOKEN", "_SECRET", "_PASSWORD")
+
+# Shorter values are not masked: they are placeholders such as the key "ollama" that
+# Ollama's OpenAI-compatible API ignores, and masking them would mangle ordinary words.
+MIN_SECRET_LENGTH = 8
+
+
+def without_credentials(url: str) -> str:
+    """`url` without `user:password@`, query or fragment (where tokens hide), for messages,
+    logs and workflow history."""
+    parts = urlsplit(url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit(parts._replace(netloc=host, query="", fragment=""))
+
+
+def redacted(text: str, secrets: Iterable[str] = ()) -> str:
+    """`text` with `secrets` and the value of every secret-named environment variable
+    masked.
+
+    Some providers and proxies echo a rejected key in their error message. A key given to
+    a provider as an argument is in no environment variable, hence `secrets`.
+    """
+    environment = [v for n, v in os.environ.items() if n.endswith(_SECRET_VARIABLE_SUFFIXES)]
+    # Longest first: a secret that contains another is masked whole.
+    for value in sorted({*secrets, *environment}, key=len, reverse=True):
+        if len(value) >= MIN_SECRET_LENGTH:
+            text = text.replace(value, "[redacted]")
+    return text
+
+
+def causes(error: BaseException) -> Iterator[BaseException]:
+    """`error`, then each error behind it (`__cause__`, else `__context__`), each once."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        yield cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+
+
+def recorded_causes(error: BaseException, secrets: Iterable[str] = ()) -> ApplicationError:
+    """`error` and the errors behind it, as Temporal should record them: each one's type
+    and message, with secrets masked and without the client libraries' stack frames.
+
+    Temporal records the whole cause chain as the attempt's failure, in workflow history
+    and in the worker's log. The originals would put two things there that do not belong:
+    - a provider's error message may quote the rejected API key;
+    - the frames of openai, httpx and httpcore make the chain several KB, over the
+      server's size limit for a pending activity's last failure, which then reads
+      "Failure exceeds size limit." in the Web UI while the call is being retried.
+    """
+    chain = list(causes(error))
+    secrets = tuple(secrets)
+    recorded: ApplicationError | None = None
+    for original in reversed(chain):
+        stand_in = ApplicationError(redacted(str(original), secrets), type=type(original).__name__)
+        stand_in.__cause__ = recorded
+        recorded = stand_in
+    assert recorded is not None
+    return recorded
+
+
+# --- Classification ---------------------------------------------------------------------
+
 
 _MAX_DETAIL_CHARS = 300
 
@@ -58,11 +167,13 @@ def translate_provider_error(
     if isinstance(error, UserError):
         # The request could not even be built (a hosted tool, an image by web URL, a file
         # input, ...). The same input fails the same way on every attempt, so fail now.
-        return ApplicationError(str(error), type="UnsupportedModelInput", non_retryable=True)
+        return ApplicationError(
+            str(error), type=FailureType.UnsupportedModelInput, non_retryable=True
+        )
     # Never connected (refused, no such host, or the connection attempt timed out): tested
     # before the timeout below, of which a connect timeout is a kind.
     if _caused_by_connection_failure(error):
-        return ApplicationError(provider.unreachable(), type="ProviderUnreachable")
+        return ApplicationError(provider.unreachable(), type=FailureType.ProviderUnreachable)
     # A timeout is a kind of connection error in openai (and LiteLLM), so test it first.
     timeout = _timeout_in(error)
     if timeout is not None:
@@ -70,7 +181,7 @@ def translate_provider_error(
         return ApplicationError(
             f"{provider.where} did not answer model '{model_name}' within {allowed:g}s; the "
             "model may be loading or overloaded (raise --timeout, or use a smaller model)",
-            type="ModelCallTimeout",
+            type=FailureType.ModelCallTimeout,
         )
     # Connected, then the connection broke: whatever status a wrapper reports for it
     # (LiteLLM calls a reply cut off mid-way an HTTP 500), the reply is lost, not refused.
@@ -79,7 +190,7 @@ def translate_provider_error(
         return ApplicationError(
             f"the connection to {provider.where} broke during the reply to model "
             f"'{model_name}' ({type(broken).__name__}){retry_note()}",
-            type="ProviderConnectionLost",
+            type=FailureType.ProviderConnectionLost,
         )
     status = _status_code(error)
     if status is None:
@@ -91,7 +202,7 @@ def translate_provider_error(
             f"than the model reads (HTTP {status}: {detail}): lower its memory budget (the "
             "chat starter's --memory-budget, or the worker's --context-tokens), or shorten "
             "the prompt",
-            type="ContextWindowExceeded",
+            type=FailureType.ContextWindowExceeded,
             non_retryable=True,
         )
     if status < 100:
@@ -99,7 +210,7 @@ def translate_provider_error(
         # HTTP status (-1): the server failed after it had started to answer.
         return ApplicationError(
             f"{provider.where} failed mid-reply for model '{model_name}' ({detail})",
-            type="ProviderServerError",
+            type=FailureType.ProviderServerError,
         )
     return _http_failure(status, _response_headers(error), detail, model_name, provider)
 
@@ -115,15 +226,17 @@ def _http_failure(
     retry_after = _retry_after(headers)
     if status == 404:
         message = provider.missing_model(model_name, detail)
-        return ApplicationError(message, type="ModelNotFound", non_retryable=True)
+        return ApplicationError(message, type=FailureType.ModelNotFound, non_retryable=True)
     if status in (401, 403):
         message = provider.rejected_credentials(f"HTTP {status}: {detail}")
-        return ApplicationError(message, type="ProviderAuthenticationFailed", non_retryable=True)
+        return ApplicationError(
+            message, type=FailureType.ProviderAuthenticationFailed, non_retryable=True
+        )
     if status == 429:
         asked = f"; it asked to retry after {retry_after.total_seconds():g}s" if retry_after else ""
         return ApplicationError(
             f"{provider.where} is rate-limiting requests (HTTP 429: {detail}){asked}",
-            type="ProviderRateLimited",
+            type=FailureType.ProviderRateLimited,
             next_retry_delay=retry_after,
         )
     should_retry = headers.get("x-should-retry")
@@ -132,12 +245,12 @@ def _http_failure(
     ):
         return ApplicationError(
             f"{provider.where} failed with HTTP {status} ({detail})",
-            type="ProviderServerError",
+            type=FailureType.ProviderServerError,
             next_retry_delay=retry_after,
         )
     return ApplicationError(
         f"{provider.where} rejected the request for model '{model_name}' (HTTP {status}: {detail})",
-        type="ProviderRejectedRequest",
+        type=FailureType.ProviderRejectedRequest,
         non_retryable=True,
     )
 
@@ -307,3 +420,17 @@ def _message_in(body: object) -> str | None:
         if isinstance(body.get(key), str):
             return str(body[key])
     return None
+
+
+def truncated_reply(model: str, limit: int | None, detail: str) -> ApplicationError:
+    """The failure of a reply cut off at its token limit: not an answer, and not retryable,
+    as the same request stops at the same limit (a model that repeats itself, at temperature
+    0, the same way every time)."""
+    at = f" ({limit} tokens)" if limit else ""
+    return ApplicationError(
+        f"model '{model}' stopped at its token limit{at} before finishing its reply "
+        f"({detail}): raise --max-tokens on the worker, or max_tokens in the agent's "
+        "ModelSettings; a reply that repeats itself needs another prompt or model",
+        type=FailureType.ModelOutputTruncated,
+        non_retryable=True,
+    )

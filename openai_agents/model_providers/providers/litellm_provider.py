@@ -11,23 +11,17 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
-from typing import Any
 
 import litellm
-from agents import Model, ModelProvider, ModelResponse, ModelSettings
+from agents import ModelProvider, ModelSettings
 from agents.extensions.models.litellm_provider import LitellmProvider
-from agents.items import TResponseStreamEvent
 from agents.models import get_default_model
 from temporalio.exceptions import ApplicationError
 
-from .actionable_errors import ActionableErrorsProvider
-from .bounds import DEFAULT_MAX_TOKENS
-from .configuration import ConfigurationError
-from .descriptions import ProviderDescription
+from .actionable_errors import DEFAULT_MAX_TOKENS, ActionableErrorsProvider
+from .classification import ProviderDescription, without_credentials
+from .failure_types import ConfigurationError, FailureType
 from .model_names import check_litellm_model_name
-from .redaction import without_credentials
 
 
 def litellm_provider_name(model: str) -> str:
@@ -120,58 +114,36 @@ def bounded_litellm_provider(
     litellm.suppress_debug_info = True
     quiet_litellm_logs()
     return ActionableErrorsProvider(
-        _KeysNamedLitellmProvider(),
+        LitellmProvider(),
         describe_litellm,
         request_timeout_seconds,
         max_tokens=max_tokens,
         settings=ModelSettings(extra_args={"timeout": request_timeout_seconds, "num_retries": 0}),
+        own_failure=missing_key_named,
     )
 
 
-class _KeysNamedLitellmProvider(LitellmProvider):
-    """The SDK's `LitellmProvider`, whose models name the missing key when a call fails
-    for lack of one. LiteLLM reports some missing keys (OpenAI's) as an HTTP 500, which
-    Temporal would retry in vain; this fails the call for good, saying what to export.
-    Checked only after a failure: a provider authenticated otherwise (an IAM role, a
-    profile) still works where LiteLLM's list of expected variables is incomplete."""
-
-    def get_model(self, model_name: str | None) -> Model:
-        return _KeysNamedModel(super().get_model(model_name), model_name or get_default_model())
-
-
-class _KeysNamedModel(Model):
-    def __init__(self, inner: Model, model_name: str) -> None:
-        self._inner = inner
-        self._model_name = model_name
-
-    async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
-        with self._missing_keys_named():
-            return await self._inner.get_response(*args, **kwargs)
-
-    async def stream_response(
-        self, *args: Any, **kwargs: Any
-    ) -> AsyncIterator[TResponseStreamEvent]:
-        with self._missing_keys_named():
-            async for event in self._inner.stream_response(*args, **kwargs):
-                yield event
-
-    @contextmanager
-    def _missing_keys_named(self) -> Iterator[None]:
-        try:
-            yield
-        except Exception as error:
-            # Only a failure about a key: LiteLLM's list of expected variables is also
-            # non-empty for providers authenticated otherwise (Bedrock, Vertex AI), whose
-            # other failures (429, 5xx, a long prompt) must keep their own classification.
-            about_a_key = isinstance(error, litellm.exceptions.AuthenticationError) or (
-                "api_key" in str(error).lower()
-            )
-            missing = missing_litellm_keys(self._model_name) if about_a_key else []
-            if not missing:
-                raise
-            raise ApplicationError(
-                f"{self._model_name} needs {' and '.join(missing)}: export {missing[0]}=... "
-                "where the worker runs, or choose another model",
-                type="ProviderAuthenticationFailed",
-                non_retryable=True,
-            ) from None
+def missing_key_named(
+    error: Exception, model_name: str | None, _provider: ProviderDescription
+) -> ApplicationError | None:
+    """A failure for lack of the provider's key, naming the key (the wrapper's hook). LiteLLM
+    reports some missing keys (OpenAI's) as an HTTP 500, which Temporal would retry in vain;
+    this fails the call for good, saying what to export. Checked only after a failure: a
+    provider authenticated otherwise (an IAM role, a profile) still works where LiteLLM's
+    list of expected variables is incomplete."""
+    # Only a failure about a key: LiteLLM's list of expected variables is also non-empty
+    # for providers authenticated otherwise (Bedrock, Vertex AI), whose other failures
+    # (429, 5xx, a long prompt) must keep their own classification.
+    about_a_key = isinstance(error, litellm.exceptions.AuthenticationError) or (
+        "api_key" in str(error).lower()
+    )
+    model = model_name or get_default_model()
+    missing = missing_litellm_keys(model) if about_a_key else []
+    if not missing:
+        return None
+    return ApplicationError(
+        f"{model} needs {' and '.join(missing)}: export {missing[0]}=... "
+        "where the worker runs, or choose another model",
+        type=FailureType.ProviderAuthenticationFailed,
+        non_retryable=True,
+    )

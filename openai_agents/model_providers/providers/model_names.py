@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 
-from .configuration import ConfigurationError
+from .failure_types import ConfigurationError
 
 BUILT_IN_PREFIXES = ("ollama", "openai", "litellm")
 

@@ -42,10 +42,13 @@ from agents.models.multi_provider import MultiProviderMap
 from openai import AsyncOpenAI
 from temporalio.exceptions import ApplicationError
 
-from .actionable_errors import ActionableErrorsProvider
-from .bounds import DEFAULT_MAX_TOKENS, DEFAULT_REQUEST_TIMEOUT_SECONDS
-from .configuration import ConfigurationError
-from .descriptions import ProviderDescription
+from .actionable_errors import (
+    DEFAULT_MAX_TOKENS,
+    DEFAULT_REQUEST_TIMEOUT_SECONDS,
+    ActionableErrorsProvider,
+)
+from .classification import ProviderDescription, without_credentials
+from .failure_types import ConfigurationError, FailureType
 from .model_names import (
     BUILT_IN_PREFIXES,
     check_router_model_name,
@@ -53,7 +56,6 @@ from .model_names import (
     unknown_prefix_message,
 )
 from .ollama_hosts import ollama_host
-from .redaction import without_credentials
 
 
 class MultiModelProviderMap(MultiProviderMap):
@@ -172,7 +174,7 @@ class MultiModelProvider(ModelProvider):
             # Raised inside the model activity: non-retryable, as no retry can fix a name.
             raise ApplicationError(
                 unknown_prefix_message(model_name or prefix, self.known_prefixes()),
-                type="UnknownModelPrefix",
+                type=FailureType.UnknownModelPrefix,
                 non_retryable=True,
             )
         if prefix not in self._built_in:
@@ -197,7 +199,7 @@ class MultiModelProvider(ModelProvider):
             except ConfigurationError as error:  # A malformed OLLAMA_HOST or base URL.
                 # Raised inside the model activity: non-retryable, as no retry can fix it.
                 raise ApplicationError(
-                    str(error), type="ConfigurationError", non_retryable=True
+                    str(error), type=FailureType.ConfigurationError, non_retryable=True
                 ) from None
         if prefix == "litellm":
             from .litellm_provider import bounded_litellm_provider
@@ -214,7 +216,7 @@ class MultiModelProvider(ModelProvider):
                 raise ApplicationError(
                     f"model '{model_name}' routes to OpenAI, which needs OPENAI_API_KEY: "
                     f"export it before starting the worker, or choose an {others} model",
-                    type="ProviderAuthenticationFailed",
+                    type=FailureType.ProviderAuthenticationFailed,
                     non_retryable=True,
                 )
             client = AsyncOpenAI(

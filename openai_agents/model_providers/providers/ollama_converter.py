@@ -40,7 +40,6 @@ from openai.types.responses.response_usage import InputTokensDetails, OutputToke
 
 from ._library_internals import FAKE_RESPONSES_ID, ChatCompletionsConverter
 from ._ollama import ollama
-from .bounds import truncated_reply
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +69,17 @@ class OllamaChatRequest:
     format: str | dict[str, Any] | None = None
     options: dict[str, Any] = field(default_factory=dict)
     keep_alive: float | str | None = None
+
+    def chat_arguments(self) -> dict[str, Any]:
+        """The keyword arguments of `chat`, empty lists and options left out."""
+        return {
+            "messages": self.messages,
+            "tools": self.tools or None,
+            "think": self.think,
+            "format": self.format,
+            "options": self.options or None,
+            "keep_alive": self.keep_alive,
+        }
 
 
 def build_chat_request(
@@ -543,14 +553,20 @@ def usage_of(reply: ollama.ChatResponse) -> Usage:
     )
 
 
-def raise_if_truncated(reply: ollama.ChatResponse, model: str, limit: int | None) -> None:
-    """A reply cut off at the token limit (`limit`, the request's `num_predict`) is not an
-    answer: fail, and say how to fix it. Not retryable: the same request would stop at the
-    same limit."""
-    if reply.done_reason == "length":
-        raise truncated_reply(
-            model,
-            limit,
+class ReplyTruncated(Exception):
+    """Ollama's sign that a reply stopped at its token limit: reported by `OllamaModel` as
+    `ModelOutputTruncated`."""
+
+    def __init__(self, limit: int | None) -> None:
+        super().__init__(
             "done_reason=length; or the context is full: raise num_ctx with "
-            "extra_args={'num_ctx': ...}",
+            "extra_args={'num_ctx': ...}"
         )
+        self.limit = limit
+
+
+def raise_if_truncated(reply: ollama.ChatResponse, limit: int | None) -> None:
+    """A reply cut off at the token limit (`limit`, the request's `num_predict`) is not an
+    answer: fail."""
+    if reply.done_reason == "length":
+        raise ReplyTruncated(limit)

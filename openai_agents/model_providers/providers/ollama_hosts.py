@@ -9,9 +9,8 @@ import os
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from .configuration import ConfigurationError
-from .descriptions import ProviderDescription
-from .redaction import without_credentials
+from .classification import ProviderDescription, without_credentials
+from .failure_types import ConfigurationError
 
 DEFAULT_OLLAMA_HOST = "http://localhost:11434"
 _DEFAULT_OLLAMA_PORT = 11434

@@ -1,38 +1,41 @@
 """`OllamaModel`: an Agents SDK `Model` on Ollama's native `/api/chat`, via `ollama.AsyncClient`.
 
-Worker-side only. Conversions live in `ollama_converter.py` and `ollama_stream.py`;
-this module does the calls and turns their failures into Temporal errors that say
-whether to retry and what to do (the Temporal plugin maps only OpenAI's errors).
+Worker-side only. `OllamaChatModel` is the transport: one request, built by the
+conversions in `ollama_converter.py` (and `ollama_stream.py` for streamed replies), sent by
+the client. `OllamaModel` is that transport in the wrapper every backend has
+(`actionable_errors.ActionableErrorsModel`: bounds, deadline, schema refusals, typed-answer
+check, error translation); what only Ollama knows about its failures reaches the wrapper
+through `ollama_failure`, its hook.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import AsyncGenerator, AsyncIterator, Iterator
+import inspect
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any, cast
 
 from agents import (
-    AgentOutputSchemaBase,
-    Handoff,
     Model,
     ModelResponse,
     ModelSettings,
-    ModelTracing,
-    Tool,
-    TResponseInputItem,
 )
 from agents.items import TResponseStreamEvent
-from openai.types.responses import ResponseCompletedEvent
 from temporalio.exceptions import ApplicationError
 
 from ._library_internals import ollama_client_base_url, ollama_client_key
 from ._ollama import ollama
-from .actionable_errors import raising_actionable_errors
-from .bounds import DEFAULT_MAX_TOKENS, DEFAULT_REQUEST_TIMEOUT_SECONDS, Deadline, capped
-from .descriptions import ProviderDescription
+from .actionable_errors import (
+    DEFAULT_MAX_TOKENS,
+    DEFAULT_REQUEST_TIMEOUT_SECONDS,
+    ActionableErrorsModel,
+    CallBounds,
+)
+from .classification import ProviderDescription, truncated_reply
+from .failure_types import FailureType
 from .ollama_converter import (
-    OllamaChatRequest,
+    ReplyTruncated,
     build_chat_request,
     output_items,
     raise_if_truncated,
@@ -40,11 +43,11 @@ from .ollama_converter import (
 )
 from .ollama_hosts import describe_ollama, not_ollama
 from .ollama_stream import stream_events
-from .structured_output import check_structured_answer, schema_refusals
 
 
-class OllamaModel(Model):
-    """One Ollama model, served through the given client.
+class OllamaModel(ActionableErrorsModel):
+    """One Ollama model, served through the given client, its calls bounded and its
+    failures classified as every backend's are.
 
     `description` names the server in error messages; by default it is read from the
     client, with the key the client sends (if any) as a secret to mask in them.
@@ -67,110 +70,82 @@ class OllamaModel(Model):
             describe_ollama(ollama_client_base_url(ollama_client)),
             secrets=tuple(filter(None, [ollama_client_key(ollama_client)])),
         )
-        self._request_timeout_seconds = request_timeout_seconds
-        self._max_tokens = max_tokens
+        bounds = CallBounds(
+            lambda _model: self.description,
+            request_timeout_seconds,
+            max_tokens,
+            own_failure=ollama_failure,
+        )
+        super().__init__(OllamaChatModel(model, ollama_client), model, bounds)
 
-    async def get_response(
-        self,
-        system_instructions: str | None,
-        input: str | list[TResponseInputItem],
-        model_settings: ModelSettings,
-        tools: list[Tool],
-        output_schema: AgentOutputSchemaBase | None,
-        handoffs: list[Handoff],
-        tracing: ModelTracing,
-        previous_response_id: str | None = None,
-        conversation_id: str | None = None,
-        prompt: Any | None = None,
-    ) -> ModelResponse:
-        deadline = Deadline.for_model_call(self._request_timeout_seconds)
-        # Building the request is inside the block too: input Ollama cannot take fails the
-        # model activity at once, instead of being retried into the same error.
-        with schema_refusals(output_schema, self.model), self._actionable_errors():
-            model_settings = capped(model_settings, self._max_tokens)
-            request = build_chat_request(
-                self.model,
-                system_instructions,
-                input,
-                model_settings,
-                tools,
-                output_schema,
-                handoffs,
-            )
-            reply = await deadline.run(
-                self.client.chat(self.model, stream=False, **_chat_arguments(request))
-            )
-        raise_if_truncated(reply, self.model, model_settings.max_tokens)
-        output = output_items(reply.message)
-        check_structured_answer(output, output_schema, self.model)
-        return ModelResponse(output=output, usage=usage_of(reply), response_id=None)
+
+def ollama_failure(
+    error: Exception, model: str | None, provider: ProviderDescription
+) -> ApplicationError | None:
+    """What only Ollama's own replies say (the wrapper's hook): a reply cut at its token
+    limit, and a 404 from a server that is not Ollama (no model to pull, no retry to wait)."""
+    name = model or ""
+    if isinstance(error, ReplyTruncated):
+        return truncated_reply(name, error.limit, str(error))
+    if isinstance(error, ollama.ResponseError):
+        wrong_server = not_ollama(error, name, provider.location, "/api/chat")
+        if wrong_server is not None:
+            return ApplicationError(wrong_server, type=FailureType.NotOllama, non_retryable=True)
+    return None
+
+
+class OllamaChatModel(Model):
+    """The transport: each call one `/api/chat` request, its reply converted; failures are
+    the client's own (`ollama.ResponseError`, httpx's) and `ReplyTruncated`. Both calls take
+    `Model.get_response`'s arguments and build their request in one place (`_request`)."""
+
+    def __init__(self, model: str, ollama_client: ollama.AsyncClient) -> None:
+        self.model = model
+        self.client = ollama_client
+
+    async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
+        request, limit = self._request(args, kwargs)
+        reply = await self.client.chat(self.model, stream=False, **request)
+        raise_if_truncated(reply, limit)
+        return ModelResponse(
+            output=output_items(reply.message), usage=usage_of(reply), response_id=None
+        )
 
     async def stream_response(
-        self,
-        system_instructions: str | None,
-        input: str | list[TResponseInputItem],
-        model_settings: ModelSettings,
-        tools: list[Tool],
-        output_schema: AgentOutputSchemaBase | None,
-        handoffs: list[Handoff],
-        tracing: ModelTracing,
-        previous_response_id: str | None = None,
-        conversation_id: str | None = None,
-        prompt: Any | None = None,
+        self, *args: Any, **kwargs: Any
     ) -> AsyncIterator[TResponseStreamEvent]:
-        deadline = Deadline.for_model_call(self._request_timeout_seconds)
-        with schema_refusals(output_schema, self.model), self._actionable_errors():
-            model_settings = capped(model_settings, self._max_tokens)
-            request = build_chat_request(
-                self.model,
-                system_instructions,
-                input,
-                model_settings,
-                tools,
-                output_schema,
-                handoffs,
-            )
-            # The client types its stream as an iterator; it is an async generator.
-            chunks = cast(
-                AsyncGenerator[ollama.ChatResponse, None],
-                await deadline.run(
-                    self.client.chat(self.model, stream=True, **_chat_arguments(request))
-                ),
-            )
-            # `aclosing`: when the consumer stops early, the HTTP stream is closed now,
-            # not whenever the garbage collector finalises the client's generator.
-            async with contextlib.aclosing(chunks):
-                limit = model_settings.max_tokens
-                events = deadline.stream(stream_events(chunks, self.model, limit))
-                async with contextlib.aclosing(events):
-                    async for event in events:
-                        if isinstance(event, ResponseCompletedEvent):
-                            check_structured_answer(
-                                event.response.output, output_schema, self.model
-                            )
-                        yield event
+        request, limit = self._request(args, kwargs)
+        # The client types its stream as an iterator; it is an async generator.
+        chunks = cast(
+            AsyncGenerator[ollama.ChatResponse, None],
+            await self.client.chat(self.model, stream=True, **request),
+        )
+        # `aclosing`: when the consumer stops early, the HTTP stream is closed now, not
+        # whenever the garbage collector finalises the client's generator.
+        async with contextlib.aclosing(chunks):
+            events = stream_events(chunks, self.model, limit)
+            async with contextlib.aclosing(events):
+                async for event in events:
+                    yield event
 
-    @contextlib.contextmanager
-    def _actionable_errors(self) -> Iterator[None]:
-        describe = lambda: self.description  # noqa: E731 - described only on failure
-        with raising_actionable_errors(self.model, describe, self._request_timeout_seconds):
-            try:
-                yield
-            except ollama.ResponseError as error:
-                # A 404 from a server that is not Ollama: no model to pull, no retry to wait.
-                location = self.description.location
-                wrong_server = not_ollama(error, self.model, location, "/api/chat")
-                if wrong_server is None:
-                    raise
-                raise ApplicationError(wrong_server, type="NotOllama", non_retryable=True) from None
+    def _request(
+        self, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> tuple[dict[str, Any], int | None]:
+        """The `chat` arguments (all but `stream`) for a model call's arguments, and its
+        token limit."""
+        call = _MODEL_CALL.bind(self, *args, **kwargs).arguments
+        settings: ModelSettings = call["model_settings"]
+        request = build_chat_request(
+            self.model,
+            call["system_instructions"],
+            call["input"],
+            settings,
+            call["tools"],
+            call["output_schema"],
+            call["handoffs"],
+        )
+        return request.chat_arguments(), settings.max_tokens
 
 
-def _chat_arguments(request: OllamaChatRequest) -> dict[str, Any]:
-    return {
-        "messages": request.messages,
-        "tools": request.tools or None,
-        "think": request.think,
-        "format": request.format,
-        "options": request.options or None,
-        "keep_alive": request.keep_alive,
-    }
+# What every model call takes, by name or position, as the Runner passes it.
+_MODEL_CALL = inspect.signature(Model.get_response)

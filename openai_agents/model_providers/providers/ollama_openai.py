@@ -13,11 +13,9 @@ import openai
 from agents import Model, ModelProvider, OpenAIChatCompletionsModel
 from openai import AsyncOpenAI
 
-from .actionable_errors import ActionableErrorsProvider
-from .bounds import DEFAULT_MAX_TOKENS
-from .classification import raise_start_up_failure
-from .configuration import ConfigurationError
-from .descriptions import ProviderDescription
+from .actionable_errors import DEFAULT_MAX_TOKENS, ActionableErrorsProvider
+from .classification import ProviderDescription, raise_start_up_failure
+from .failure_types import ConfigurationError
 from .ollama_hosts import describe_ollama, normalized_ollama_url, ollama_host
 
 

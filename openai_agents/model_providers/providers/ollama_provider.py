@@ -18,10 +18,9 @@ from agents import Model, ModelProvider, UserError
 from temporalio.exceptions import ApplicationError
 
 from ._ollama import ollama
-from .bounds import DEFAULT_MAX_TOKENS, DEFAULT_REQUEST_TIMEOUT_SECONDS
-from .classification import raise_start_up_failure
-from .configuration import ConfigurationError
-from .descriptions import ProviderDescription
+from .actionable_errors import DEFAULT_MAX_TOKENS, DEFAULT_REQUEST_TIMEOUT_SECONDS
+from .classification import ProviderDescription, raise_start_up_failure
+from .failure_types import ConfigurationError, FailureType
 from .model_names import check_ollama_model_name
 from .ollama_hosts import (
     CLOUD_MODEL_SUFFIX,
@@ -125,7 +124,7 @@ class OllamaModelProvider(ModelProvider):
                 "Ollama Cloud models (names ending in -cloud) need an API key: create one at "
                 "https://ollama.com/settings/keys and export OLLAMA_API_KEY before starting "
                 "the worker",
-                type="ProviderAuthenticationFailed",
+                type=FailureType.ProviderAuthenticationFailed,
                 non_retryable=True,
             )
         # The key is named as a secret of the cloud's description, so that its errors

@@ -35,6 +35,7 @@ from temporalio.exceptions import ApplicationError
 from ._library_internals import FAKE_RESPONSES_ID
 from ._ollama import ollama
 from .classification import retry_note
+from .failure_types import FailureType
 from .ollama_converter import (
     function_call_item,
     message_item,
@@ -265,10 +266,10 @@ async def stream_events(
         if chunk.done:
             for event in assembler.close_open_item():
                 yield event
-            raise_if_truncated(chunk, model, limit)
+            raise_if_truncated(chunk, limit)
             yield assembler.completed(chunk)
             return
     raise ApplicationError(
         f"Ollama's streamed reply from model '{model}' ended before it was done{retry_note()}",
-        type="ProviderConnectionLost",
+        type=FailureType.ProviderConnectionLost,
     )

@@ -17,9 +17,16 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.openai_agents import ModelActivityParameters
 
-# The plugin's private workflow-side model stub and runner: see `FailoverModel`.
-from temporalio.openai_agents._openai_runner import TemporalOpenAIRunner
-from temporalio.openai_agents._temporal_model_stub import _TemporalModelStub
+# The plugin's private workflow-side model stub and runner (see `FailoverModel`), pinned
+# with every other private API use, and the one list of failure types, which says which fail
+# over. Passed through: the sandbox uses the worker's copy instead of importing them afresh
+# for every run (neither holds state or model clients).
+with workflow.unsafe.imports_passed_through():
+    from openai_agents.model_providers.providers._library_internals import (
+        TemporalModelStub,
+        TemporalOpenAIRunner,
+    )
+    from openai_agents.model_providers.providers.failure_types import FAILOVER_TYPES
 
 
 @dataclass
@@ -30,28 +37,6 @@ class Answer:
     models: list[str] = field(default_factory=list)
     agent: str = ""
     """The agent whose answer it is (where agents hand off to each other)."""
-
-
-# The failures another model may not have: the call's attempts used up on an unreachable
-# provider, a server error, a rate limit or a provider that did not answer in time
-# (retryable, so only then), a final refusal of this model (its key, its name, its server),
-# or a typed answer it could not give. A request no model could take (too long for the
-# context, malformed, a reply cut at the token cap) is not failed over.
-FAILOVER_TYPES = frozenset(
-    {
-        "ProviderUnreachable",
-        "ProviderServerError",
-        "ProviderRateLimited",
-        "ProviderConnectionLost",
-        "ModelCallTimeout",
-        "ProviderAuthenticationFailed",
-        "ModelNotFound",
-        "NotOllama",
-        "UnknownModelPrefix",
-        "ModelOutputInvalid",
-        "StructuredOutputUnsupported",
-    }
-)
 
 
 def plugin_model_params() -> ModelActivityParameters:
@@ -89,13 +74,13 @@ class ModelLog(RunHooks[Any]):
         # A string until the plugin turns it into its activity stub; a `FailoverModel`'s
         # name is the one whose call just succeeded.
         model = agent.model
-        if isinstance(model, _TemporalModelStub):
+        if isinstance(model, TemporalModelStub):
             self.models.append(model.model_name or "")
         else:
             self.models.append(str(model))
 
 
-class FailoverModel(_TemporalModelStub):
+class FailoverModel(TemporalModelStub):
     """A model with others to fall back on, call by call: a model call that fails in a way
     its own provider will not fix (`FAILOVER_TYPES`) is made again on the next model, and
     the run goes on; nothing before the failed call is made again. Later calls start with
@@ -106,7 +91,7 @@ class FailoverModel(_TemporalModelStub):
 
     Agents in workflows must name models as strings, except for the plugin's own activity
     stub; this is that stub, trying one model name after another. It is the plugin's private
-    class: `tests/workflows/test_failover.py` checks it against the installed plugin.
+    class: `tests/providers/test_library_internals.py` checks it against the installed plugin.
     """
 
     def __init__(self, models: list[str]) -> None:

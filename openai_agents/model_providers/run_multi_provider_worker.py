@@ -6,6 +6,10 @@ The model name's prefix picks the backend, per model call:
   openai/gpt-4.1                OpenAI
 Names without a prefix (e.g. the GPT-OSS sample's `gpt-oss:20b`) go to --default-prefix.
 
+It also serves the MCP sample's tools (run_mcp_workflow.py): it starts the MCP project's time
+server over stdio, and connects to the weather server (run_weather_mcp_server.py) at
+WEATHER_MCP_URL (default: http://127.0.0.1:8765/mcp).
+
 With --model-task-queue NAME it runs the workflows only, and puts their model calls on that
 queue for `run_model_call_worker.py` to serve: see "A fleet" in the README.
 """
@@ -14,17 +18,52 @@ from __future__ import annotations
 
 import argparse
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
+from agents.mcp import MCPServer, MCPServerStdio, MCPServerStreamableHttp
 from temporalio.client import Client
 from temporalio.common import RetryPolicy
 from temporalio.openai_agents import ModelActivityParameters, OpenAIAgentsPlugin
 from temporalio.worker import Worker
 
 from openai_agents.model_providers import providers
-from openai_agents.model_providers.support import cli, temporal
+from openai_agents.model_providers.support import cli, mcp_servers, temporal
 from openai_agents.model_providers.workflows import all_workflows
+from openai_agents.model_providers.workflows.mcp_workflow import (
+    MCP_SERVER_FIXES,
+    TIME_MCP_SERVER,
+    WEATHER_MCP_SERVER,
+)
 from openai_agents.model_providers.workflows.shared import MODEL_EVENTS_TOPIC, TASK_QUEUE
+
+
+def mcp_server_factories() -> dict[str, Callable[[], MCPServer]]:
+    """The MCP sample's servers, by the names its workflow's `temporal_mcp_server` uses.
+
+    Each `list_tools` and `call_tool` of a run is an activity on this worker, which keeps
+    the connections open between them (the plugin's `mcp_connection_idle_timeout`).
+    """
+    return {
+        # The MCP project's time server: this worker starts it, over stdio.
+        TIME_MCP_SERVER: lambda: MCPServerStdio(
+            name=TIME_MCP_SERVER,
+            params={
+                "command": mcp_servers.time_server_command(),
+                "args": mcp_servers.TIME_SERVER_ARGS,
+            },
+            client_session_timeout_seconds=mcp_servers.MCP_REQUEST_TIMEOUT_SECONDS,
+        ),
+        # This repository's weather server, a service of its own over streamable HTTP.
+        WEATHER_MCP_SERVER: lambda: MCPServerStreamableHttp(
+            name=WEATHER_MCP_SERVER,
+            params={
+                "url": mcp_servers.weather_mcp_url(),
+                "timeout": mcp_servers.MCP_REQUEST_TIMEOUT_SECONDS,
+            },
+            client_session_timeout_seconds=mcp_servers.MCP_REQUEST_TIMEOUT_SECONDS,
+        ),
+    }
 
 
 async def main(args: argparse.Namespace) -> int:
@@ -47,6 +86,9 @@ async def main(args: argparse.Namespace) -> int:
             request_timeout_seconds=providers.request_timeout_under(call_timeout),
             max_tokens=args.max_tokens,
         )
+    mcp = mcp_server_factories()
+    if provider is not None:  # One warning line for each server that is down now.
+        await mcp_servers.warn_about_unavailable_mcp_servers(mcp, MCP_SERVER_FIXES)
     try:
         client = await Client.connect(
             **temporal.connect_config(),
@@ -67,8 +109,10 @@ async def main(args: argparse.Namespace) -> int:
                         ),
                     ),
                     model_provider=provider,
-                    # Only a worker that makes the model calls registers their activities.
+                    # Only a worker that makes the model calls registers their activities
+                    # (and the MCP ones: run the MCP sample without --model-task-queue).
                     register_activities=provider is not None,
+                    mcp_servers=mcp,
                 )
             ],
         )

@@ -30,12 +30,13 @@ from temporalio.worker import Worker
 from openai_agents.model_providers import providers
 from openai_agents.model_providers.support import cli, mcp_servers, temporal
 from openai_agents.model_providers.workflows import all_workflows
-from openai_agents.model_providers.workflows.mcp_workflow import (
+from openai_agents.model_providers.workflows.shared import (
     MCP_SERVER_FIXES,
+    MODEL_EVENTS_TOPIC,
+    TASK_QUEUE,
     TIME_MCP_SERVER,
     WEATHER_MCP_SERVER,
 )
-from openai_agents.model_providers.workflows.shared import MODEL_EVENTS_TOPIC, TASK_QUEUE
 
 
 def mcp_server_factories() -> dict[str, Callable[[], MCPServer]]:

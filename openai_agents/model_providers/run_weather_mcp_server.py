@@ -111,5 +111,7 @@ if __name__ == "__main__":
     parser.add_argument(
         "--call-log", type=Path, metavar="FILE", help="append each tool call to FILE as JSON"
     )
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    main(parser.parse_args())
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logs")
+    arguments = parser.parse_args()
+    logging.basicConfig(level=logging.DEBUG if arguments.verbose else logging.INFO)
+    main(arguments)

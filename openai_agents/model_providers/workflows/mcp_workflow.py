@@ -25,23 +25,15 @@ from temporalio.workflow import ActivityConfig
 from openai_agents.model_providers.workflows.shared import (
     DEFAULT_ROUTER_MODEL,
     MAX_TURNS,
+    MCP_SERVER_FIXES,
+    TIME_MCP_SERVER,
+    WEATHER_MCP_SERVER,
     agent_errors_as_failures,
     require_prompt,
 )
 
 WORKFLOW_ID_PREFIX = "mcp-workflow-id"
 DEFAULT_MCP_PROMPT = "What time is it in Tokyo, and what is the weather there?"
-
-# The names the worker registers its MCP server factories under.
-TIME_MCP_SERVER = "time"
-WEATHER_MCP_SERVER = "weather"
-# What to do when a server cannot be started or reached, for the run's failure.
-MCP_SERVER_FIXES = {
-    TIME_MCP_SERVER: "the worker starts it from the `mcp-server-time` command of its "
-    "environment: run `uv sync`, then restart the worker",
-    WEATHER_MCP_SERVER: "start run_weather_mcp_server.py where the worker's WEATHER_MCP_URL "
-    "points, then run again",
-}
 
 MCP_MAX_ATTEMPTS = 5
 # Each MCP operation is an activity: bounded in time and in attempts, so a server that is

@@ -21,13 +21,19 @@ from temporalio.worker import Replayer
 
 from openai_agents.model_providers.run_multi_provider_worker import mcp_server_factories
 from openai_agents.model_providers.workflows.mcp_workflow import MCP_MAX_ATTEMPTS, McpWorkflow
+from testkit.fakes.http_server import RecordedRequest
 from testkit.weather_mcp import WeatherMcpServer
-from testkit.wiring import ModelCallPolicy
+from testkit.wiring import ModelCallPolicy, client_with_provider
+from tests.helpers.model_paths import MODEL_PATHS, ModelPath
 from tests.helpers.scripted_model import RecordingProvider
 from tests.helpers.workflow_runs import Outcome, run_to_end
 
 PROMPT = "What time is it in Tokyo, and what is the weather there?"
 TOKYO_WEATHER = "The weather in Tokyo is sunny, 22 °C."
+POLICY = ModelCallPolicy(max_attempts=3)
+# Each converts the Agents SDK's tool schemas to its own API's shape (the router path is the
+# native one again).
+SCHEMA_CONVERTING_PATHS = ("ollama-native", "ollama-openai-compatible", "litellm")
 
 
 @pytest.fixture(scope="session")
@@ -288,3 +294,76 @@ async def test_a_weather_server_killed_mid_run_and_restarted_repeats_no_finished
         "c-paris": "The weather in Paris is rainy, 14 °C.",
     }
     assert mcp_activities(outcome.history).count("weather.list-tools") == 1
+
+
+def wire_tools(path: ModelPath, request: RecordedRequest) -> dict[str, Any]:
+    """The tool schemas a model request carried, by name, in the path's wire format."""
+    if path.id == "litellm":  # Anthropic's Messages API.
+        return {tool["name"]: tool["input_schema"] for tool in request.body["tools"]}
+    return {  # Chat Completions, and Ollama's native API alike.
+        tool["function"]["name"]: tool["function"]["parameters"] for tool in request.body["tools"]
+    }
+
+
+def resolved(root: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema`, or what its local `$ref` names in `root` (a path may inline references)."""
+    ref = schema.get("$ref")
+    if ref is None:
+        return schema
+    target: Any = root
+    for part in ref.removeprefix("#/").split("/"):
+        target = target[part]
+    return {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
+
+
+def allows_null(schema: dict[str, Any]) -> bool:
+    """An optional value, in either spelling: `anyOf` with null, or a list of types."""
+    types = schema.get("type")
+    branches = [branch.get("type") for branch in schema.get("anyOf", [])]
+    return "null" in branches or (isinstance(types, list) and "null" in types)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in MODEL_PATHS if p.id in SCHEMA_CONVERTING_PATHS],
+    ids=lambda p: p.id,
+)
+async def test_mcp_tool_schemas_reach_each_model_paths_wire_intact(
+    env: WorkflowEnvironment,
+    weather: WeatherMcpServer,
+    path: ModelPath,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    forecast = {"place": {"city": "Tokyo", "country": "Japan"}, "days": 1, "units": "fahrenheit"}
+    already = len(weather.calls())
+    with path.serve(
+        [path.steps.call_tool("get_forecast", **forecast), path.steps.answer_quoting_tool_result()],
+        0,
+    ) as model_server:
+        provider = await path.make_provider(model_server.url, POLICY, monkeypatch)
+        client = client_with_provider(env.client, provider, POLICY, mcp_server_factories())
+        outcome = await run_to_end(client, McpWorkflow, McpWorkflow.run, [PROMPT, path.model])
+        requests = model_server.requests_to(path.model_call_path)
+
+    assert outcome.failure is None, outcome.failure
+    sent = wire_tools(path, requests[0])
+    assert sent["get_weather"]["properties"]["city"]["type"] == "string"
+    assert sent["get_weather"]["required"] == ["city"]
+    # The nested object (`place`, a $ref into $defs as the server writes it, which a path may
+    # inline) and the enum (`units`) arrive whole: every field, description and constraint.
+    schema = sent["get_forecast"]
+    assert schema["required"] == ["place"]
+    assert schema["properties"]["units"]["enum"] == ["celsius", "fahrenheit"]
+    assert schema["properties"]["days"]["type"] == "integer"
+    place = resolved(schema, schema["properties"]["place"])
+    assert place["type"] == "object"
+    assert place["required"] == ["city"]
+    assert place["properties"]["city"] == {
+        "description": "The city, e.g. 'Tokyo'.",
+        "title": "City",
+        "type": "string",
+    }
+    assert allows_null(place["properties"]["country"])
+    assert weather.calls()[already:] == [("get_forecast", forecast)]
+    # The server's reply reached the model, and through it the answer.
+    assert "day 1: The weather in Tokyo is sunny, 71.6 °F." in (outcome.result or "")

@@ -20,7 +20,10 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
 from openai_agents.model_providers.run_multi_provider_worker import mcp_server_factories
+from openai_agents.model_providers.support import mcp_servers
+from openai_agents.model_providers.support.mcp_servers import warn_about_unavailable_mcp_servers
 from openai_agents.model_providers.workflows.mcp_workflow import MCP_MAX_ATTEMPTS, McpWorkflow
+from openai_agents.model_providers.workflows.shared import MCP_SERVER_FIXES
 from testkit.fakes.http_server import RecordedRequest
 from testkit.weather_mcp import WeatherMcpServer
 from testkit.wiring import ModelCallPolicy, client_with_provider
@@ -367,3 +370,23 @@ async def test_mcp_tool_schemas_reach_each_model_paths_wire_intact(
     assert weather.calls()[already:] == [("get_forecast", forecast)]
     # The server's reply reached the model, and through it the answer.
     assert "day 1: The weather in Tokyo is sunny, 71.6 °F." in (outcome.result or "")
+
+
+async def test_the_worker_warns_at_start_of_each_mcp_server_it_cannot_start_or_reach(
+    weather_server: WeatherMcpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WEATHER_MCP_URL", weather_server.url)
+    assert await warn_about_unavailable_mcp_servers(mcp_server_factories(), MCP_SERVER_FIXES) == []
+
+    monkeypatch.setenv("WEATHER_MCP_URL", "http://127.0.0.1:9/mcp")
+    monkeypatch.setattr(mcp_servers, "time_server_command", lambda: "/missing/mcp-server-time")
+    warnings = await warn_about_unavailable_mcp_servers(mcp_server_factories(), MCP_SERVER_FIXES)
+
+    assert warnings == [
+        "MCP server 'time' is unavailable (no command '/missing/mcp-server-time'): the worker "
+        "starts it from the `mcp-server-time` command of its environment: run `uv sync`, then "
+        "restart the worker",
+        "MCP server 'weather' is unavailable (Failed to connect to MCP server 'weather': Could "
+        "not reach the server.): start run_weather_mcp_server.py where the worker's "
+        "WEATHER_MCP_URL points, then run again",
+    ]

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from agents.mcp import MCPServer
+from agents.mcp import MCPServer, MCPServerStdio
 
 DEFAULT_WEATHER_MCP_URL = "http://127.0.0.1:8765/mcp"
 # Bounds of one MCP request from the worker; the activity's own timeout (the workflow's
@@ -37,21 +37,32 @@ def time_server_command() -> str:
 async def warn_about_unavailable_mcp_servers(
     factories: Mapping[str, Callable[[], MCPServer]], fixes: Mapping[str, str]
 ) -> list[str]:
-    """Connect to each MCP server once and list its tools; log one warning line for each that
-    fails. The worker still starts (it serves every sample): the MCP sample's runs then
-    retry within their bounds and fail saying the same."""
+    """Log one warning line for each MCP server that cannot be started (its command is
+    missing) or reached (connecting and listing its tools fails), and return them. The
+    worker still starts (it serves every sample): the MCP sample's runs then retry within
+    their bounds and fail, saying the same."""
     warnings = []
     for name, factory in factories.items():
-        server = factory()
-        try:
-            await server.connect()  # type: ignore[no-untyped-call]
-            await server.list_tools()
-        except Exception as error:
-            warnings.append(f"MCP server {name!r} is unavailable ({_reason(error)}): {fixes[name]}")
+        reason = await _unavailable(factory())
+        if reason is not None:
+            warnings.append(f"MCP server {name!r} is unavailable ({reason}): {fixes[name]}")
             logging.warning(warnings[-1])
-        finally:
-            await server.cleanup()  # type: ignore[no-untyped-call]
     return warnings
+
+
+async def _unavailable(server: MCPServer) -> str | None:
+    if isinstance(server, MCPServerStdio):
+        # Only looked up: starting it would cost every worker start a second or two.
+        command = server.params.command
+        return None if shutil.which(command) else f"no command {command!r}"
+    try:
+        await server.connect()  # type: ignore[no-untyped-call]
+        await server.list_tools()
+        return None
+    except Exception as error:
+        return _reason(error)
+    finally:
+        await server.cleanup()  # type: ignore[no-untyped-call]
 
 
 def _reason(error: BaseException) -> str:

@@ -1,9 +1,9 @@
 """What a reader opens for each sample, as the samples README's "Read it in this order" table
 states it: the sample's worker and starter, and every module of this repository they import,
 followed through every module outside `providers/` (the provider library is read on its
-own; a package's `__init__.py` only lists names). At most 8 files per sample (6 before the
-router samples' failover module, 7 before the router worker found the MCP servers), and the
-table's files and line counts are the real ones."""
+own; a package's `__init__.py` only lists names). At most 8 files per sample (7 before the
+approval sample's `approvals.py`, which other workflows reuse; 6 before the router samples'
+failover module), and the table's files and line counts are the real ones."""
 
 from __future__ import annotations
 
@@ -25,9 +25,9 @@ SAMPLES = {
     "Chat": ("run_multi_provider_worker.py", "run_chat_workflow.py"),
     "Handoffs": ("run_multi_provider_worker.py", "run_handoffs_workflow.py"),
     "Typed-answers": ("run_multi_provider_worker.py", "run_structured_output_workflow.py"),
+    "Approval": ("run_multi_provider_worker.py", "run_approval_workflow.py"),
     "MCP": ("run_multi_provider_worker.py", "run_mcp_workflow.py"),
 }
-# 8 since the router worker also finds the MCP sample's servers (support/mcp_servers.py).
 MAX_FILES = 8
 ROW = re.compile(
     r"^\| (?P<sample>[\w-]+) \| (?P<files>[^|]+) \| (?P<count>\d+) \| (?P<lines>\d+) \|$"

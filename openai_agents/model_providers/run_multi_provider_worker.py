@@ -18,8 +18,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import shutil
+import sys
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 from agents.mcp import MCPServer, MCPServerStdio, MCPServerStreamableHttp
 from temporalio.client import Client
@@ -28,15 +32,22 @@ from temporalio.openai_agents import ModelActivityParameters, OpenAIAgentsPlugin
 from temporalio.worker import Worker
 
 from openai_agents.model_providers import providers
-from openai_agents.model_providers.support import cli, mcp_servers, temporal
-from openai_agents.model_providers.workflows import all_workflows
+from openai_agents.model_providers.support import cli, temporal
+from openai_agents.model_providers.workflows import all_workflows, workflow_activities
 from openai_agents.model_providers.workflows.shared import (
+    DEFAULT_WEATHER_MCP_URL,
     MCP_SERVER_FIXES,
     MODEL_EVENTS_TOPIC,
     TASK_QUEUE,
     TIME_MCP_SERVER,
     WEATHER_MCP_SERVER,
 )
+
+# The MCP project's time server: the console script its package (a dependency) installs here.
+TIME_SERVER_COMMAND = str(Path(sys.executable).with_name("mcp-server-time"))
+# One MCP request's bound; the activity's own timeout (the workflow's `MCP_OPERATION`) is
+# longer, so a slow server fails the attempt here first, saying so.
+MCP_REQUEST_TIMEOUT_SECONDS = 10.0
 
 
 def mcp_server_factories() -> dict[str, Callable[[], MCPServer]]:
@@ -50,21 +61,53 @@ def mcp_server_factories() -> dict[str, Callable[[], MCPServer]]:
         TIME_MCP_SERVER: lambda: MCPServerStdio(
             name=TIME_MCP_SERVER,
             params={
-                "command": mcp_servers.time_server_command(),
-                "args": mcp_servers.TIME_SERVER_ARGS,
+                "command": TIME_SERVER_COMMAND,
+                # A fixed zone: the same answers on every machine.
+                "args": ["--local-timezone", "UTC"],
             },
-            client_session_timeout_seconds=mcp_servers.MCP_REQUEST_TIMEOUT_SECONDS,
+            client_session_timeout_seconds=MCP_REQUEST_TIMEOUT_SECONDS,
         ),
         # This repository's weather server, a service of its own over streamable HTTP.
         WEATHER_MCP_SERVER: lambda: MCPServerStreamableHttp(
             name=WEATHER_MCP_SERVER,
             params={
-                "url": mcp_servers.weather_mcp_url(),
-                "timeout": mcp_servers.MCP_REQUEST_TIMEOUT_SECONDS,
+                "url": os.environ.get("WEATHER_MCP_URL") or DEFAULT_WEATHER_MCP_URL,
+                "timeout": MCP_REQUEST_TIMEOUT_SECONDS,
             },
-            client_session_timeout_seconds=mcp_servers.MCP_REQUEST_TIMEOUT_SECONDS,
+            client_session_timeout_seconds=MCP_REQUEST_TIMEOUT_SECONDS,
         ),
     }
+
+
+async def warn_about_unavailable_mcp_servers(
+    factories: dict[str, Callable[[], MCPServer]],
+) -> list[str]:
+    """Log one warning line for each MCP server that cannot be started (its command is
+    missing) or reached (connecting and listing its tools fails), and return them. The
+    worker still starts (it serves every sample): the MCP sample's runs then retry within
+    their bounds and fail, saying the same."""
+    warnings = []
+    for name, factory in factories.items():
+        server = factory()
+        reason = None
+        if isinstance(server, MCPServerStdio):
+            # Only looked up: starting it would cost every worker start a second or two.
+            if shutil.which(server.params.command) is None:
+                reason = f"no command {server.params.command!r}"
+        else:
+            try:
+                await server.connect()  # type: ignore[no-untyped-call]
+                await server.list_tools()
+            except Exception as error:
+                reason = str(error) or type(error).__name__
+            finally:
+                await server.cleanup()  # type: ignore[no-untyped-call]
+        if reason is not None:
+            warnings.append(
+                f"MCP server {name!r} is unavailable ({reason}): {MCP_SERVER_FIXES[name]}"
+            )
+            logging.warning(warnings[-1])
+    return warnings
 
 
 async def main(args: argparse.Namespace) -> int:
@@ -89,7 +132,7 @@ async def main(args: argparse.Namespace) -> int:
         )
     mcp = mcp_server_factories()
     if provider is not None:  # One warning line for each server that is down now.
-        await mcp_servers.warn_about_unavailable_mcp_servers(mcp, MCP_SERVER_FIXES)
+        await warn_about_unavailable_mcp_servers(mcp)
     try:
         client = await Client.connect(
             **temporal.connect_config(),
@@ -118,7 +161,8 @@ async def main(args: argparse.Namespace) -> int:
             ],
         )
         await temporal.check_namespace(client)
-        activities = []
+        # The approval sample's alert runs here, on TASK_QUEUE, wherever the model calls run.
+        activities = workflow_activities()
         if provider is not None:
             # The chat sample asks how much of a conversation its model reads (Ollama says).
             budgets = providers.ConversationBudgets(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -21,10 +22,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import INVALID_PARAMS
 from pydantic import BaseModel, Field
 
-from openai_agents.model_providers.support.mcp_servers import (
-    DEFAULT_WEATHER_MCP_URL,
-    weather_mcp_url,
-)
+from openai_agents.model_providers.workflows.shared import DEFAULT_WEATHER_MCP_URL
 
 # Made-up, fixed weather: the sample is about the tool call, not about a forecast service.
 WEATHER = {"tokyo": ("sunny", 22), "paris": ("rainy", 14), "new york": ("cloudy", 18)}
@@ -91,7 +89,7 @@ def _weather_in(city: str, units: str = "celsius") -> str:
 
 
 def main(args: argparse.Namespace) -> None:
-    address = urlsplit(weather_mcp_url())
+    address = urlsplit(os.environ.get("WEATHER_MCP_URL") or DEFAULT_WEATHER_MCP_URL)
     server = weather_server(args.call_log)
     logging.info("Weather MCP server on %s; Ctrl-C to stop", address.geturl())
     server.run(

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from agents import Agent, Runner, TResponseInputItem
+from agents import Agent, Runner, RunState, TResponseInputItem
 from temporalio import workflow
 
+from openai_agents.model_providers.workflows.approval_workflow import send_weather_alert
 from openai_agents.model_providers.workflows.gpt_oss_workflow import DEFAULT_GPT_OSS_MODEL
 from openai_agents.model_providers.workflows.shared import (
     WEATHER_HAIKU_INSTRUCTIONS,
@@ -53,4 +54,23 @@ class GptOssWorkflowWithAPauseAdded:
             tools=[get_weather],
         )
         result = await Runner.run(agent, prompt)
+        return str(result.final_output)
+
+
+@workflow.defn
+class ApprovalResumedFromJsonWorkflow:
+    """The approval sample's agent, its interrupted run saved with `RunState.to_json()` and
+    restored with `RunState.from_json()` before it resumes, approved: what the sample does
+    not do, because the restored state's agent is no longer the plugin's activity stub."""
+
+    @workflow.run
+    async def run(self, model: str) -> str:
+        agent = Agent(
+            name="Assistant", instructions="Warn", model=model, tools=[send_weather_alert]
+        )
+        result = await Runner.run(agent, "Warn Tokyo")
+        restored = await RunState.from_json(agent, result.to_state().to_json())
+        for item in restored.get_interruptions():
+            restored.approve(item)
+        result = await Runner.run(agent, restored)
         return str(result.final_output)

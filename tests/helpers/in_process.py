@@ -19,6 +19,7 @@ from openai_agents.model_providers.support.cli import (
     DEFAULT_PROMPT,
     failure_line,
 )
+from openai_agents.model_providers.workflows.approvals import DEFAULT_APPROVAL_TIMEOUT
 from openai_agents.model_providers.workflows.shared import MODEL_CALLS_TASK_QUEUE
 
 # Every option any script has, at its parser's default; a script reads only its own.
@@ -45,6 +46,12 @@ _DEFAULTS: dict[str, Any] = {
     "conversation_id": None,
     "memory_budget": None,
     "fallback_model": [],
+    "approval_timeout": DEFAULT_APPROVAL_TIMEOUT,
+    "list": False,
+    "approve": None,
+    "reject": None,
+    "reason": "",
+    "by": "tester",
 }
 
 ScriptMain = Callable[[argparse.Namespace], Awaitable[int]]

@@ -12,7 +12,8 @@ streaming sample, the native Ollama model streaming from a fake Ollama, with a s
 reading the stream; the handoffs sample's triage agent hands off to its specialist, who
 calls the tool and answers; the structured output sample answers with a typed report. The
 chat sample has three exchanges on a memory budget small enough that the third summarises
-the first, then ends.
+the first, then ends. The approval sample's model asks to send an alert, which is
+approved, then answers.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ from temporalio.worker import Worker
 
 from openai_agents.model_providers.providers.multi_provider import MultiModelProvider
 from openai_agents.model_providers.support.dev_server import bundled_temporal_cli
+from openai_agents.model_providers.workflows import workflow_activities
+from openai_agents.model_providers.workflows.approval_workflow import ApprovalWorkflow
+from openai_agents.model_providers.workflows.approvals import Decision
 from openai_agents.model_providers.workflows.chat_workflow import ChatWorkflow, Conversation
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.handoffs_workflow import HandoffsWorkflow
@@ -66,6 +70,7 @@ SAMPLE_WORKFLOWS: dict[str, type] = {
     "chat_workflow": ChatWorkflow,
     "handoffs_workflow": HandoffsWorkflow,
     "structured_output_workflow": StructuredOutputWorkflow,
+    "approval_workflow": ApprovalWorkflow,
 }
 PROMPT = "What's the weather in Tokyo?"
 # Fixed, so the files carry no host name and re-recording changes only what changed.
@@ -97,6 +102,13 @@ def handoff_then_weather() -> RecordingProvider:
     return RecordingProvider([handoff, *weather_answer()])
 
 
+def alert_then_answer() -> RecordingProvider:
+    """The alert asked for, then (once approved) the answer."""
+    arguments = '{"city": "Tokyo", "message": "Typhoon tonight: stay indoors"}'
+    alert = ResponseBuilders.tool_call(arguments, "send_weather_alert", call_id="call_alert")
+    return RecordingProvider([alert, ResponseBuilders.output_message("Tokyo warned in time")])
+
+
 def weather_report() -> RecordingProvider:
     """The tool call, then a typed report."""
     report = '{"city": "Tokyo", "conditions": "sunny", "temperature": {"value": 21, '
@@ -125,6 +137,8 @@ async def record(env: WorkflowEnvironment, name: str, workflow: type) -> str:
             if workflow is HandoffsWorkflow
             else weather_report()
             if workflow is StructuredOutputWorkflow
+            else alert_then_answer()
+            if workflow is ApprovalWorkflow
             else weather_conversation()
         )
         async with AgentEnvironment(
@@ -136,6 +150,8 @@ async def record(env: WorkflowEnvironment, name: str, workflow: type) -> str:
                 plugins=[agents.openai_agents_plugin],
             )
             activities = [small_memory_budget] if workflow is ChatWorkflow else []
+            if workflow is ApprovalWorkflow:
+                activities += workflow_activities()
             async with Worker(
                 client, task_queue=TASK_QUEUE, workflows=[workflow], activities=activities
             ):
@@ -161,6 +177,12 @@ async def run_sample(client: Client, workflow: type, workflow_id: str) -> Workfl
         id=workflow_id,
         task_queue=TASK_QUEUE,
     )
+    if workflow is ApprovalWorkflow:
+        while not await handle.query(ApprovalWorkflow.pending):
+            await asyncio.sleep(0.1)
+        await handle.execute_update(
+            ApprovalWorkflow.decide, Decision("call_alert", True, "a real typhoon", IDENTITY)
+        )
     if workflow is StreamingWorkflow:
         async for _done in WorkflowStreamClient.create(client, workflow_id).subscribe(DONE_TOPIC):
             break

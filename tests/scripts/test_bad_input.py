@@ -15,6 +15,7 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from openai_agents.model_providers import (
+    run_approval_workflow,
     run_chat_workflow,
     run_demo,
     run_gpt_oss_workflow,
@@ -173,6 +174,7 @@ ROUTER_STARTERS = [
     pytest.param(run_multi_provider_workflow.main, {}, id="router"),
     pytest.param(run_streaming_workflow.main, {}, id="streaming"),
     pytest.param(run_chat_workflow.main, {}, id="chat"),
+    pytest.param(run_approval_workflow.main, {}, id="approval"),
     pytest.param(run_structured_output_workflow.main, {}, id="structured-output"),
     pytest.param(
         run_handoffs_workflow.main,

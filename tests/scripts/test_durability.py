@@ -4,7 +4,9 @@ never made again, and the conversation outlives the terminal that started it."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import json
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -13,7 +15,9 @@ from typing import Any
 import pytest
 from temporalio.api.enums.v1 import TimeoutType
 from temporalio.client import Client
+from temporalio.openai_agents import OpenAIAgentsPlugin
 
+from openai_agents.model_providers.workflows.approval_workflow import ApprovalWorkflow
 from testkit.fakes import anthropic_messages, ollama_native
 from testkit.fakes.anthropic_messages import FakeAnthropic
 from testkit.fakes.http_server import held
@@ -252,3 +256,85 @@ def test_a_handoff_across_providers_resumes_after_a_killed_worker_without_repeat
         first_specialist_call["messages"][0]["content"][0]["text"] == "What's the weather in Tokyo?"
     )
     assert "Weather specialist" in anthropic_messages.tool_results(first_specialist_call)[0]
+
+
+@pytest.mark.long
+async def test_an_alert_waiting_for_approval_survives_a_killed_worker_and_runs_once(
+    dev_server_address: str, tmp_path: Path
+) -> None:
+    """The approval sample: the worker is SIGKILLed while the run waits for a decision; the
+    next worker serves a decision sent from another process, and the run goes on from
+    there: no finished model call is made again, and the alert is sent once."""
+    alert = {"city": "Tokyo", "message": "Typhoon tonight: stay indoors"}
+    steps = [
+        ollama_native.call_tool("send_weather_alert", **alert),
+        ollama_native.answer_quoting_tool_result(),
+    ]
+    client = await Client.connect(dev_server_address)
+    # With the plugin's data converter, as the starter has, to read the pending calls.
+    approvals = await Client.connect(dev_server_address, plugins=[OpenAIAgentsPlugin()])
+    (tmp_path / "second").mkdir()
+    with FakeOllama(steps) as ollama:
+        environment = script_environment(
+            TEMPORAL_ADDRESS=dev_server_address, OLLAMA_HOST=ollama.url
+        )
+        worker = "run_multi_provider_worker.py"
+        with (
+            running_worker(
+                worker, *WORKER_ARGUMENTS, environment=environment, tmp_path=tmp_path
+            ) as first_worker,
+            background_script(
+                "run_approval_workflow.py",
+                environment=environment,
+                tmp_path=tmp_path,
+                ready_text="Decide from another terminal",
+            ) as starter,
+        ):
+            workflow_id = starter.output().split("Running workflow ")[1].split()[0]
+            handle = client.get_workflow_handle(workflow_id)
+            # Waiting: the run's deadline timer has started.
+            while not any(
+                e.HasField("timer_started_event_attributes")
+                for e in (await handle.fetch_history()).events
+            ):
+                await asyncio.sleep(0.2)
+            first_worker.process.kill()  # SIGKILL: no graceful shutdown, nothing flushed.
+            first_worker.process.wait()
+            with running_worker(
+                worker, *WORKER_ARGUMENTS, environment=environment, tmp_path=tmp_path / "second"
+            ) as second_worker:
+                # The new worker rebuilt the pending call from the history.
+                [call] = await approvals.get_workflow_handle_for(
+                    ApprovalWorkflow.run, workflow_id
+                ).query(ApprovalWorkflow.pending)
+                call_id = call.call_id
+                approved = run_script(
+                    "run_approval_workflow.py",
+                    *("--workflow-id", workflow_id, "--approve", call_id, "--by", "ops"),
+                    environment=environment,
+                )
+                assert starter.process.wait(timeout=120) == 0, starter.output()
+        requests = ollama.chat_requests
+
+    assert (call.tool, json.loads(call.arguments)) == ("send_weather_alert", alert)
+    assert approved.returncode == 0, approved.stderr
+    assert approved.stdout.startswith(f"Decided: {call_id} send_weather_alert(")
+    assert " approved by ops at " in approved.stdout
+    assert "Alert sent to the subscribers in Tokyo." in printed_result(starter.output())
+    # Each model call made once: the first before the wait, the second after the decision.
+    assert [tool_results_sent(r) for r in requests] == [0, 1]
+    history = await handle.fetch_history()
+    assert model_call_attempts(history) == [1, 1]
+    alerts = [
+        e
+        for e in history.events
+        if e.activity_task_scheduled_event_attributes.activity_type.name == "deliver_weather_alert"
+    ]
+    assert len(alerts) == 1
+    assert (
+        json.loads(alerts[0].activity_task_scheduled_event_attributes.input.payloads[0].data)
+        == alert
+    )
+    logs = first_worker.output() + second_worker.output()
+    assert logs.count("Weather alert for Tokyo: Typhoon tonight: stay indoors") == 1
+    assert "approved by ops" in starter.output().split("\nResult: ", 1)[1]

@@ -19,11 +19,12 @@ from temporalio.openai_agents.testing import AgentEnvironment, ResponseBuilders
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
-from openai_agents.model_providers.run_multi_provider_worker import mcp_server_factories
-from openai_agents.model_providers.support import mcp_servers
-from openai_agents.model_providers.support.mcp_servers import warn_about_unavailable_mcp_servers
+from openai_agents.model_providers import run_multi_provider_worker
+from openai_agents.model_providers.run_multi_provider_worker import (
+    mcp_server_factories,
+    warn_about_unavailable_mcp_servers,
+)
 from openai_agents.model_providers.workflows.mcp_workflow import MCP_MAX_ATTEMPTS, McpWorkflow
-from openai_agents.model_providers.workflows.shared import MCP_SERVER_FIXES
 from testkit.fakes.http_server import RecordedRequest
 from testkit.weather_mcp import WeatherMcpServer
 from testkit.wiring import ModelCallPolicy, client_with_provider
@@ -376,11 +377,13 @@ async def test_the_worker_warns_at_start_of_each_mcp_server_it_cannot_start_or_r
     weather_server: WeatherMcpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("WEATHER_MCP_URL", weather_server.url)
-    assert await warn_about_unavailable_mcp_servers(mcp_server_factories(), MCP_SERVER_FIXES) == []
+    assert await warn_about_unavailable_mcp_servers(mcp_server_factories()) == []
 
     monkeypatch.setenv("WEATHER_MCP_URL", "http://127.0.0.1:9/mcp")
-    monkeypatch.setattr(mcp_servers, "time_server_command", lambda: "/missing/mcp-server-time")
-    warnings = await warn_about_unavailable_mcp_servers(mcp_server_factories(), MCP_SERVER_FIXES)
+    monkeypatch.setattr(
+        run_multi_provider_worker, "TIME_SERVER_COMMAND", "/missing/mcp-server-time"
+    )
+    warnings = await warn_about_unavailable_mcp_servers(mcp_server_factories())
 
     assert warnings == [
         "MCP server 'time' is unavailable (no command '/missing/mcp-server-time'): the worker "

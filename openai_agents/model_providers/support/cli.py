@@ -15,6 +15,7 @@ import threading
 import traceback
 import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -328,3 +329,38 @@ async def typed_lines(prompt: str) -> AsyncIterator[str]:
             if not typing:
                 print(f"{prompt}{line.strip()}")
             yield line.strip()
+
+
+async def typed_answer(prompt: str) -> str:
+    """The line typed after `prompt` ('' at the end of input), read in a daemon thread: a
+    blocked read must not hold up Ctrl-C."""
+    loop, answer = asyncio.get_running_loop(), asyncio.get_running_loop().create_future()
+
+    def read() -> None:
+        line = sys.stdin.readline()
+
+        def answered() -> None:
+            if not answer.done():  # Not given up on, e.g. by Ctrl-C.
+                answer.set_result(line)
+
+        with contextlib.suppress(RuntimeError):  # The loop closed: the script is ending.
+            loop.call_soon_threadsafe(answered)
+
+    print(prompt, end="", flush=True)
+    threading.Thread(target=read, name="stdin-reader", daemon=True).start()
+    return str(await answer).strip()
+
+
+def duration(text: str) -> timedelta:
+    """A span such as 7d, 36h, 90m or 45s (a bare number: seconds)."""
+    units = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+    number, unit = (text[:-1], text[-1]) if text[-1:] in units else (text, "s")
+    try:
+        seconds = float(number) * units[unit]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a duration: {text!r} (e.g. 7d, 36h, 90m, 45s)"
+        ) from None
+    if not 0 < seconds < math.inf:
+        raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
+    return timedelta(seconds=seconds)

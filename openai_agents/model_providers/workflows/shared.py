@@ -37,6 +37,8 @@ MODEL_EVENT = cast(type, TResponseStreamEvent)
 # (`OpenAIAgentsPlugin(mcp_servers=...)`) and the workflow's `temporal_mcp_server` uses.
 TIME_MCP_SERVER = "time"
 WEATHER_MCP_SERVER = "weather"
+# Where the weather server listens and the worker finds it, unless WEATHER_MCP_URL says.
+DEFAULT_WEATHER_MCP_URL = "http://127.0.0.1:8765/mcp"
 # What to do when a server cannot be started or reached, for the run's failure.
 MCP_SERVER_FIXES = {
     TIME_MCP_SERVER: "the worker starts it from the `mcp-server-time` command of its "

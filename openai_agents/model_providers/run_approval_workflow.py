@@ -1,0 +1,189 @@
+"""Starts the approval sample: the weather agent may send weather alerts, and each one waits
+for a person's decision. On a terminal, it asks `approve? [y/N]` for each pending call; from
+any other terminal, decide on a running workflow by its id.
+
+Start `run_multi_provider_worker.py` first, in another terminal. Examples:
+  (defaults) asks the agent to warn Tokyo about a typhoon, on ollama/gpt-oss:20b
+  --approval-timeout 36h               (undecided calls are rejected then; default 7d)
+  --workflow-id ID --list              (the calls waiting for a decision)
+  --workflow-id ID --approve CALL_ID
+  --workflow-id ID --reject CALL_ID --reason "not a typhoon"
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from typing import Any
+
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+    WorkflowQueryFailedError,
+    WorkflowUpdateFailedError,
+)
+from temporalio.openai_agents import OpenAIAgentsPlugin
+from temporalio.service import RPCError, RPCStatusCode
+
+from openai_agents.model_providers.providers import ConfigurationError, check_router_model_names
+from openai_agents.model_providers.support import cli, temporal
+from openai_agents.model_providers.workflows.approval_workflow import (
+    WORKFLOW_ID_PREFIX,
+    ApprovalWorkflow,
+    ApprovedAnswer,
+)
+from openai_agents.model_providers.workflows.approvals import (
+    DEFAULT_APPROVAL_TIMEOUT,
+    DecidedCall,
+    Decision,
+    PendingCall,
+)
+from openai_agents.model_providers.workflows.shared import DEFAULT_ROUTER_MODEL, TASK_QUEUE
+
+ALERT_PROMPT = "A typhoon reaches Tokyo tonight: warn the people there."
+# How often this terminal asks the workflow (a Query: nothing in its history) for new calls.
+ASK_INTERVAL_SECONDS = 1.0
+
+Handle = WorkflowHandle[ApprovalWorkflow, ApprovedAnswer]
+
+
+async def main(args: argparse.Namespace) -> int:
+    deciding = args.list or args.approve or args.reject
+    if not deciding:
+        check_router_model_names([args.model], args.fallback_model)  # Refused before anything.
+    prompt = None if deciding else cli.checked_prompt(args)
+    # The plugin gives this client the Agents SDK's data converter, as on the worker.
+    client = await Client.connect(**temporal.connect_config(), plugins=[OpenAIAgentsPlugin()])
+    await temporal.check_namespace(client)
+    if deciding:
+        if not args.workflow_id:
+            raise ConfigurationError("--list, --approve and --reject need --workflow-id ID")
+        handle = client.get_workflow_handle_for(ApprovalWorkflow.run, args.workflow_id)
+        await check_running(handle)
+        if args.list:
+            calls = await handle.query(ApprovalWorkflow.pending)
+            print("\n".join(map(described, calls)) or "No call waits for a decision.")
+            return 0
+        decision = Decision(args.approve or args.reject, bool(args.approve), args.reason, args.by)
+        return 0 if await decided(handle, decision) else 1
+
+    workflow_id = args.workflow_id or cli.unique_workflow_id(WORKFLOW_ID_PREFIX)
+    print(f"Running workflow {workflow_id} on task queue {TASK_QUEUE}...")
+    handle = await client.start_workflow(
+        ApprovalWorkflow.run,
+        args=[prompt, args.model, args.fallback_model, args.approval_timeout],
+        id=workflow_id,
+        task_queue=TASK_QUEUE,
+    )
+    if sys.stdin.isatty():
+        answer = await ask_at_this_terminal(handle, args.by)
+    else:
+        print(
+            "Decide from another terminal: run_approval_workflow.py --workflow-id "
+            f"{workflow_id} --list, then --approve CALL_ID or --reject CALL_ID --reason TEXT"
+        )
+        answer = await handle.result()
+    print(f"Result: {answer.text}")
+    for decided_call in answer.decisions:
+        print(f"Decided: {verdict(decided_call)}")
+    if args.fallback_model:  # Which model answered each call, in order.
+        print(f"Answered by: {', '.join(answer.models)}")
+    return 0
+
+
+async def ask_at_this_terminal(handle: Handle, by: str) -> ApprovedAnswer:
+    """Ask about each call as it comes to wait for a decision, until the run ends; another
+    terminal may decide some first."""
+    result = asyncio.ensure_future(handle.result())
+    asked: set[str] = set()
+    while not result.done():
+        try:
+            calls = await handle.query(ApprovalWorkflow.pending)
+        except (RPCError, WorkflowQueryFailedError):  # E.g. no worker right now: ask again.
+            calls = []
+        for call in (call for call in calls if call.call_id not in asked):
+            asked.add(call.call_id)
+            print(described(call))
+            approve = (await cli.typed_answer("approve? [y/N] ")).lower() in ("y", "yes")
+            reason = "" if approve else await cli.typed_answer("why not? (the model is told) ")
+            await decided(handle, Decision(call.call_id, approve, reason or "no reason given", by))
+        await asyncio.wait([result], timeout=ASK_INTERVAL_SECONDS)
+    return await result
+
+
+async def decided(handle: Handle, decision: Decision) -> bool:
+    """Send `decision`; print what was recorded, or why it was refused."""
+    try:
+        recorded = await handle.execute_update(ApprovalWorkflow.decide, decision)
+    except WorkflowUpdateFailedError as error:
+        print(f"Refused: {temporal.workflow_failure_message(error)}")
+        return False
+    print(f"Decided: {verdict(recorded)}")
+    return True
+
+
+async def check_running(handle: WorkflowHandle[Any, Any]) -> None:
+    """Fail now, in one line, unless the workflow `--workflow-id` names is running."""
+    try:
+        description = await handle.describe()
+    except RPCError as error:
+        if error.status != RPCStatusCode.NOT_FOUND:
+            raise
+        raise ConfigurationError(
+            f"there is no workflow {handle.id!r}: check --workflow-id (and TEMPORAL_NAMESPACE)"
+        ) from None
+    if description.status != WorkflowExecutionStatus.RUNNING:
+        status = description.status.name.lower() if description.status else "closed"
+        raise ConfigurationError(f"workflow {handle.id!r} is over ({status}): nothing to decide")
+
+
+def described(call: PendingCall) -> str:
+    return (
+        f"{call.call_id}: {call.tool}({call.arguments}), asked {call.asked_at:%Y-%m-%d %H:%M} "
+        f"UTC, rejected unless decided by {call.deadline:%Y-%m-%d %H:%M} UTC"
+    )
+
+
+def verdict(decision: DecidedCall) -> str:
+    said = "approved" if decision.approved else "rejected"
+    reason = f": {decision.reason}" if decision.reason else ""
+    return (
+        f"{decision.call_id} {decision.tool}({decision.arguments}) {said} by "
+        f"{decision.decided_by} at {decision.decided_at:%Y-%m-%d %H:%M:%S} UTC{reason}"
+    )
+
+
+def user_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # No name for this user id, e.g. in a container.
+        return "unknown"
+
+
+if __name__ == "__main__":
+    parser = cli.argument_parser(__doc__)
+    cli.add_workflow_arguments(parser, DEFAULT_ROUTER_MODEL)
+    parser.set_defaults(prompt=ALERT_PROMPT)
+    cli.add_fallback_arguments(parser)
+    parser.add_argument(
+        "--approval-timeout",
+        type=cli.duration,
+        default=DEFAULT_APPROVAL_TIMEOUT,
+        metavar="SPAN",
+        help="reject a call nobody decided within this, e.g. 36h, 90m (default: 7d)",
+    )
+    decide = parser.add_mutually_exclusive_group()
+    decide.add_argument("--list", action="store_true", help="list the calls awaiting a decision")
+    decide.add_argument("--approve", metavar="CALL_ID", help="approve this call")
+    decide.add_argument("--reject", metavar="CALL_ID", help="reject this call (with --reason)")
+    parser.add_argument("--reason", default="", help="why: the model reads it for a rejection")
+    parser.add_argument(
+        "--by", default=user_name(), metavar="NAME", help="who decides (default: %(default)s)"
+    )
+    arguments = parser.parse_args()
+    if arguments.reject and not arguments.reason.strip():
+        parser.error("--reject needs --reason TEXT: the model is told why")
+    cli.run_script(lambda: main(arguments), verbose=arguments.verbose)

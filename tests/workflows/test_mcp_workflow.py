@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,20 +18,22 @@ from temporalio.client import WorkflowHistory
 from temporalio.exceptions import ApplicationError
 from temporalio.openai_agents.testing import AgentEnvironment, ResponseBuilders
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Replayer
+from temporalio.worker import Replayer, Worker
 
 from openai_agents.model_providers import run_multi_provider_worker
 from openai_agents.model_providers.run_multi_provider_worker import (
     mcp_server_factories,
     warn_about_unavailable_mcp_servers,
 )
+from openai_agents.model_providers.workflows.approvals import Decision
 from openai_agents.model_providers.workflows.mcp_workflow import MCP_MAX_ATTEMPTS, McpWorkflow
+from openai_agents.model_providers.workflows.shared import TASK_QUEUE
 from testkit.fakes.http_server import RecordedRequest
 from testkit.weather_mcp import WeatherMcpServer
 from testkit.wiring import ModelCallPolicy, client_with_provider
 from tests.helpers.model_paths import MODEL_PATHS, ModelPath
 from tests.helpers.scripted_model import RecordingProvider
-from tests.helpers.workflow_runs import Outcome, run_to_end
+from tests.helpers.workflow_runs import Outcome, new_workflow_id, run_to_end
 
 PROMPT = "What time is it in Tokyo, and what is the weather there?"
 TOKYO_WEATHER = "The weather in Tokyo is sunny, 22 °C."
@@ -393,3 +396,54 @@ async def test_the_worker_warns_at_start_of_each_mcp_server_it_cannot_start_or_r
         "not reach the server.): start run_weather_mcp_server.py where the worker's "
         "WEATHER_MCP_URL points, then run again",
     ]
+
+
+async def test_an_mcp_tool_that_requires_approval_waits_for_the_decide_update(
+    env: WorkflowEnvironment, weather: WeatherMcpServer
+) -> None:
+    """The approval sample's `decide` Update on MCP tools: the approved call reaches the
+    server once, after its decision; the rejected one never does, and the model is told."""
+    already = len(weather.calls())
+    provider = RecordingProvider(
+        [
+            tool_calls(
+                ("c-weather", "get_weather", {"city": "Tokyo"}),
+                ("c-forecast", "get_forecast", {"place": {"city": "Tokyo"}, "days": 3}),
+            ),
+            ResponseBuilders.output_message("Sunny in Tokyo."),
+        ]
+    )
+    workflow_id = new_workflow_id(McpWorkflow)
+    task_queue = f"{TASK_QUEUE}-{workflow_id}"
+    async with AgentEnvironment(
+        model_provider=provider,
+        model_params=ModelCallPolicy().activity_parameters(),
+        mcp_servers=mcp_server_factories(),
+    ) as agents:
+        client = agents.applied_on_client(env.client)
+        async with Worker(client, task_queue=task_queue, workflows=[McpWorkflow]):
+            run = await client.start_workflow(
+                McpWorkflow.run,
+                args=[PROMPT, "scripted", ["get_weather", "get_forecast"]],
+                id=workflow_id,
+                task_queue=task_queue,
+                execution_timeout=timedelta(days=30),
+            )
+            while len(pending := await run.query(McpWorkflow.pending)) < 2:
+                await asyncio.sleep(0.05)
+            received_before_deciding = weather.calls()[already:]
+            await run.execute_update(McpWorkflow.decide, Decision("c-weather", True, "fine", "ada"))
+            await run.execute_update(
+                McpWorkflow.decide, Decision("c-forecast", False, "one day is enough", "ada")
+            )
+            result = await run.result()
+        replayer = Replayer(workflows=[McpWorkflow], plugins=[agents.openai_agents_plugin])
+        await replayer.replay_workflow(await run.fetch_history())
+
+    assert sorted(call.tool for call in pending) == ["get_forecast", "get_weather"]
+    assert received_before_deciding == []
+    assert result == "Sunny in Tokyo."
+    assert weather.calls()[already:] == [("get_weather", {"city": "Tokyo"})]
+    outputs = tool_outputs(provider.calls[1].input)
+    assert outputs["c-weather"] == TOKYO_WEATHER
+    assert "ada rejected it (one day is enough)" in outputs["c-forecast"]

@@ -22,6 +22,13 @@ from temporalio.exceptions import ActivityError, ApplicationError, FailureError,
 from temporalio.openai_agents.workflow import temporal_mcp_server
 from temporalio.workflow import ActivityConfig
 
+from openai_agents.model_providers.workflows.approvals import (
+    DEFAULT_APPROVAL_TIMEOUT,
+    Approvals,
+    DecidedCall,
+    Decision,
+    PendingCall,
+)
 from openai_agents.model_providers.workflows.shared import (
     DEFAULT_ROUTER_MODEL,
     MAX_TURNS,
@@ -59,16 +66,37 @@ class McpWorkflow:
     servers: the MCP project's time server and this repository's weather server.
 
     The tool list of each server is fetched once per run (one activity each, kept in the
-    workflow's state), and each tool call is one activity.
+    workflow's state), and each tool call is one activity. A call of a tool named in
+    `require_approval` waits for a person's decision (`pending` Query, `decide` Update), as
+    in the approval sample, up to `approval_timeout`; a rejected call is never made.
     """
 
+    @workflow.init
+    def __init__(
+        self,
+        prompt: str,
+        model: str = DEFAULT_ROUTER_MODEL,
+        require_approval: list[str] | None = None,
+        approval_timeout: timedelta = DEFAULT_APPROVAL_TIMEOUT,
+    ) -> None:
+        self.approvals = Approvals(approval_timeout)
+
     @workflow.run
-    async def run(self, prompt: str, model: str = DEFAULT_ROUTER_MODEL) -> str:
+    async def run(
+        self,
+        prompt: str,
+        model: str = DEFAULT_ROUTER_MODEL,
+        require_approval: list[str] | None = None,
+        approval_timeout: timedelta = DEFAULT_APPROVAL_TIMEOUT,
+    ) -> str:
         agent = Agent(
             name="Assistant",
             instructions=MCP_INSTRUCTIONS,
             model=model,
-            mcp_servers=mcp_servers(),
+            # The Agents SDK stops the run at a call of these tools until it is decided.
+            mcp_servers=mcp_servers(
+                require_approval={tool: "always" for tool in require_approval or []} or None
+            ),
         )
         run_config = RunConfig(
             # A tool the model invents: it is told so, and the run goes on.
@@ -79,7 +107,26 @@ class McpWorkflow:
             result = await Runner.run(
                 agent, require_prompt(prompt), max_turns=MAX_TURNS, run_config=run_config
             )
+            while result.interruptions:
+                # Kept in workflow memory while it waits, as the approval sample does.
+                state = result.to_state()
+                await self.approvals.decided(result.interruptions, state)
+                result = await Runner.run(agent, state, run_config=run_config)
         return str(result.final_output)
+
+    @workflow.update
+    def decide(self, decision: Decision) -> DecidedCall:
+        """Approve or reject one pending MCP tool call; returns the decision as recorded."""
+        return self.approvals.decide(decision)
+
+    @decide.validator
+    def check_decision(self, decision: Decision) -> None:
+        self.approvals.check(decision)
+
+    @workflow.query
+    def pending(self) -> list[PendingCall]:
+        """The MCP tool calls waiting for a decision, with their arguments and deadline."""
+        return self.approvals.pending()
 
 
 def mcp_servers(**server_options: Any) -> list[MCPServer]:

@@ -44,7 +44,7 @@ DEFAULT_MCP_PROMPT = "What time is it in Tokyo, and what is the weather there?"
 
 MCP_MAX_ATTEMPTS = 5
 # Each MCP operation is an activity: bounded in time and in attempts, so a server that is
-# down fails the run in about half a minute instead of retrying forever.
+# down fails the run after about 15 s of backoff instead of retrying forever.
 MCP_OPERATION = ActivityConfig(
     start_to_close_timeout=timedelta(seconds=30),
     retry_policy=RetryPolicy(

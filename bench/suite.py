@@ -10,6 +10,7 @@
 5. Row 9 (the real model, where installed) around them: its plain `Runner.run` beside row 1,
    before any worker exists; its workflow after row 8.
 6. Row 11 (worker processes, like row 7) after row 10.
+7. Row 12 (an in-process worker and the weather MCP server's process) after row 8.
 """
 
 from __future__ import annotations
@@ -23,7 +24,16 @@ from typing import Any
 from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.testing import WorkflowEnvironment
 
-from bench import conversation, fleet, model_calls, real_model, streaming, workers, workflows
+from bench import (
+    conversation,
+    fleet,
+    mcp_calls,
+    model_calls,
+    real_model,
+    streaming,
+    workers,
+    workflows,
+)
 from bench.fake_ollama import fake_ollama_process
 from bench.options import Options
 from bench.report import (
@@ -122,6 +132,8 @@ async def run(options: Options) -> Results:
             results.rows.append(
                 await streaming.streaming_row(environment.client, min(options.runs, 10))
             )
+            _progress("12 one MCP tool call")
+            results.rows += await mcp_calls.mcp_call_rows(environment.client, options.runs)
             _progress("10 one long conversation")
             exchanges, points = (30, (3, 10, 30)) if options.quick else (1000, (10, 100, 1000))
             results.rows += await conversation.conversation_rows(

@@ -6,11 +6,12 @@ test chooses."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from agents import ModelProvider
+from agents.mcp import MCPServer
 from temporalio.client import Client
 from temporalio.common import RetryPolicy
 from temporalio.openai_agents import ModelActivityParameters, OpenAIAgentsPlugin
@@ -63,15 +64,29 @@ class ModelCallPolicy:
         )
 
 
-def agents_plugin(provider: ModelProvider, policy: ModelCallPolicy) -> OpenAIAgentsPlugin:
-    return OpenAIAgentsPlugin(model_params=policy.activity_parameters(), model_provider=provider)
+def agents_plugin(
+    provider: ModelProvider,
+    policy: ModelCallPolicy,
+    mcp_servers: Mapping[str, Callable[[], MCPServer]] | None = None,
+) -> OpenAIAgentsPlugin:
+    return OpenAIAgentsPlugin(
+        model_params=policy.activity_parameters(),
+        model_provider=provider,
+        mcp_servers=mcp_servers,
+    )
 
 
-def client_with_provider(base: Client, provider: ModelProvider, policy: ModelCallPolicy) -> Client:
-    """`base`'s connection with the Agents plugin serving `provider` under `policy`: the
-    client a worker's `Client.connect(..., plugins=[OpenAIAgentsPlugin(...)])` gives it."""
+def client_with_provider(
+    base: Client,
+    provider: ModelProvider,
+    policy: ModelCallPolicy,
+    mcp_servers: Mapping[str, Callable[[], MCPServer]] | None = None,
+) -> Client:
+    """`base`'s connection with the Agents plugin serving `provider` under `policy` (and the
+    MCP servers, if given): the client a worker's `Client.connect(...,
+    plugins=[OpenAIAgentsPlugin(...)])` gives it."""
     config = base.config()
-    config["plugins"] = [agents_plugin(provider, policy)]
+    config["plugins"] = [agents_plugin(provider, policy, mcp_servers)]
     return Client(**config)
 
 

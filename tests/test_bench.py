@@ -48,6 +48,8 @@ ROWS = {
     "fleet_single",
     "fleet_one",
     "fleet_three",
+    "mcp_call_direct",
+    "mcp_call_activity",
 }
 # Counts that may rightly be zero.
 MAY_BE_ZERO = {"conversation_warnings"}

@@ -1,6 +1,6 @@
 """Docs name only things that exist: every Markdown file, and every docstring and comment in
 the repository (Python, pyproject.toml, .ci/, .github/), names real repository paths, real
-modules and attributes of this repository's packages (`providers.actionable_errors.DEFAULT_MAX_TOKENS`),
+modules and attributes of this repository's packages (`providers.DEFAULT_MAX_TOKENS`),
 real Markdown anchors (`design.md#the-fast-path-local-activities-and-eager-start`) and real
 headings where a comment says `see "The fast path" in docs/design.md`. Names are looked up
 statically (files and `ast`), so nothing is imported, and only in files git tracks.

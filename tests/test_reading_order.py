@@ -25,6 +25,7 @@ SAMPLES = {
     "Handoffs": ("run_multi_provider_worker.py", "run_handoffs_workflow.py"),
     "Typed-answers": ("run_multi_provider_worker.py", "run_structured_output_workflow.py"),
     "Approval": ("run_multi_provider_worker.py", "run_approval_workflow.py"),
+    "MCP": ("run_multi_provider_worker.py", "run_mcp_workflow.py"),
 }
 ROW = re.compile(r"^\| (?P<sample>[\w-]+) \| (?P<files>[^|]+) \|$")
 

@@ -6,6 +6,10 @@ The model name's prefix picks the backend, per model call:
   openai/gpt-4.1                OpenAI
 Names without a prefix (e.g. the GPT-OSS sample's `gpt-oss:20b`) go to --default-prefix.
 
+It also serves the MCP sample's tools (run_mcp_workflow.py): it starts the MCP project's time
+server over stdio, and connects to the weather server (run_weather_mcp_server.py) at
+WEATHER_MCP_URL (default: http://127.0.0.1:8765/mcp).
+
 With --model-task-queue NAME it runs the workflows only, and puts their model calls on that
 queue for `run_model_call_worker.py` to serve: see "A fleet" in the README.
 """
@@ -14,8 +18,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import shutil
+import sys
+from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
+from agents.mcp import MCPServer, MCPServerStdio, MCPServerStreamableHttp
 from temporalio.client import Client
 from temporalio.common import RetryPolicy
 from temporalio.openai_agents import ModelActivityParameters, OpenAIAgentsPlugin
@@ -24,7 +34,80 @@ from temporalio.worker import Worker
 from openai_agents.model_providers import providers
 from openai_agents.model_providers.support import cli, temporal
 from openai_agents.model_providers.workflows import all_workflows, workflow_activities
-from openai_agents.model_providers.workflows.shared import MODEL_EVENTS_TOPIC, TASK_QUEUE
+from openai_agents.model_providers.workflows.shared import (
+    DEFAULT_WEATHER_MCP_URL,
+    MCP_SERVER_FIXES,
+    MODEL_EVENTS_TOPIC,
+    TASK_QUEUE,
+    TIME_MCP_SERVER,
+    WEATHER_MCP_SERVER,
+)
+
+# The MCP project's time server: the console script its package (a dependency) installs here.
+TIME_SERVER_COMMAND = str(Path(sys.executable).with_name("mcp-server-time"))
+# One MCP request's bound; the activity's own timeout (the workflow's `MCP_OPERATION`) is
+# longer, so a slow server fails the attempt here first, saying so.
+MCP_REQUEST_TIMEOUT_SECONDS = 10.0
+
+
+def mcp_server_factories() -> dict[str, Callable[[], MCPServer]]:
+    """The MCP sample's servers, by the names its workflow's `temporal_mcp_server` uses.
+
+    Each `list_tools` and `call_tool` of a run is an activity on this worker, which keeps
+    the connections open between them (the plugin's `mcp_connection_idle_timeout`).
+    """
+    return {
+        # The MCP project's time server: this worker starts it, over stdio.
+        TIME_MCP_SERVER: lambda: MCPServerStdio(
+            name=TIME_MCP_SERVER,
+            params={
+                "command": TIME_SERVER_COMMAND,
+                # A fixed zone: the same answers on every machine.
+                "args": ["--local-timezone", "UTC"],
+            },
+            client_session_timeout_seconds=MCP_REQUEST_TIMEOUT_SECONDS,
+        ),
+        # This repository's weather server, a service of its own over streamable HTTP.
+        WEATHER_MCP_SERVER: lambda: MCPServerStreamableHttp(
+            name=WEATHER_MCP_SERVER,
+            params={
+                "url": os.environ.get("WEATHER_MCP_URL") or DEFAULT_WEATHER_MCP_URL,
+                "timeout": MCP_REQUEST_TIMEOUT_SECONDS,
+            },
+            client_session_timeout_seconds=MCP_REQUEST_TIMEOUT_SECONDS,
+        ),
+    }
+
+
+async def warn_about_unavailable_mcp_servers(
+    factories: dict[str, Callable[[], MCPServer]],
+) -> list[str]:
+    """Log one warning line for each MCP server that cannot be started (its command is
+    missing) or reached (connecting and listing its tools fails), and return them. The
+    worker still starts (it serves every sample): the MCP sample's runs then retry within
+    their bounds and fail, saying the same."""
+    warnings = []
+    for name, factory in factories.items():
+        server = factory()
+        reason = None
+        if isinstance(server, MCPServerStdio):
+            # Only looked up: starting it would cost every worker start a second or two.
+            if shutil.which(server.params.command) is None:
+                reason = f"no command {server.params.command!r}"
+        else:
+            try:
+                await server.connect()  # type: ignore[no-untyped-call]
+                await server.list_tools()
+            except Exception as error:
+                reason = str(error) or type(error).__name__
+            finally:
+                await server.cleanup()  # type: ignore[no-untyped-call]
+        if reason is not None:
+            warnings.append(
+                f"MCP server {name!r} is unavailable ({reason}): {MCP_SERVER_FIXES[name]}"
+            )
+            logging.warning(warnings[-1])
+    return warnings
 
 
 async def main(args: argparse.Namespace) -> int:
@@ -47,6 +130,9 @@ async def main(args: argparse.Namespace) -> int:
             request_timeout_seconds=providers.request_timeout_under(call_timeout),
             max_tokens=args.max_tokens,
         )
+    mcp = mcp_server_factories()
+    if provider is not None:  # One warning line for each server that is down now.
+        await warn_about_unavailable_mcp_servers(mcp)
     try:
         client = await Client.connect(
             **temporal.connect_config(),
@@ -67,8 +153,10 @@ async def main(args: argparse.Namespace) -> int:
                         ),
                     ),
                     model_provider=provider,
-                    # Only a worker that makes the model calls registers their activities.
+                    # Only a worker that makes the model calls registers their activities
+                    # (and the MCP ones: run the MCP sample without --model-task-queue).
                     register_activities=provider is not None,
+                    mcp_servers=mcp,
                 )
             ],
         )

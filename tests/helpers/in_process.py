@@ -47,6 +47,7 @@ _DEFAULTS: dict[str, Any] = {
     "conversation_id": None,
     "memory_budget": None,
     "fallback_model": [],
+    "require_approval": [],
     "approval_timeout": DEFAULT_APPROVAL_TIMEOUT,
     "list": False,
     "approve": None,

@@ -1,6 +1,7 @@
 """The samples' scripts against a real model server: llama.cpp serving SmolLM2, through its
 OpenAI-compatible API, by every route that reaches such a server (the GPT-OSS worker's
-`/v1` provider, LiteLLM's `openai/`, the router's `openai/` and `litellm/openai/`)."""
+`/v1` provider, LiteLLM's `openai/`, the router's `openai/` and `litellm/openai/`), and the
+MCP sample with its two real MCP servers."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from testkit.real_model import (
     SHORT_ANSWER_PROMPT,
     TOOL_CALL_PROMPT,
 )
+from testkit.weather_mcp import WeatherMcpServer
 from tests.helpers.processes import (
     WEATHER,
     printed_result,
@@ -244,3 +246,44 @@ def test_a_prompt_longer_than_the_models_context_fails_at_once_naming_the_budget
         f"model '{MODEL_ALIAS}' as longer than the model reads (HTTP 400: "
     )
     assert line.endswith("or the worker's --context-tokens), or shorten the prompt")
+
+
+def test_the_mcp_sample_calls_each_real_mcp_server_and_the_model_reads_its_reply(
+    real_model_server: RealModelServer, dev_server_address: str, tmp_path: Path
+) -> None:
+    """The MCP sample's scripts with both real MCP servers: the weather server as its own
+    process, the time server started by the router worker; the model calls a tool of each
+    (spelled out in its prompt), and quotes what the server answered."""
+    with WeatherMcpServer(tmp_path) as weather:
+        environment = {
+            **openai_compatible(real_model_server.url, dev_server_address),
+            "WEATHER_MCP_URL": weather.url,
+        }
+        with running_worker(
+            "run_multi_provider_worker.py", environment=environment, tmp_path=tmp_path
+        ) as worker:
+            runs = {
+                tool: run_script(
+                    "run_mcp_workflow.py",
+                    *("--model", f"openai/{MODEL_ALIAS}", "--prompt", tool_call_prompt(tool, args)),
+                    environment=environment,
+                )
+                for tool, args in (
+                    ("get_weather", {"city": "Tokyo"}),
+                    ("get_current_time", {"timezone": "Asia/Tokyo"}),
+                )
+            }
+
+    for completed in runs.values():
+        assert completed.returncode == 0, completed.stderr
+    assert "The weather in Tokyo is sunny, 22 °C." in printed_result(runs["get_weather"].stdout)
+    assert weather.calls() == [("get_weather", {"city": "Tokyo"})]
+    # The time server's own answer: the current time in Tokyo's zone.
+    assert "+09:00" in printed_result(runs["get_current_time"].stdout)
+    assert "MCP server" not in worker.output()  # Both servers were up at its start.
+
+
+def tool_call_prompt(tool: str, arguments: dict[str, str]) -> str:
+    """A prompt SmolLM2 answers with this tool call (see `TOOL_CALL_PROMPT`)."""
+    call = json.dumps({"name": tool, "arguments": arguments})
+    return f"Your answer:\n<tool_call>\n{call}\n</tool_call>"

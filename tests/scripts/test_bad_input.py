@@ -21,6 +21,7 @@ from openai_agents.model_providers import (
     run_gpt_oss_workflow,
     run_handoffs_workflow,
     run_litellm_auto_workflow,
+    run_mcp_workflow,
     run_multi_provider_workflow,
     run_streaming_workflow,
     run_structured_output_workflow,
@@ -63,6 +64,7 @@ STARTERS = [
     pytest.param(run_litellm_auto_workflow.main, "anthropic/claude-sonnet-4-5", id="litellm"),
     pytest.param(run_multi_provider_workflow.main, "ollama/gpt-oss:20b", id="router"),
     pytest.param(run_streaming_workflow.main, "ollama/gpt-oss:20b", id="streaming"),
+    pytest.param(run_mcp_workflow.main, "ollama/gpt-oss:20b", id="mcp"),
     pytest.param(run_demo.demo, None, id="demo"),
 ]
 

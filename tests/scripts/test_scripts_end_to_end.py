@@ -255,6 +255,10 @@ def test_ctrl_c_at_the_chat_prompt_exits_at_once(dev_server_address: str) -> Non
     assert chat.stdout.read().strip() == "Interrupted."
 
 
+# The MCP sample's tool service: it talks MCP, not Temporal.
+SERVES_NO_TEMPORAL = {"run_weather_mcp_server.py"}
+
+
 @pytest.mark.parametrize("script", sorted(path.name for path in SCRIPTS.glob("run_*.py")))
 def test_every_script_has_help(
     script: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
@@ -267,4 +271,7 @@ def test_every_script_has_help(
     assert exited.value.code == 0
     help_text = capsys.readouterr().out
     assert "--verbose" in help_text
-    assert "TEMPORAL_ADDRESS" in help_text  # Where it finds Temporal, e.g. on another port.
+    if script in SERVES_NO_TEMPORAL:
+        assert "WEATHER_MCP_URL" in help_text  # Where it listens.
+    else:
+        assert "TEMPORAL_ADDRESS" in help_text  # Where it finds Temporal, e.g. on another port.

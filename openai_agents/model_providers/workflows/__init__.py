@@ -18,6 +18,7 @@ def all_workflows() -> list[type]:
     from .gpt_oss_workflow import GptOssWorkflow
     from .handoffs_workflow import HandoffsWorkflow
     from .litellm_auto_workflow import LitellmAutoWorkflow
+    from .mcp_workflow import McpWorkflow
     from .multi_provider_workflow import MultiProviderWorkflow
     from .streaming_workflow import StreamingWorkflow
     from .structured_output_workflow import StructuredOutputWorkflow
@@ -31,6 +32,7 @@ def all_workflows() -> list[type]:
         GptOssWorkflow,
         LitellmAutoWorkflow,
         ApprovalWorkflow,
+        McpWorkflow,
     ]
 
 

@@ -1,5 +1,5 @@
-"""What every sample workflow shares: the task queue, the weather tool and its haiku
-instructions, and how a `Runner.run` is bounded and fails.
+"""What every sample workflow shares: the task queue, the MCP servers' names, the weather
+tool and its haiku instructions, and how a `Runner.run` is bounded and fails.
 
 Runs in Temporal's workflow sandbox: deterministic code only, no model clients.
 """
@@ -32,6 +32,20 @@ MODEL_EVENTS_TOPIC = "model-events"
 # What a subscriber decodes those events as. A union, not a class: the cast lets it pass as
 # a payload converter's type argument.
 MODEL_EVENT = cast(type, TResponseStreamEvent)
+
+# The MCP sample's servers: the names the router worker registers their clients under
+# (`OpenAIAgentsPlugin(mcp_servers=...)`) and the workflow's `temporal_mcp_server` uses.
+TIME_MCP_SERVER = "time"
+WEATHER_MCP_SERVER = "weather"
+# Where the weather server listens and the worker finds it, unless WEATHER_MCP_URL says.
+DEFAULT_WEATHER_MCP_URL = "http://127.0.0.1:8765/mcp"
+# What to do when a server cannot be started or reached, for the run's failure.
+MCP_SERVER_FIXES = {
+    TIME_MCP_SERVER: "the worker starts it from the `mcp-server-time` command of its "
+    "environment: run `uv sync`, then restart the worker",
+    WEATHER_MCP_SERVER: "start run_weather_mcp_server.py where the worker's WEATHER_MCP_URL "
+    "points, then run again",
+}
 
 WEATHER_HAIKU_INSTRUCTIONS = (
     "You only respond in haikus. When asked about the weather always use "

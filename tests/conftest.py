@@ -41,6 +41,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "llama-server and SmolLM2 (see tests/real_model/conftest.py)",
     )
     parser.addoption(
+        "--bench",
+        action="store_true",
+        help="also run the bench tier: `python -m bench --quick` end to end, a dozen worker "
+        "processes for a minute or more (tests/test_bench.py)",
+    )
+    parser.addoption(
         "--fleet",
         action="store_true",
         help="also run the fleet tier: many worker processes under a rate limit for a minute "
@@ -50,6 +56,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 REAL_MODEL_SKIPPED = "the real-model tier runs with --real-model"
 FLEET_SKIPPED = "the fleet tier runs with --fleet"
+BENCH_SKIPPED = "the bench tier runs with --bench"
 # Each slow tier: its marker, the option that runs it, why it is skipped, how to run it.
 SLOW_TIERS = {
     "real_model": (
@@ -57,6 +64,11 @@ SLOW_TIERS = {
         REAL_MODEL_SKIPPED,
         "`uv run pytest --real-model -m real_model -n 0` runs them against llama.cpp and "
         "SmolLM2 (built once by `uv run python -m testkit.real_model install`)",
+    ),
+    "bench": (
+        "--bench",
+        BENCH_SKIPPED,
+        "`uv run pytest --bench -m bench` runs the benchmark's smoke test",
     ),
     "fleet": (
         "--fleet",
@@ -103,6 +115,9 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers", "fleet: a minute of many worker processes measured for their rate; --fleet"
+    )
+    config.addinivalue_line(
+        "markers", "bench: the benchmark run end to end, a dozen worker processes; --bench"
     )
 
 

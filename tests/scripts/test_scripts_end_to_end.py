@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import runpy
-import signal
 import socket
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from tests.helpers.processes import (
     SCRIPTS,
     WEATHER,
     background_script,
+    interrupted,
     printed_result,
     run_script,
     running_worker,
@@ -214,8 +214,7 @@ def test_ctrl_c_at_the_chat_prompt_exits_at_once(dev_server_address: str) -> Non
         assert chat.stdout is not None
         while "Type a message" not in (line := chat.stdout.readline()):
             assert line, "the chat ended before it asked for a message"
-        chat.send_signal(signal.SIGINT)
-        exit_code = chat.wait(timeout=20)
+        exit_code = interrupted(chat, 20, lambda: "(read by the test)")
     finally:
         chat.kill()
         chat.wait()

@@ -11,6 +11,7 @@ The end-to-end tests run the real scripts, which need a real dev server; they re
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -24,7 +25,10 @@ import pytest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from openai_agents.model_providers.support.dev_server import bundled_temporal_cli
+from openai_agents.model_providers.support.dev_server import (
+    SERVER_STARTUP_TIMEOUT,
+    bundled_temporal_cli,
+)
 from testkit.environment import is_developer_setting
 
 
@@ -84,7 +88,10 @@ def _bundled_test_server() -> str | None:
 
 
 async def _start_local() -> WorkflowEnvironment:
-    return await WorkflowEnvironment.start_local(dev_server_existing_path=bundled_temporal_cli())
+    return await WorkflowEnvironment.start_local(
+        dev_server_existing_path=bundled_temporal_cli(),
+        dev_server_startup_timeout=SERVER_STARTUP_TIMEOUT,
+    )
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
@@ -102,6 +109,11 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # The tests press Ctrl-C on the scripts they start, which inherit an ignored SIGINT: a
+    # background job of a non-interactive shell (`uv run pytest &`, nohup, CI runners)
+    # starts with SIGINT ignored, and Python then installs no KeyboardInterrupt for it.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     config.addinivalue_line(
         "markers",
         "server_kind: runs on the server --workflow-environment picks (the `env` fixture), so "
@@ -172,7 +184,8 @@ async def env(workflow_environment_kind: str) -> AsyncIterator[WorkflowEnvironme
         environment = await _start_local()
     elif workflow_environment_kind == "time-skipping":
         environment = await WorkflowEnvironment.start_time_skipping(
-            test_server_existing_path=_bundled_test_server()
+            test_server_existing_path=_bundled_test_server(),
+            test_server_startup_timeout=SERVER_STARTUP_TIMEOUT,
         )
     else:
         environment = WorkflowEnvironment.from_client(

@@ -92,7 +92,9 @@ def client_with_provider(
 
 def build_worker(client: Client, workflows: Sequence[type], task_queue: str = TASK_QUEUE) -> Worker:
     # The plugin on `client` adds the model activities and the Agents SDK's data converter.
-    return Worker(client, task_queue=task_queue, workflows=workflows)
+    # `debug_mode` turns off only the deadlock detector (the sandbox stays): its 2 s limit on
+    # one workflow activation is wall-clock time, which a busy test machine exceeds.
+    return Worker(client, task_queue=task_queue, workflows=workflows, debug_mode=True)
 
 
 async def create_gpt_oss_provider(

@@ -11,6 +11,7 @@ The end-to-end tests run the real scripts, which need a real dev server; they re
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -24,7 +25,10 @@ import pytest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from openai_agents.model_providers.support.dev_server import bundled_temporal_cli
+from openai_agents.model_providers.support.dev_server import (
+    SERVER_STARTUP_TIMEOUT,
+    bundled_temporal_cli,
+)
 from testkit.environment import is_developer_setting
 
 
@@ -41,6 +45,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "llama-server and SmolLM2 (see tests/real_model/conftest.py)",
     )
     parser.addoption(
+        "--bench",
+        action="store_true",
+        help="also run the bench tier: `python -m bench --quick` end to end, a dozen worker "
+        "processes for a minute or more (tests/test_bench.py)",
+    )
+    parser.addoption(
         "--fleet",
         action="store_true",
         help="also run the fleet tier: many worker processes under a rate limit for a minute "
@@ -50,6 +60,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 REAL_MODEL_SKIPPED = "the real-model tier runs with --real-model"
 FLEET_SKIPPED = "the fleet tier runs with --fleet"
+BENCH_SKIPPED = "the bench tier runs with --bench"
 # Each slow tier: its marker, the option that runs it, why it is skipped, how to run it.
 SLOW_TIERS = {
     "real_model": (
@@ -58,6 +69,11 @@ SLOW_TIERS = {
         "`uv run pytest --real-model -m real_model -n 0` runs them against llama.cpp and "
         "SmolLM2 (built once by the demo's first run, or by `uv run python -m "
         "openai_agents.model_providers.support.bundled_model install`)",
+    ),
+    "bench": (
+        "--bench",
+        BENCH_SKIPPED,
+        "`uv run pytest --bench -m bench` runs the benchmark's smoke test",
     ),
     "fleet": (
         "--fleet",
@@ -73,7 +89,10 @@ def _bundled_test_server() -> str | None:
 
 
 async def _start_local() -> WorkflowEnvironment:
-    return await WorkflowEnvironment.start_local(dev_server_existing_path=bundled_temporal_cli())
+    return await WorkflowEnvironment.start_local(
+        dev_server_existing_path=bundled_temporal_cli(),
+        dev_server_startup_timeout=SERVER_STARTUP_TIMEOUT,
+    )
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
@@ -91,6 +110,11 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # The tests press Ctrl-C on the scripts they start, which inherit an ignored SIGINT: a
+    # background job of a non-interactive shell (`uv run pytest &`, nohup, CI runners)
+    # starts with SIGINT ignored, and Python then installs no KeyboardInterrupt for it.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     config.addinivalue_line(
         "markers",
         "server_kind: runs on the server --workflow-environment picks (the `env` fixture), so "
@@ -104,6 +128,9 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers", "fleet: a minute of many worker processes measured for their rate; --fleet"
+    )
+    config.addinivalue_line(
+        "markers", "bench: the benchmark run end to end, a dozen worker processes; --bench"
     )
 
 
@@ -158,7 +185,8 @@ async def env(workflow_environment_kind: str) -> AsyncIterator[WorkflowEnvironme
         environment = await _start_local()
     elif workflow_environment_kind == "time-skipping":
         environment = await WorkflowEnvironment.start_time_skipping(
-            test_server_existing_path=_bundled_test_server()
+            test_server_existing_path=_bundled_test_server(),
+            test_server_startup_timeout=SERVER_STARTUP_TIMEOUT,
         )
     else:
         environment = WorkflowEnvironment.from_client(

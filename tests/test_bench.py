@@ -59,7 +59,7 @@ REAL_MODEL_ROWS = {"real_model_direct", "real_model_workflow"}
 LINUX_ONLY = {"memory_gpt_oss", "memory_litellm", "memory_router"}
 
 
-@pytest.mark.long
+@pytest.mark.bench
 def test_quick_benchmark_measures_every_row(tmp_path: Path) -> None:
     results_file = tmp_path / "bench.json"
     completed = subprocess.run(

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
-from temporalio.client import WorkflowHandle
+from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
 from temporalio.openai_agents.testing import AgentEnvironment
 from temporalio.testing import WorkflowEnvironment
 
@@ -48,7 +48,8 @@ async def conversation(
                 execution_timeout=timedelta(minutes=1),
             )
             yield handle
-            await handle.execute_update(ChatWorkflow.end)
+            if (await handle.describe()).status == WorkflowExecutionStatus.RUNNING:
+                await handle.execute_update(ChatWorkflow.end)
             await handle.result()
 
 

@@ -55,8 +55,32 @@ class BackgroundScript:
 
     def interrupt(self, timeout: float = 30) -> int:
         """Press Ctrl-C (SIGINT) and wait for the exit code."""
-        self.process.send_signal(signal.SIGINT)
-        return self.process.wait(timeout=timeout)
+        return interrupted(self.process, timeout, self.output)
+
+
+def interrupted(process: subprocess.Popen[str], timeout: float, output: Callable[[], str]) -> int:
+    """Send `process` SIGINT and wait for its exit code; if it does not exit in `timeout`
+    seconds, fail saying how the process held the signal (ignored, blocked or pending)."""
+    process.send_signal(signal.SIGINT)
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        held = signal_dispositions(process.pid)
+        raise AssertionError(
+            f"no exit {timeout:g}s after SIGINT ({held}); its output:\n{output()}"
+        ) from None
+
+
+def signal_dispositions(pid: int) -> str:
+    """A process's ignored, blocked and pending signal masks, as Linux reports them."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return "no /proc status"
+    fields = ("SigIgn", "SigBlk", "SigPnd", "ShdPnd")
+    return ", ".join(
+        line.replace("\t", " ") for line in status.splitlines() if line.startswith(fields)
+    )
 
 
 @contextmanager
@@ -92,7 +116,7 @@ def background_script(
         if process.poll() is None:
             try:
                 script.interrupt()
-            except subprocess.TimeoutExpired:
+            except AssertionError:
                 process.kill()
                 process.wait()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import runpy
-import signal
 import socket
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from tests.helpers.processes import (
     SCRIPTS,
     WEATHER,
     background_script,
+    interrupted,
     printed_result,
     run_script,
     running_worker,
@@ -103,82 +103,51 @@ def test_litellm_worker_and_workflow_scripts(dev_server_address: str, tmp_path: 
     assert TRACE_EXPORT_WARNING not in worker_output
 
 
-def test_trace_export_check_detects_tracing_left_on(
+def test_worker_flags_bound_the_attempts_and_the_time_per_model_call(
     dev_server_address: str, tmp_path: Path
 ) -> None:
-    """The tracing assertions above can fail: with tracing explicitly re-enabled and no
-    OpenAI key, the same worker does warn about the export it cannot make."""
-    with fake_ollama() as ollama:
+    """The real worker's flags, as a user passes them: the first attempt fails (HTTP 500),
+    the second outlasts --timeout, and there is no third. The same worker runs with tracing
+    re-enabled and no OpenAI key: it does warn about the export it cannot make, so the
+    tracing check in the test above can fail."""
+    steps = [ollama_openai.fail(500, "model runner crashed"), ollama_openai.hang(seconds=25)]
+    with FakeOllamaOpenAI(steps) as ollama:
         environment = script_environment(
             TEMPORAL_ADDRESS=dev_server_address,
             OLLAMA_HOST=ollama.url,
             OPENAI_AGENTS_DISABLE_TRACING="0",
         )
         with running_worker(
-            "run_gpt_oss_worker.py", environment=environment, tmp_path=tmp_path
-        ) as worker:
-            completed = run_script("run_gpt_oss_workflow.py", environment=environment)
-            assert completed.returncode == 0, completed.stderr
-    assert TRACE_EXPORT_WARNING in worker.output()
-
-
-def test_worker_flags_bound_the_attempts_per_model_call(
-    dev_server_address: str, tmp_path: Path
-) -> None:
-    with FakeOllamaOpenAI([ollama_openai.fail(500, "model runner crashed")] * 3) as ollama:
-        environment = script_environment(
-            TEMPORAL_ADDRESS=dev_server_address, OLLAMA_HOST=ollama.url
-        )
-        with running_worker(
             "run_gpt_oss_worker.py",
-            "--max-attempts",
-            "2",
+            # 4 s leaves the client's 3 s timeout a full second before the activity's,
+            # time enough to report the failure even on a busy machine.
+            *("--timeout", "4", "--max-attempts", "2"),
             environment=environment,
             tmp_path=tmp_path,
         ) as worker:
             completed = run_script("run_gpt_oss_workflow.py", environment=environment)
+            # The export is tried as the trace ends, after the run: wait for the line itself.
+            wait_until(lambda: TRACE_EXPORT_WARNING in worker.output(), "the export is tried")
 
     assert completed.returncode == 1
     assert len(ollama.chat_requests) == 2
-    (line,) = completed.stderr.strip().splitlines()
-    assert line.endswith(
-        f"failed: Ollama at {ollama.url} failed with HTTP 500 (model runner crashed)"
+    timed_out = (
+        f"Ollama at {ollama.url} did not answer model 'gpt-oss:20b' within 3s; "
+        "the model may be loading or overloaded (raise --timeout, or use a smaller model)"
     )
+    (line,) = completed.stderr.strip().splitlines()
+    assert line.endswith(f"failed: {timed_out}")
     # The worker logs each failed attempt as one line, not a traceback per retry.
     attempt_lines = [
         line for line in worker.output().splitlines() if "Completing activity as failed" in line
     ]
     assert len(attempt_lines) == 2
-    failure = (
+    server_error = (
         f"ProviderServerError: Ollama at {ollama.url} failed with HTTP 500 (model runner crashed)"
     )
-    assert all(line.endswith(failure) for line in attempt_lines), attempt_lines
+    assert attempt_lines[0].endswith(server_error), attempt_lines
+    assert attempt_lines[1].endswith(f"ModelCallTimeout: {timed_out}"), attempt_lines
     assert "Traceback" not in worker.output()
-
-
-def test_worker_flags_bound_the_time_per_model_call(
-    dev_server_address: str, tmp_path: Path
-) -> None:
-    with FakeOllamaOpenAI([ollama_openai.hang(seconds=25)]) as ollama:
-        environment = script_environment(
-            TEMPORAL_ADDRESS=dev_server_address, OLLAMA_HOST=ollama.url
-        )
-        with running_worker(
-            "run_gpt_oss_worker.py",
-            # 4 s leaves the client's 3 s timeout a full second before the activity's,
-            # time enough to report the failure even on a busy machine.
-            *("--timeout", "4", "--max-attempts", "1"),
-            environment=environment,
-            tmp_path=tmp_path,
-        ):
-            completed = run_script("run_gpt_oss_workflow.py", environment=environment)
-
-    assert completed.returncode == 1
-    (line,) = completed.stderr.strip().splitlines()
-    assert line.endswith(
-        f"failed: Ollama at {ollama.url} did not answer model 'gpt-oss:20b' within 3s; "
-        "the model may be loading or overloaded (raise --timeout, or use a smaller model)"
-    )
 
 
 async def test_demo_runs_the_litellm_sample_on_a_configured_server_on_the_fast_path(
@@ -245,8 +214,7 @@ def test_ctrl_c_at_the_chat_prompt_exits_at_once(dev_server_address: str) -> Non
         assert chat.stdout is not None
         while "Type a message" not in (line := chat.stdout.readline()):
             assert line, "the chat ended before it asked for a message"
-        chat.send_signal(signal.SIGINT)
-        exit_code = chat.wait(timeout=20)
+        exit_code = interrupted(chat, 20, lambda: "(read by the test)")
     finally:
         chat.kill()
         chat.wait()

@@ -9,9 +9,12 @@ import asyncio
 import contextlib
 import io
 import sys
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from agents import Model, ModelResponse
+from agents.items import TResponseStreamEvent
 from temporalio.client import (
     WorkflowExecutionStatus,
     WorkflowUpdateFailedError,
@@ -81,6 +84,53 @@ async def test_an_empty_message_is_rejected_before_it_reaches_history(
         if e.HasField("workflow_execution_update_accepted_event_attributes")
     ]
     assert len(accepted) == 2  # "Hi" and /end; the validator turned the empty one away.
+    assert [texts(call.input) for call in provider.calls] == [["Hi"]]
+
+
+class HeldReplies(RecordingProvider):
+    """Its model answers only once `release` is set: a reply a test can catch in progress
+    (`asked` is set once a call waits)."""
+
+    def __init__(self, responses: list[Any]) -> None:
+        super().__init__(responses)
+        self.asked, self.release = asyncio.Event(), asyncio.Event()
+
+    def get_model(self, model_name: str | None) -> Model:
+        inner, provider = super().get_model(model_name), self
+
+        class Held(Model):
+            async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
+                provider.asked.set()
+                await provider.release.wait()
+                return await inner.get_response(*args, **kwargs)
+
+            def stream_response(
+                self, *args: Any, **kwargs: Any
+            ) -> AsyncIterator[TResponseStreamEvent]:
+                raise NotImplementedError
+
+        return Held()
+
+
+async def test_a_message_sent_after_end_is_refused_while_a_reply_still_arrives(
+    env: WorkflowEnvironment,
+) -> None:
+    provider = HeldReplies([ResponseBuilders.output_message("Hello")])
+    async with conversation(env, provider) as chat:
+        first = await chat.start_update(
+            ChatWorkflow.send, "Hi", wait_for_stage=WorkflowUpdateStage.ACCEPTED
+        )
+        await provider.asked.wait()  # Its reply is in progress: the conversation still runs.
+        assert await chat.execute_update(ChatWorkflow.end) == 0
+        with pytest.raises(WorkflowUpdateFailedError) as refused:
+            await chat.execute_update(ChatWorkflow.send, "One more thing")
+        provider.release.set()
+        reply = await first.result()
+
+    assert isinstance(refused.value.cause, ApplicationError)
+    assert refused.value.cause.message == "this conversation has ended: start a new one"
+    assert reply.text == "Hello"  # The reply in progress still arrived.
+    assert await chat.result() == 1
     assert [texts(call.input) for call in provider.calls] == [["Hi"]]
 
 

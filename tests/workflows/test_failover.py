@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 from datetime import timedelta
 
 import pytest
@@ -22,6 +23,7 @@ from openai_agents.model_providers.workflows.shared import TASK_QUEUE
 from openai_agents.model_providers.workflows.streaming_workflow import StreamingWorkflow
 from testkit.fakes import anthropic_messages, ollama_native
 from testkit.fakes.anthropic_messages import FakeAnthropic
+from testkit.fakes.http_server import Route
 from testkit.fakes.ollama_native import FakeOllama
 from testkit.wiring import (
     ModelCallPolicy,
@@ -30,6 +32,7 @@ from testkit.wiring import (
     create_router_provider,
 )
 from tests.helpers.in_process import script_arguments
+from tests.helpers.processes import closed_port_address
 from tests.helpers.workflow_runs import (
     activity_failure,
     model_call_attempts,
@@ -114,6 +117,48 @@ async def test_a_chat_reply_says_which_model_answered(
 
     assert (reply.text, reply.models) == ("Hello from the fallback", [FALLBACK])
     assert len(ollama.chat_requests) == 1  # Refused for good: not retried.
+
+
+@pytest.mark.parametrize(
+    ("primary", "failure"),
+    [
+        pytest.param(
+            [ollama_native.rate_limited(retry_after_seconds=1)] * 2,
+            "ProviderRateLimited",
+            id="rate-limited-429",
+        ),
+        pytest.param([ollama_native.broken_reply()] * 2, "ProviderConnectionLost", id="cut-off"),
+        pytest.param(None, "ProviderUnreachable", id="down"),
+    ],
+)
+async def test_a_primary_that_stays_rate_limited_cut_off_or_down_is_failed_over(
+    env: WorkflowEnvironment,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    primary: list[Route] | None,
+    failure: str,
+) -> None:
+    """Each failure another model may not have, once the primary's attempts are used up."""
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test")
+    with (
+        FakeOllama(primary or []) as ollama,
+        FakeAnthropic([anthropic_messages.answer("Hello from the fallback")]) as anthropic,
+        caplog.at_level(logging.WARNING),
+    ):
+        serve(monkeypatch, ollama, anthropic)
+        if primary is None:  # Nothing listens where the primary should be.
+            monkeypatch.setenv("OLLAMA_HOST", f"http://{closed_port_address()}")
+        outcome = await run_on_router(
+            env, POLICY, MultiProviderWorkflow, ["Hello", PRIMARY, [FALLBACK]]
+        )
+
+    assert outcome.answer is not None, outcome.failure
+    assert (outcome.answer.text, outcome.answer.models) == ("Hello from the fallback", [FALLBACK])
+    # The primary's two attempts, then the fallback's one.
+    assert model_call_attempts(outcome.history) == [POLICY.max_attempts, 1]
+    assert len(ollama.chat_requests) == (0 if primary is None else POLICY.max_attempts)
+    [warning] = [r.getMessage() for r in caplog.records if r.name == "temporalio.workflow"]
+    assert warning.startswith(f"Model {PRIMARY} failed ({failure}); trying the next one")
 
 
 async def test_a_prompt_too_long_for_the_model_is_not_failed_over(

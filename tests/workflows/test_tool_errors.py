@@ -16,11 +16,12 @@ from openai_agents.model_providers.workflows.litellm_auto_workflow import Litell
 from openai_agents.model_providers.workflows.multi_provider_workflow import (
     MultiProviderWorkflow,
 )
-from openai_agents.model_providers.workflows.shared import MAX_TURNS
 from tests.helpers.scripted_model import RecordingProvider, run_scripted
 
 WORKFLOWS = [GptOssWorkflow, LitellmAutoWorkflow, MultiProviderWorkflow]
 CITY_ERROR = "city must not be empty: name a city, e.g. 'Tokyo'"
+# The specification's bound on an agent's turns: a run stops at its 10th model call.
+TURNS = 10
 
 
 def weather_call(city: str, call_id: str) -> Any:
@@ -70,20 +71,21 @@ async def test_a_failing_tool_call_is_reported_to_the_model_which_recovers(
     assert outcome.workflow_task_failures() == 0
 
 
+@pytest.mark.parametrize("workflow", WORKFLOWS)
 async def test_a_model_that_keeps_calling_a_failing_tool_fails_the_workflow_after_max_turns(
-    env: WorkflowEnvironment, caplog: pytest.LogCaptureFixture
+    env: WorkflowEnvironment, workflow: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    provider = RecordingProvider([weather_call("", f"call_{n}") for n in range(MAX_TURNS + 5)])
+    provider = RecordingProvider([weather_call("", f"call_{n}") for n in range(TURNS + 5)])
     with caplog.at_level(logging.WARNING):
-        outcome = await run_scripted(env, provider, GptOssWorkflow, "Weather?")
+        outcome = await run_scripted(env, provider, workflow, "Weather?")
 
     assert outcome.failure is not None
     cause = outcome.failure.cause
     assert isinstance(cause, ApplicationError)
     assert cause.type == "MaxTurnsExceeded" and cause.non_retryable
-    assert cause.message.startswith(f"the agent did not finish within {MAX_TURNS} model calls")
-    assert len(provider.calls) == MAX_TURNS
-    assert len(tool_failure_logs(caplog)) == MAX_TURNS
+    assert cause.message.startswith(f"the agent did not finish within {TURNS} model calls")
+    assert len(provider.calls) == TURNS  # Watched: the run stopped at its 10th model call.
+    assert len(tool_failure_logs(caplog)) == TURNS
     # A failed workflow, not a workflow task retried forever.
     assert outcome.workflow_task_failures() == 0
 

@@ -11,12 +11,17 @@ import sys
 import tempfile
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from temporalio.client import Client, Plugin
 from temporalio.testing import WorkflowEnvironment
 
 from openai_agents.model_providers.providers import ConfigurationError
+
+SERVER_STARTUP_TIMEOUT = timedelta(seconds=60)
+"""How long a Temporal server started here may take to answer: seconds when the machine is
+quiet, longer on a loaded one."""
 
 
 def bundled_temporal_cli() -> str | None:
@@ -81,6 +86,8 @@ async def local_dev_server(
                 ui=True,
                 ui_port=ui_port,
                 dev_server_existing_path=bundled_temporal_cli(),
+                # Returns once the server answers; the SDK's 5 s is too short on a busy machine.
+                dev_server_startup_timeout=SERVER_STARTUP_TIMEOUT,
             )
     except Exception as error:
         raise ConfigurationError(

@@ -92,8 +92,9 @@ def client_with_provider(
 
 def build_worker(client: Client, workflows: Sequence[type], task_queue: str = TASK_QUEUE) -> Worker:
     # The plugin on `client` adds the model activities and the Agents SDK's data converter.
-    # `debug_mode` turns off only the deadlock detector (the sandbox stays): its 2 s limit on
-    # one workflow activation is wall-clock time, which a busy test machine exceeds.
+    # `debug_mode` turns off the deadlock detector, whose 2 s limit on one workflow activation
+    # is wall-clock time a busy test machine exceeds. It also runs activations on the event
+    # loop instead of a thread; the sandbox's restrictions stay. Workers of the samples keep it.
     return Worker(client, task_queue=task_queue, workflows=workflows, debug_mode=True)
 
 

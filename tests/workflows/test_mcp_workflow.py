@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -35,10 +36,10 @@ from openai_agents.model_providers.workflows.mcp_workflow import MCP_MAX_ATTEMPT
 from openai_agents.model_providers.workflows.shared import TASK_QUEUE
 from testkit.fakes.http_server import RecordedRequest
 from testkit.weather_mcp import WeatherMcpServer
-from testkit.wiring import ModelCallPolicy, agents_plugin, build_worker, client_with_provider
+from testkit.wiring import ModelCallPolicy, agents_plugin, build_worker
 from tests.helpers.model_paths import MODEL_PATHS, ModelPath
 from tests.helpers.scripted_model import RecordingProvider
-from tests.helpers.workflow_runs import Outcome, new_workflow_id, run_on_queue, run_to_end
+from tests.helpers.workflow_runs import Outcome, new_workflow_id, run_on_queue
 
 PROMPT = "What time is it in Tokyo, and what is the weather there?"
 TOKYO_WEATHER = "The weather in Tokyo is sunny, 22 °C."
@@ -151,10 +152,9 @@ class McpWorker:
         await replayer.replay_workflow(history)
 
 
-@pytest.fixture(scope="module")
-async def mcp_worker(env: WorkflowEnvironment) -> AsyncIterator[McpWorker]:
-    """One worker for the module's runs. Its weather connection goes to WEATHER_MCP_URL as
-    the test that opens it sets it (the `weather` fixture)."""
+@asynccontextmanager
+async def running_mcp_worker(env: WorkflowEnvironment) -> AsyncIterator[McpWorker]:
+    """A worker with the router worker's MCP servers, on a queue of its own."""
     models = ModelPerRun()
     plugin = agents_plugin(models, POLICY, mcp_server_factories())
     config = env.client.config()
@@ -163,6 +163,14 @@ async def mcp_worker(env: WorkflowEnvironment) -> AsyncIterator[McpWorker]:
     task_queue = f"{TASK_QUEUE}-{new_workflow_id(McpWorkflow)}"
     async with build_worker(client, [McpWorkflow], task_queue):
         yield McpWorker(client, task_queue, plugin, models)
+
+
+@pytest.fixture(scope="module")
+async def mcp_worker(env: WorkflowEnvironment) -> AsyncIterator[McpWorker]:
+    """One worker for the module's runs. Its weather connection goes to WEATHER_MCP_URL as
+    the test that opens it sets it (the `weather` fixture)."""
+    async with running_mcp_worker(env) as worker:
+        yield worker
 
 
 async def test_each_servers_tool_gets_the_models_arguments_and_the_model_reads_its_reply(
@@ -259,9 +267,8 @@ async def test_a_server_that_cannot_be_reached_fails_the_run_after_bounded_attem
     monkeypatch.setenv("WEATHER_MCP_URL", "http://127.0.0.1:9/mcp")  # Nothing listens there.
     provider = RecordingProvider([ResponseBuilders.output_message("unreachable")])
     # A worker of its own: the shared one keeps its open connection to the weather server.
-    client = client_with_provider(env.client, provider, POLICY, mcp_server_factories())
-
-    outcome = await run_to_end(client, McpWorkflow, McpWorkflow.run, [PROMPT])
+    async with running_mcp_worker(env) as own_worker:
+        outcome = await own_worker.run(provider)
 
     assert outcome.failure is not None
     assert isinstance(outcome.failure.cause, ApplicationError)

@@ -51,7 +51,8 @@ SCHEMA_CONVERTING_PATHS = ("ollama-native", "ollama-openai-compatible", "litellm
 
 @pytest.fixture(scope="session")
 def weather_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WeatherMcpServer]:
-    """One weather server for the session's tests; each test reads only its own calls."""
+    """One weather server for the session's tests; each test reads only its own calls (its
+    log spans the kill test's restart, on the same port)."""
     with WeatherMcpServer(tmp_path_factory.mktemp("weather-mcp")) as server:
         yield server
 

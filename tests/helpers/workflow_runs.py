@@ -56,24 +56,35 @@ async def run_to_end(
     # by an earlier failed test) can take this run's tasks.
     task_queue = f"{TASK_QUEUE}-{workflow_id}"
     async with build_worker(client, [workflow], task_queue):
-        handle = await client.start_workflow(
-            workflow_run,
-            args=args,
-            id=workflow_id,
-            task_queue=task_queue,
-            # A workflow whose task keeps failing would otherwise wait forever.
-            execution_timeout=timedelta(minutes=2),
-        )
-        result: Any = None
-        failure: WorkflowFailureError | None = None
-        try:
-            result = await handle.result()
-        except WorkflowFailureError as error:
-            failure = error
-        history = await handle.fetch_history()
-        if isinstance(result, Answer):
-            return Outcome(result.text, failure, history, result)
-        return Outcome(result, failure, history)
+        return await run_on_queue(client, workflow_run, args, task_queue, workflow_id)
+
+
+async def run_on_queue(
+    client: Client,
+    workflow_run: Callable[..., Awaitable[Any]],
+    args: Sequence[Any],
+    task_queue: str,
+    workflow_id: str,
+) -> Outcome:
+    """Execute a workflow on the running worker of `task_queue` until it completes or fails."""
+    handle = await client.start_workflow(
+        workflow_run,
+        args=args,
+        id=workflow_id,
+        task_queue=task_queue,
+        # A workflow whose task keeps failing would otherwise wait forever.
+        execution_timeout=timedelta(minutes=2),
+    )
+    result: Any = None
+    failure: WorkflowFailureError | None = None
+    try:
+        result = await handle.result()
+    except WorkflowFailureError as error:
+        failure = error
+    history = await handle.fetch_history()
+    if isinstance(result, Answer):
+        return Outcome(result.text, failure, history, result)
+    return Outcome(result, failure, history)
 
 
 async def run_on_router(

@@ -1,24 +1,30 @@
 """The MCP sample against its two real servers as processes: the MCP project's time server
 (started by the worker over stdio) and the weather server (run_weather_mcp_server.py over
-streamable HTTP), with a scripted model that calls their tools."""
+streamable HTTP), with a scripted model that calls their tools.
+
+The module's runs share one worker (one plugin, so one time server process and one
+connection to each server, as on a real worker), each with its own workflow id and model;
+only the run whose weather server cannot be reached has a worker of its own."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-from agents import Model, ModelResponse, Usage
+from agents import Model, ModelProvider, ModelResponse, Usage
 from openai.types.responses import ResponseFunctionToolCall
-from temporalio.client import WorkflowHistory
+from temporalio import activity
+from temporalio.client import Client, WorkflowHistory
 from temporalio.exceptions import ApplicationError
-from temporalio.openai_agents.testing import AgentEnvironment, ResponseBuilders
+from temporalio.openai_agents import OpenAIAgentsPlugin
+from temporalio.openai_agents.testing import ResponseBuilders
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Replayer, Worker
+from temporalio.worker import Replayer
 
 from openai_agents.model_providers import run_multi_provider_worker
 from openai_agents.model_providers.run_multi_provider_worker import (
@@ -30,10 +36,10 @@ from openai_agents.model_providers.workflows.mcp_workflow import MCP_MAX_ATTEMPT
 from openai_agents.model_providers.workflows.shared import TASK_QUEUE
 from testkit.fakes.http_server import RecordedRequest
 from testkit.weather_mcp import WeatherMcpServer
-from testkit.wiring import ModelCallPolicy, client_with_provider
+from testkit.wiring import ModelCallPolicy, agents_plugin, build_worker
 from tests.helpers.model_paths import MODEL_PATHS, ModelPath
 from tests.helpers.scripted_model import RecordingProvider
-from tests.helpers.workflow_runs import Outcome, new_workflow_id, run_to_end
+from tests.helpers.workflow_runs import Outcome, new_workflow_id, run_on_queue
 
 PROMPT = "What time is it in Tokyo, and what is the weather there?"
 TOKYO_WEATHER = "The weather in Tokyo is sunny, 22 °C."
@@ -45,7 +51,8 @@ SCHEMA_CONVERTING_PATHS = ("ollama-native", "ollama-openai-compatible", "litellm
 
 @pytest.fixture(scope="session")
 def weather_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WeatherMcpServer]:
-    """One weather server for the session's tests; each test reads only its own calls."""
+    """One weather server for the session's tests; each test reads only its own calls (its
+    log spans the kill test's restart, on the same port)."""
     with WeatherMcpServer(tmp_path_factory.mktemp("weather-mcp")) as server:
         yield server
 
@@ -103,24 +110,72 @@ def mcp_activities(history: WorkflowHistory) -> list[str]:
     ]
 
 
-async def run_mcp_workflow(env: WorkflowEnvironment, provider: RecordingProvider) -> Outcome:
-    """The sample's workflow on a worker with the router worker's MCP servers, to its end;
-    then its history replayed: the workflow code is deterministic."""
-    async with AgentEnvironment(
-        model_provider=provider,
-        model_params=ModelCallPolicy().activity_parameters(),
-        mcp_servers=mcp_server_factories(),
-    ) as agents:
-        outcome = await run_to_end(
-            agents.applied_on_client(env.client), McpWorkflow, McpWorkflow.run, [PROMPT]
+class ModelPerRun(ModelProvider):
+    """The shared worker's model provider: each run's own (a scripted model, or a model
+    path's real provider), by its workflow id."""
+
+    def __init__(self) -> None:
+        self.by_workflow_id: dict[str, ModelProvider] = {}
+
+    def get_model(self, model_name: str | None) -> Model:
+        # Asked inside the model activity, which knows the run it serves.
+        workflow_id = activity.info().workflow_id
+        assert workflow_id is not None
+        return self.by_workflow_id[workflow_id].get_model(model_name)
+
+
+class McpWorker:
+    """The router worker's MCP servers and the sample's workflow on one running worker."""
+
+    def __init__(
+        self, client: Client, task_queue: str, plugin: OpenAIAgentsPlugin, models: ModelPerRun
+    ) -> None:
+        self.client, self.task_queue, self.plugin, self.models = client, task_queue, plugin, models
+
+    def new_run(self, provider: ModelProvider) -> str:
+        """A workflow id whose model calls `provider` answers."""
+        workflow_id = new_workflow_id(McpWorkflow)
+        self.models.by_workflow_id[workflow_id] = provider
+        return workflow_id
+
+    async def run(self, provider: ModelProvider, args: Sequence[Any] = (PROMPT,)) -> Outcome:
+        """The sample's workflow to its end, then its history replayed: the workflow code
+        is deterministic."""
+        workflow_id = self.new_run(provider)
+        outcome = await run_on_queue(
+            self.client, McpWorkflow.run, args, self.task_queue, workflow_id
         )
-        replayer = Replayer(workflows=[McpWorkflow], plugins=[agents.openai_agents_plugin])
-        await replayer.replay_workflow(outcome.history)
-    return outcome
+        await self.replay(outcome.history)
+        return outcome
+
+    async def replay(self, history: WorkflowHistory) -> None:
+        replayer = Replayer(workflows=[McpWorkflow], plugins=[self.plugin])
+        await replayer.replay_workflow(history)
+
+
+@asynccontextmanager
+async def running_mcp_worker(env: WorkflowEnvironment) -> AsyncIterator[McpWorker]:
+    """A worker with the router worker's MCP servers, on a queue of its own."""
+    models = ModelPerRun()
+    plugin = agents_plugin(models, POLICY, mcp_server_factories())
+    config = env.client.config()
+    config["plugins"] = [plugin]
+    client = Client(**config)
+    task_queue = f"{TASK_QUEUE}-{new_workflow_id(McpWorkflow)}"
+    async with build_worker(client, [McpWorkflow], task_queue):
+        yield McpWorker(client, task_queue, plugin, models)
+
+
+@pytest.fixture(scope="module")
+async def mcp_worker(env: WorkflowEnvironment) -> AsyncIterator[McpWorker]:
+    """One worker for the module's runs. Its weather connection goes to WEATHER_MCP_URL as
+    the test that opens it sets it (the `weather` fixture)."""
+    async with running_mcp_worker(env) as worker:
+        yield worker
 
 
 async def test_each_servers_tool_gets_the_models_arguments_and_the_model_reads_its_reply(
-    env: WorkflowEnvironment, weather: WeatherMcpServer
+    mcp_worker: McpWorker, weather: WeatherMcpServer
 ) -> None:
     already = len(weather.calls())
     forecast = {"place": {"city": "Tokyo", "country": "Japan"}, "days": 2, "units": "fahrenheit"}
@@ -135,7 +190,7 @@ async def test_each_servers_tool_gets_the_models_arguments_and_the_model_reads_i
         ]
     )
 
-    outcome = await run_mcp_workflow(env, provider)
+    outcome = await mcp_worker.run(provider)
 
     assert outcome.failure is None, outcome.failure
     assert outcome.result == "It is evening in Tokyo, and sunny."
@@ -172,7 +227,7 @@ async def test_each_servers_tool_gets_the_models_arguments_and_the_model_reads_i
 
 
 async def test_the_model_is_told_of_a_tool_error_an_invented_tool_and_a_refused_call(
-    env: WorkflowEnvironment, weather: WeatherMcpServer
+    mcp_worker: McpWorker, weather: WeatherMcpServer
 ) -> None:
     already = len(weather.calls())
     provider = RecordingProvider(
@@ -186,7 +241,7 @@ async def test_the_model_is_told_of_a_tool_error_an_invented_tool_and_a_refused_
         ]
     )
 
-    outcome = await run_mcp_workflow(env, provider)
+    outcome = await mcp_worker.run(provider)
 
     assert outcome.failure is None, outcome.failure
     outputs = tool_outputs(provider.calls[1].input)
@@ -212,8 +267,9 @@ async def test_a_server_that_cannot_be_reached_fails_the_run_after_bounded_attem
 ) -> None:
     monkeypatch.setenv("WEATHER_MCP_URL", "http://127.0.0.1:9/mcp")  # Nothing listens there.
     provider = RecordingProvider([ResponseBuilders.output_message("unreachable")])
-
-    outcome = await run_mcp_workflow(env, provider)
+    # A worker of its own: the shared one keeps its open connection to the weather server.
+    async with running_mcp_worker(env) as own_worker:
+        outcome = await own_worker.run(provider)
 
     assert outcome.failure is not None
     assert isinstance(outcome.failure.cause, ApplicationError)
@@ -255,22 +311,11 @@ class ProviderWithHooks(RecordingProvider):
         return model
 
 
-@pytest.fixture
-async def own_weather_server(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[WeatherMcpServer]:
-    """A weather server this test may kill (on a port of its own)."""
-    server = WeatherMcpServer(tmp_path)
-    await asyncio.to_thread(server.start)
-    monkeypatch.setenv("WEATHER_MCP_URL", server.url)
-    yield server
-    server.stop()
-
-
 async def test_a_weather_server_killed_mid_run_and_restarted_repeats_no_finished_call(
-    env: WorkflowEnvironment, own_weather_server: WeatherMcpServer
+    mcp_worker: McpWorker, weather: WeatherMcpServer
 ) -> None:
-    server = own_weather_server
+    server = weather
+    already = len(server.calls())
 
     async def kill_and_restart() -> None:
         # Between the two tool calls: the worker's open session dies with the server.
@@ -286,13 +331,13 @@ async def test_a_weather_server_killed_mid_run_and_restarted_repeats_no_finished
         before={1: kill_and_restart},
     )
 
-    outcome = await run_mcp_workflow(env, provider)
+    outcome = await mcp_worker.run(provider)
 
     assert outcome.failure is None, outcome.failure
     assert outcome.result == "Sunny in Tokyo, rainy in Paris."
     # The restarted server got the second call only: the first, finished before the
     # kill, is in the history and was not made again.
-    assert server.calls() == [
+    assert server.calls()[already:] == [
         ("get_weather", {"city": "Tokyo"}),
         ("get_weather", {"city": "Paris"}),
     ]
@@ -336,7 +381,7 @@ def allows_null(schema: dict[str, Any]) -> bool:
     ids=lambda p: p.id,
 )
 async def test_mcp_tool_schemas_reach_each_model_paths_wire_intact(
-    env: WorkflowEnvironment,
+    mcp_worker: McpWorker,
     weather: WeatherMcpServer,
     path: ModelPath,
     monkeypatch: pytest.MonkeyPatch,
@@ -348,8 +393,7 @@ async def test_mcp_tool_schemas_reach_each_model_paths_wire_intact(
         0,
     ) as model_server:
         provider = await path.make_provider(model_server.url, POLICY, monkeypatch)
-        client = client_with_provider(env.client, provider, POLICY, mcp_server_factories())
-        outcome = await run_to_end(client, McpWorkflow, McpWorkflow.run, [PROMPT, path.model])
+        outcome = await mcp_worker.run(provider, [PROMPT, path.model])
         requests = model_server.requests_to(path.model_call_path)
 
     assert outcome.failure is None, outcome.failure
@@ -399,7 +443,7 @@ async def test_the_worker_warns_at_start_of_each_mcp_server_it_cannot_start_or_r
 
 
 async def test_an_mcp_tool_that_requires_approval_waits_for_the_decide_update(
-    env: WorkflowEnvironment, weather: WeatherMcpServer
+    mcp_worker: McpWorker, weather: WeatherMcpServer
 ) -> None:
     """The approval sample's `decide` Update on MCP tools: the approved call reaches the
     server once, after its decision; the rejected one never does, and the model is told."""
@@ -413,32 +457,22 @@ async def test_an_mcp_tool_that_requires_approval_waits_for_the_decide_update(
             ResponseBuilders.output_message("Sunny in Tokyo."),
         ]
     )
-    workflow_id = new_workflow_id(McpWorkflow)
-    task_queue = f"{TASK_QUEUE}-{workflow_id}"
-    async with AgentEnvironment(
-        model_provider=provider,
-        model_params=ModelCallPolicy().activity_parameters(),
-        mcp_servers=mcp_server_factories(),
-    ) as agents:
-        client = agents.applied_on_client(env.client)
-        async with Worker(client, task_queue=task_queue, workflows=[McpWorkflow]):
-            run = await client.start_workflow(
-                McpWorkflow.run,
-                args=[PROMPT, "scripted", ["get_weather", "get_forecast"]],
-                id=workflow_id,
-                task_queue=task_queue,
-                execution_timeout=timedelta(days=30),
-            )
-            while len(pending := await run.query(McpWorkflow.pending)) < 2:
-                await asyncio.sleep(0.05)
-            received_before_deciding = weather.calls()[already:]
-            await run.execute_update(McpWorkflow.decide, Decision("c-weather", True, "fine", "ada"))
-            await run.execute_update(
-                McpWorkflow.decide, Decision("c-forecast", False, "one day is enough", "ada")
-            )
-            result = await run.result()
-        replayer = Replayer(workflows=[McpWorkflow], plugins=[agents.openai_agents_plugin])
-        await replayer.replay_workflow(await run.fetch_history())
+    run = await mcp_worker.client.start_workflow(
+        McpWorkflow.run,
+        args=[PROMPT, "scripted", ["get_weather", "get_forecast"]],
+        id=mcp_worker.new_run(provider),
+        task_queue=mcp_worker.task_queue,
+        execution_timeout=timedelta(days=30),
+    )
+    while len(pending := await run.query(McpWorkflow.pending)) < 2:
+        await asyncio.sleep(0.05)
+    received_before_deciding = weather.calls()[already:]
+    await run.execute_update(McpWorkflow.decide, Decision("c-weather", True, "fine", "ada"))
+    await run.execute_update(
+        McpWorkflow.decide, Decision("c-forecast", False, "one day is enough", "ada")
+    )
+    result = await run.result()
+    await mcp_worker.replay(await run.fetch_history())
 
     assert sorted(call.tool for call in pending) == ["get_forecast", "get_weather"]
     assert received_before_deciding == []

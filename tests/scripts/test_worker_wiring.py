@@ -184,7 +184,7 @@ async def test_the_litellm_worker_sends_its_bounds(
 
 
 async def test_model_calls_sent_to_their_own_queue_run_on_the_model_call_worker_there(
-    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
+    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """`--model-task-queue`: the workflow worker schedules its model calls there, with its
     own timeouts and attempts; the model-call worker on that queue makes them, with its
@@ -197,23 +197,27 @@ async def test_model_calls_sent_to_their_own_queue_run_on_the_model_call_worker_
     with FakeOpenAIResponses(steps) as openai:
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test-key")
         monkeypatch.setenv("OPENAI_BASE_URL", f"{openai.url}/v1")
-        async with (
-            serving(
-                monkeypatch,
-                env,
-                run_model_call_worker.main,
-                task_queue=queue,
-                timeout=FLAGS["timeout"],
-                max_tokens=FLAGS["max_tokens"],
-            ) as model_calls,
-            serving(
+        async with serving(
+            monkeypatch,
+            env,
+            run_model_call_worker.main,
+            task_queue=queue,
+            timeout=FLAGS["timeout"],
+            max_tokens=FLAGS["max_tokens"],
+        ) as model_calls:
+            # Each worker's plugin installs the process-wide Agents runner it schedules model
+            # calls with, the last one started winning: in one process the workflow worker's
+            # must come second (in a deployment each worker has a process of its own).
+            while "Worker serving model calls" not in caplog.text:
+                assert not model_calls.done(), "the model-call worker stopped before serving"
+                await asyncio.sleep(0.05)
+            async with serving(
                 monkeypatch, env, run_multi_provider_worker.main, model_task_queue=queue, **FLAGS
-            ) as worker,
-        ):
-            answer, history = await run_sample(
-                env, worker, MultiProviderWorkflow, PROMPT, "openai/gpt-4.1"
-            )
-            assert not model_calls.done()
+            ) as worker:
+                answer, history = await run_sample(
+                    env, worker, MultiProviderWorkflow, PROMPT, "openai/gpt-4.1"
+                )
+                assert not model_calls.done()
 
     assert WEATHER in answer.text
     assert_scheduled_as_flagged(history, task_queue=queue)

@@ -10,9 +10,8 @@ from temporalio.common import RetryPolicy
 from openai_agents.model_providers.workflows.approvals import (
     DEFAULT_APPROVAL_TIMEOUT,
     Approvals,
+    AwaitsDecisions,
     DecidedCall,
-    Decision,
-    PendingCall,
 )
 from openai_agents.model_providers.workflows.failover import Answer, ModelLog, agent_model
 from openai_agents.model_providers.workflows.shared import (
@@ -73,7 +72,7 @@ class ApprovedAnswer(Answer):
 
 
 @workflow.defn
-class ApprovalWorkflow:
+class ApprovalWorkflow(AwaitsDecisions):
     """The weather-haiku agent, which may send weather alerts, on any router model: each
     alert waits for a person's decision, for as long as `approval_timeout` allows.
 
@@ -120,17 +119,3 @@ class ApprovalWorkflow:
         return ApprovedAnswer(
             str(result.final_output), log.models, decisions=self.approvals.decisions
         )
-
-    @workflow.update
-    def decide(self, decision: Decision) -> DecidedCall:
-        """Approve or reject one pending call; returns the decision as recorded."""
-        return self.approvals.decide(decision)
-
-    @decide.validator
-    def check_decision(self, decision: Decision) -> None:
-        self.approvals.check(decision)
-
-    @workflow.query
-    def pending(self) -> list[PendingCall]:
-        """The calls waiting for a decision, with their arguments and deadline."""
-        return self.approvals.pending()

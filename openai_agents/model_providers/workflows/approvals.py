@@ -2,24 +2,11 @@
 `RunResult.interruptions`: the pending calls a Query lists, the `decide` Update's checks and
 record, and the wait for every decision, up to a deadline.
 
-A workflow holds one `Approvals` and declares three handlers that hand over to it:
-
-    @workflow.update
-    def decide(self, decision: Decision) -> DecidedCall:
-        return self.approvals.decide(decision)
-
-    @decide.validator
-    def check_decision(self, decision: Decision) -> None:
-        self.approvals.check(decision)
-
-    @workflow.query
-    def pending(self) -> list[PendingCall]:
-        return self.approvals.pending()
-
-and, each time a run stops at interruptions, `state = result.to_state()`, `await
-self.approvals.decided(result.interruptions, state)`, `Runner.run(agent, state)`. Any tool
-the SDK asks approval for works: function tools with `needs_approval`, MCP tools with
-`require_approval`.
+A workflow holds one `Approvals` as `self.approvals` and inherits `AwaitsDecisions`, which
+declares the `decide` Update, its validator and the `pending` Query; each time a run stops at
+interruptions, `state = result.to_state()`, `await self.approvals.decided(result.interruptions,
+state)`, `Runner.run(agent, state)`. Any tool the SDK asks approval for works: function tools
+with `needs_approval`, MCP tools with `require_approval`.
 
 Runs in Temporal's workflow sandbox: deterministic code only.
 """
@@ -191,3 +178,24 @@ def rejection_message(decision: DecidedCall) -> str:
         f"The call was not made: {decision.decided_by} rejected it ({decision.reason}). "
         "Do not call it again; answer without it."
     )
+
+
+class AwaitsDecisions:
+    """The handlers of a workflow whose agent waits for decisions, handing over to
+    `self.approvals`: Temporal finds them on the workflow class through inheritance."""
+
+    approvals: Approvals
+
+    @workflow.update
+    def decide(self, decision: Decision) -> DecidedCall:
+        """Approve or reject one pending call; returns the decision as recorded."""
+        return self.approvals.decide(decision)
+
+    @decide.validator
+    def check_decision(self, decision: Decision) -> None:
+        self.approvals.check(decision)
+
+    @workflow.query
+    def pending(self) -> list[PendingCall]:
+        """The calls waiting for a decision, with their arguments and deadline."""
+        return self.approvals.pending()

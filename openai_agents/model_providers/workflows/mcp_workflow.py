@@ -25,9 +25,7 @@ from temporalio.workflow import ActivityConfig
 from openai_agents.model_providers.workflows.approvals import (
     DEFAULT_APPROVAL_TIMEOUT,
     Approvals,
-    DecidedCall,
-    Decision,
-    PendingCall,
+    AwaitsDecisions,
 )
 from openai_agents.model_providers.workflows.shared import (
     DEFAULT_ROUTER_MODEL,
@@ -61,7 +59,7 @@ MCP_INSTRUCTIONS = (
 
 
 @workflow.defn
-class McpWorkflow:
+class McpWorkflow(AwaitsDecisions):
     """The assistant on whichever router model the run names, with the tools of two MCP
     servers: the MCP project's time server and this repository's weather server.
 
@@ -113,20 +111,6 @@ class McpWorkflow:
                 await self.approvals.decided(result.interruptions, state)
                 result = await Runner.run(agent, state, run_config=run_config)
         return str(result.final_output)
-
-    @workflow.update
-    def decide(self, decision: Decision) -> DecidedCall:
-        """Approve or reject one pending MCP tool call; returns the decision as recorded."""
-        return self.approvals.decide(decision)
-
-    @decide.validator
-    def check_decision(self, decision: Decision) -> None:
-        self.approvals.check(decision)
-
-    @workflow.query
-    def pending(self) -> list[PendingCall]:
-        """The MCP tool calls waiting for a decision, with their arguments and deadline."""
-        return self.approvals.pending()
 
 
 def mcp_servers(**server_options: Any) -> list[MCPServer]:

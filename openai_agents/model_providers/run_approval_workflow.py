@@ -16,17 +16,15 @@ import argparse
 import asyncio
 import getpass
 import sys
-from typing import Any
 
 from temporalio.client import (
     Client,
-    WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
 )
 from temporalio.openai_agents import OpenAIAgentsPlugin
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.service import RPCError
 
 from openai_agents.model_providers.providers import ConfigurationError, check_router_model_names
 from openai_agents.model_providers.support import cli, temporal
@@ -62,7 +60,12 @@ async def main(args: argparse.Namespace) -> int:
         if not args.workflow_id:
             raise ConfigurationError("--list, --approve and --reject need --workflow-id ID")
         handle = client.get_workflow_handle_for(ApprovalWorkflow.run, args.workflow_id)
-        await check_running(handle)
+        await temporal.check_running(
+            handle,
+            "workflow",
+            "check --workflow-id (and TEMPORAL_NAMESPACE)",
+            "nothing to decide",
+        )
         if args.list:
             calls = await handle.query(ApprovalWorkflow.pending)
             print("\n".join(map(described, calls)) or "No call waits for a decision.")
@@ -123,21 +126,6 @@ async def decided(handle: Handle, decision: Decision) -> bool:
         return False
     print(f"Decided: {verdict(recorded)}")
     return True
-
-
-async def check_running(handle: WorkflowHandle[Any, Any]) -> None:
-    """Fail now, in one line, unless the workflow `--workflow-id` names is running."""
-    try:
-        description = await handle.describe()
-    except RPCError as error:
-        if error.status != RPCStatusCode.NOT_FOUND:
-            raise
-        raise ConfigurationError(
-            f"there is no workflow {handle.id!r}: check --workflow-id (and TEMPORAL_NAMESPACE)"
-        ) from None
-    if description.status != WorkflowExecutionStatus.RUNNING:
-        status = description.status.name.lower() if description.status else "closed"
-        raise ConfigurationError(f"workflow {handle.id!r} is over ({status}): nothing to decide")
 
 
 def described(call: PendingCall) -> str:

@@ -34,7 +34,13 @@ async def main(args: argparse.Namespace) -> int:
     if args.conversation_id:
         # The id reaches the conversation's current run, however often it continued-as-new.
         handle = client.get_workflow_handle_for(ChatWorkflow.run, args.conversation_id)
-        await temporal.check_conversation_open(handle)
+        await temporal.check_running(
+            handle,
+            "conversation",
+            "check --conversation-id (and TEMPORAL_NAMESPACE), or leave it out to start a new "
+            "conversation",
+            "leave out --conversation-id to start a new one",
+        )
         print(f"Rejoined conversation {handle.id}.")
     print("Type a message; /quit leaves the conversation running, /end closes it.")
 

@@ -98,23 +98,20 @@ async def warn_if_unpolled(client: Client, task_queue: str) -> None:
         )
 
 
-async def check_conversation_open(handle: WorkflowHandle[Any, Any]) -> None:
-    """Fail now, in one line, unless the workflow `--conversation-id` names is running."""
+async def check_running(
+    handle: WorkflowHandle[Any, Any], what: str, if_missing: str, if_over: str
+) -> None:
+    """Fail now, in one line, unless the workflow `handle` names is running: `what` names it
+    ("conversation"), `if_missing` and `if_over` say what to do instead."""
     try:
         description = await handle.describe()
     except RPCError as error:
         if error.status != RPCStatusCode.NOT_FOUND:
             raise
-        raise ConfigurationError(
-            f"there is no conversation {handle.id!r}: check --conversation-id (and "
-            "TEMPORAL_NAMESPACE), or leave it out to start a new conversation"
-        ) from None
+        raise ConfigurationError(f"there is no {what} {handle.id!r}: {if_missing}") from None
     if description.status != WorkflowExecutionStatus.RUNNING:
         status = description.status.name.lower() if description.status else "closed"
-        raise ConfigurationError(
-            f"conversation {handle.id!r} is over ({status}): leave out --conversation-id "
-            "to start a new one"
-        )
+        raise ConfigurationError(f"{what} {handle.id!r} is over ({status}): {if_over}")
 
 
 def one_line_failure(error: BaseException) -> tuple[str | None, bool]:

@@ -40,7 +40,8 @@ async def main(args: argparse.Namespace) -> int:
             f"Calls of {', '.join(args.require_approval)} wait for a decision: "
             f"uv run temporal workflow query --workflow-id {workflow_id} --name pending, then "
             f"uv run temporal workflow update execute --workflow-id {workflow_id} --name decide "
-            """--input '{"call_id": "CALL_ID", "approve": true, "reason": "checked"}'"""
+            """--input '{"call_id": "CALL_ID", "approve": true, "reason": "checked", """
+            """"decided_by": "ops"}'"""
         )
     answer = await client.execute_workflow(
         McpWorkflow.run,

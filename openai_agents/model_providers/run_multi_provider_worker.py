@@ -171,6 +171,11 @@ async def main(args: argparse.Namespace) -> int:
             activities.append(budgets.budget)
         else:
             await temporal.warn_if_unpolled(client, args.model_task_queue)
+            # The plugin registers the MCP activities only beside the model calls.
+            logging.warning(
+                "McpWorkflow runs fail on this worker: its MCP tool calls need a router worker "
+                "without --model-task-queue"
+            )
         workflows = all_workflows()
         stop = cli.stop_requested()  # Ctrl-C or SIGTERM: shut down gracefully.
         async with Worker(

@@ -156,6 +156,8 @@ def _download(requirement: str, into: Path, *, source: bool, out: TextIO) -> Pat
     shown = ["--progress-bar", "on"] if out.isatty() else ["--quiet"]
     command = [*pip, "download", *shown, "--no-deps", *binary, requirement, "-d", str(into)]
     completed = subprocess.run(command, check=False)
+    if completed.returncode < 0:  # Killed by a signal, e.g. the terminal's Ctrl-C.
+        raise KeyboardInterrupt
     if completed.returncode != 0:
         raise ConfigurationError(
             f"could not download {requirement} (pip exited with {completed.returncode}): "
@@ -221,8 +223,14 @@ def _run_logged(command: list[str], log: TextIO, out: TextIO) -> None:
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
     )
     assert process.stdout is not None
-    report_build_progress(_logged(process.stdout, log), out, time.monotonic)
-    if process.wait() != 0:
+    try:
+        report_build_progress(_logged(process.stdout, log), out, time.monotonic)
+    finally:  # Ctrl-C or a failed report: the build stops with this process.
+        if process.poll() is None:
+            process.kill()
+    if process.wait() < 0:  # Killed by a signal, e.g. the terminal's Ctrl-C.
+        raise KeyboardInterrupt
+    if process.returncode != 0:
         raise ConfigurationError(
             f"building llama-server failed (exit {process.returncode}; see {build_log()}): it "
             "needs a C++ compiler (e.g. g++ or clang); install one and run again"

@@ -361,6 +361,7 @@ def duration(text: str) -> timedelta:
         raise argparse.ArgumentTypeError(
             f"not a duration: {text!r} (e.g. 7d, 36h, 90m, 45s)"
         ) from None
-    if not 0 < seconds < math.inf:
-        raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
+    # A year at most: a deadline past what a workflow's clock can hold would fail its task.
+    if not 0 < seconds <= 365 * 86400:
+        raise argparse.ArgumentTypeError(f"must be above 0 and at most 365d, not {text}")
     return timedelta(seconds=seconds)

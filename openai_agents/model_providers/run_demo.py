@@ -28,8 +28,8 @@ from temporalio.worker import Worker
 
 from openai_agents.model_providers import providers
 from openai_agents.model_providers.providers import ConfigurationError
+from openai_agents.model_providers.providers.classification import describe_ollama
 from openai_agents.model_providers.providers.model_names import split_model_name
-from openai_agents.model_providers.providers.ollama_hosts import describe_ollama
 from openai_agents.model_providers.support import bundled_model, cli, dev_server, temporal
 from openai_agents.model_providers.workflows import (
     gpt_oss_workflow,

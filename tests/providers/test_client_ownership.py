@@ -19,11 +19,11 @@ from openai_agents.model_providers.providers.actionable_errors import (
     ActionableErrorsModel,
     CallBounds,
 )
+from openai_agents.model_providers.providers.classification import describe_ollama
 from openai_agents.model_providers.providers.multi_provider import (
     MultiModelProvider,
     MultiModelProviderMap,
 )
-from openai_agents.model_providers.providers.ollama_hosts import describe_ollama
 from openai_agents.model_providers.providers.ollama_model import OllamaModel
 from openai_agents.model_providers.providers.ollama_provider import OllamaModelProvider
 from testkit.fakes import ollama_native, openai_responses

@@ -21,9 +21,11 @@ from temporalio.openai_agents.testing import TestModel, TestModelProvider
 from temporalio.testing import ActivityEnvironment
 
 from openai_agents.model_providers.providers.actionable_errors import ActionableErrorsProvider
-from openai_agents.model_providers.providers.classification import translate_provider_error
+from openai_agents.model_providers.providers.classification import (
+    describe_ollama,
+    translate_provider_error,
+)
 from openai_agents.model_providers.providers.multi_provider import MultiModelProvider
-from openai_agents.model_providers.providers.ollama_hosts import describe_ollama
 from testkit.fakes import openai_responses
 from testkit.fakes.openai_responses import FakeOpenAIResponses
 from testkit.model_calls import call_model_once

@@ -16,8 +16,8 @@ import pytest
 
 from openai_agents.model_providers import run_gpt_oss_worker, run_multi_provider_worker
 from openai_agents.model_providers.providers import ConfigurationError
+from openai_agents.model_providers.providers.classification import describe_ollama
 from openai_agents.model_providers.providers.multi_provider import checked_multi_provider
-from openai_agents.model_providers.providers.ollama_hosts import describe_ollama
 from openai_agents.model_providers.providers.ollama_openai import (
     checked_ollama_chat_completions_provider,
 )

@@ -10,7 +10,8 @@ from datetime import timedelta
 import pytest
 
 from openai_agents.model_providers.providers import ConfigurationError, request_timeout_under
-from openai_agents.model_providers.providers.ollama_hosts import describe_ollama, ollama_host
+from openai_agents.model_providers.providers.classification import describe_ollama
+from openai_agents.model_providers.providers.ollama_hosts import ollama_host
 from openai_agents.model_providers.support.cli import (
     add_model_call_arguments,
     add_model_task_queue_argument,

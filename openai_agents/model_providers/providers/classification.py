@@ -88,6 +88,29 @@ def without_credentials(url: str) -> str:
     return urlunsplit(parts._replace(netloc=host, query="", fragment=""))
 
 
+# What the failures of an Ollama server say (one-line messages read from these hints).
+def describe_ollama(host: str) -> ProviderDescription:
+    return ProviderDescription(
+        name="Ollama",
+        location=without_credentials(host),
+        start_hint="start it with `ollama serve`, or point OLLAMA_HOST at a running server",
+        missing_model_hint="pull it with `ollama pull {model}`",
+        credentials_hint="this Ollama server requires credentials; check its proxy settings",
+    )
+
+
+def describe_ollama_cloud(host: str) -> ProviderDescription:
+    return ProviderDescription(
+        name="Ollama Cloud",
+        location=without_credentials(host),
+        start_hint="check your network connection",
+        missing_model_hint="check the name against https://ollama.com/search?c=cloud",
+        credentials_hint=(
+            "check OLLAMA_API_KEY (create a key at https://ollama.com/settings/keys)"
+        ),
+    )
+
+
 def redacted(text: str, secrets: Iterable[str] = ()) -> str:
     """`text` with `secrets` and the value of every secret-named environment variable
     masked.

@@ -9,7 +9,7 @@ import os
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from .classification import ProviderDescription, without_credentials
+from .classification import without_credentials
 from .failure_types import ConfigurationError
 
 DEFAULT_OLLAMA_HOST = "http://localhost:11434"
@@ -67,28 +67,6 @@ def _url_problem(url: str) -> str | None:
 
 def is_cloud_model(model: str) -> bool:
     return model.endswith(CLOUD_MODEL_SUFFIX)
-
-
-def describe_ollama(host: str) -> ProviderDescription:
-    return ProviderDescription(
-        name="Ollama",
-        location=without_credentials(host),
-        start_hint="start it with `ollama serve`, or point OLLAMA_HOST at a running server",
-        missing_model_hint="pull it with `ollama pull {model}`",
-        credentials_hint="this Ollama server requires credentials; check its proxy settings",
-    )
-
-
-def describe_ollama_cloud(host: str = OLLAMA_CLOUD_HOST) -> ProviderDescription:
-    return ProviderDescription(
-        name="Ollama Cloud",
-        location=without_credentials(host),
-        start_hint="check your network connection",
-        missing_model_hint="check the name against https://ollama.com/search?c=cloud",
-        credentials_hint=(
-            "check OLLAMA_API_KEY (create a key at https://ollama.com/settings/keys)"
-        ),
-    )
 
 
 def not_ollama(error: BaseException, model: str, host: str, path: str) -> str | None:

@@ -32,7 +32,7 @@ from .actionable_errors import (
     ActionableErrorsModel,
     CallBounds,
 )
-from .classification import ProviderDescription, truncated_reply
+from .classification import ProviderDescription, describe_ollama, truncated_reply
 from .failure_types import FailureType
 from .ollama_converter import (
     ReplyTruncated,
@@ -41,7 +41,7 @@ from .ollama_converter import (
     raise_if_truncated,
     usage_of,
 )
-from .ollama_hosts import describe_ollama, not_ollama
+from .ollama_hosts import not_ollama
 from .ollama_stream import stream_events
 
 

@@ -14,9 +14,9 @@ from agents import Model, ModelProvider, OpenAIChatCompletionsModel
 from openai import AsyncOpenAI
 
 from .actionable_errors import DEFAULT_MAX_TOKENS, ActionableErrorsProvider
-from .classification import ProviderDescription, raise_start_up_failure
+from .classification import ProviderDescription, describe_ollama, raise_start_up_failure
 from .failure_types import ConfigurationError
-from .ollama_hosts import describe_ollama, normalized_ollama_url, ollama_host
+from .ollama_hosts import normalized_ollama_url, ollama_host
 
 
 class OllamaChatCompletionsProvider(ModelProvider):

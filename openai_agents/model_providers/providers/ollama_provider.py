@@ -19,14 +19,17 @@ from temporalio.exceptions import ApplicationError
 
 from ._ollama import ollama
 from .actionable_errors import DEFAULT_MAX_TOKENS, DEFAULT_REQUEST_TIMEOUT_SECONDS
-from .classification import ProviderDescription, raise_start_up_failure
+from .classification import (
+    ProviderDescription,
+    describe_ollama,
+    describe_ollama_cloud,
+    raise_start_up_failure,
+)
 from .failure_types import ConfigurationError, FailureType
 from .model_names import check_ollama_model_name
 from .ollama_hosts import (
     CLOUD_MODEL_SUFFIX,
     OLLAMA_CLOUD_HOST,
-    describe_ollama,
-    describe_ollama_cloud,
     is_cloud_model,
     normalized_ollama_url,
     not_ollama,

@@ -137,11 +137,12 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # Only these need running on both servers; every other test runs on the same real dev
     # server (or none) whichever is picked. `-m server_kind` selects them.
-    # (`dev_server_env` itself depends on `env`: a test that uses it runs on a dev server
-    # either way.)
+    # (`dev_server_env` and `time_skipping_env` depend on `env`: a test that uses one runs on
+    # that kind of server either way.)
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
-        if "env" in fixtures and "dev_server_env" not in fixtures:
+        pinned = "dev_server_env" in fixtures or "time_skipping_env" in fixtures
+        if "env" in fixtures and not pinned:
             item.add_marker(pytest.mark.server_kind)
     # The long tests first (the sort keeps the order otherwise): started last, one of them
     # would run on alone while the other processes sit idle.
@@ -209,6 +210,23 @@ async def dev_server_env(
     dev_server = await _start_local()
     yield dev_server
     await dev_server.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def time_skipping_env(
+    workflow_environment_kind: str, env: WorkflowEnvironment
+) -> AsyncIterator[WorkflowEnvironment]:
+    """The time-skipping server, for tests whose point is a wait of days (an approval's
+    deadline): the session's own, or one started beside the server picked."""
+    if workflow_environment_kind == "time-skipping":
+        yield env
+        return
+    server = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=_bundled_test_server(),
+        test_server_startup_timeout=SERVER_STARTUP_TIMEOUT,
+    )
+    yield server
+    await server.shutdown()
 
 
 @pytest.fixture(scope="session")

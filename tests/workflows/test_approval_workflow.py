@@ -83,7 +83,7 @@ def answer(text: str = "Storm over Tokyo") -> ModelResponse:
 
 @contextlib.asynccontextmanager
 async def approval_run(
-    env: WorkflowEnvironment,
+    time_skipping_env: WorkflowEnvironment,
     provider: RecordingProvider,
     approval_timeout: timedelta = timedelta(days=7),
     fallbacks: tuple[str, ...] = (),
@@ -95,7 +95,7 @@ async def approval_run(
     async with AgentEnvironment(
         model_provider=provider, model_params=POLICY.activity_parameters()
     ) as agents:
-        client = agents.applied_on_client(env.client)
+        client = agents.applied_on_client(time_skipping_env.client)
         async with Worker(
             client,
             task_queue=task_queue,
@@ -156,12 +156,12 @@ def tool_outputs(model_input: Any) -> list[str]:
 
 
 async def test_an_alert_approved_after_three_days_runs_once_with_the_approved_arguments(
-    env: WorkflowEnvironment,
+    time_skipping_env: WorkflowEnvironment,
 ) -> None:
     provider = RecordingProvider([alerts(alert_call("call_tokyo", TOKYO)), answer()])
-    async with approval_run(env, provider) as run:
+    async with approval_run(time_skipping_env, provider) as run:
         [call] = await pending_calls(run)
-        await env.sleep(timedelta(days=3))
+        await time_skipping_env.sleep(timedelta(days=3))
         decided = await run.execute_update(
             ApprovalWorkflow.decide, Decision("call_tokyo", True, "looks right", "ada")
         )
@@ -184,10 +184,10 @@ async def test_an_alert_approved_after_three_days_runs_once_with_the_approved_ar
 
 
 async def test_a_rejected_alert_never_runs_and_the_model_is_told_why(
-    env: WorkflowEnvironment,
+    time_skipping_env: WorkflowEnvironment,
 ) -> None:
     provider = RecordingProvider([alerts(alert_call("call_tokyo", TOKYO)), answer()])
-    async with approval_run(env, provider) as run:
+    async with approval_run(time_skipping_env, provider) as run:
         await pending_calls(run)
         await run.execute_update(
             ApprovalWorkflow.decide, Decision("call_tokyo", False, "not a typhoon", "ada")
@@ -203,9 +203,13 @@ async def test_a_rejected_alert_never_runs_and_the_model_is_told_why(
     assert model_activities(history) == 2
 
 
-async def test_no_decision_is_a_rejection_at_the_deadline(env: WorkflowEnvironment) -> None:
+async def test_no_decision_is_a_rejection_at_the_deadline(
+    time_skipping_env: WorkflowEnvironment,
+) -> None:
     provider = RecordingProvider([alerts(alert_call("call_tokyo", TOKYO)), answer()])
-    async with approval_run(env, provider, approval_timeout=timedelta(hours=12)) as run:
+    async with approval_run(
+        time_skipping_env, provider, approval_timeout=timedelta(hours=12)
+    ) as run:
         [call] = await pending_calls(run)
         result = await run.result()  # The time-skipping server jumps to the deadline.
         history = await run.fetch_history()
@@ -218,14 +222,16 @@ async def test_no_decision_is_a_rejection_at_the_deadline(env: WorkflowEnvironme
 
 
 async def test_two_calls_of_one_turn_are_decided_each_on_its_own(
-    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
+    time_skipping_env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Decided from another terminal, the starter's --list, --reject and --approve."""
     provider = RecordingProvider(
         [alerts(alert_call("call_tokyo", TOKYO), alert_call("call_osaka", OSAKA)), answer()]
     )
-    monkeypatch.setenv("TEMPORAL_ADDRESS", env.client.service_client.config.target_host)
-    async with approval_run(env, provider) as run:
+    monkeypatch.setenv(
+        "TEMPORAL_ADDRESS", time_skipping_env.client.service_client.config.target_host
+    )
+    async with approval_run(time_skipping_env, provider) as run:
         calls = await pending_calls(run)
         rejected = await starter(
             workflow_id=run.id, reject="call_osaka", reason="only rain", by="bo"
@@ -256,7 +262,7 @@ async def test_two_calls_of_one_turn_are_decided_each_on_its_own(
 
 
 async def test_a_decision_that_cannot_apply_is_refused_in_one_line_before_history(
-    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
+    time_skipping_env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     provider = RecordingProvider(
         [
@@ -274,15 +280,17 @@ async def test_a_decision_that_cannot_apply_is_refused_in_one_line_before_histor
         assert isinstance(error.value.cause, ApplicationError)
         refused.append(error.value.cause.message)
 
-    async with approval_run(env, provider, approval_timeout=timedelta(days=1)) as run:
+    async with approval_run(time_skipping_env, provider, approval_timeout=timedelta(days=1)) as run:
         await pending_calls(run)
         await run.execute_update(ApprovalWorkflow.decide, Decision("call_tokyo", True, "", "ada"))
         await refusal(Decision("call_paris", True, "", "ada"))
-        monkeypatch.setenv("TEMPORAL_ADDRESS", env.client.service_client.config.target_host)
+        monkeypatch.setenv(
+            "TEMPORAL_ADDRESS", time_skipping_env.client.service_client.config.target_host
+        )
         from_the_starter = await starter(workflow_id=run.id, approve="call_paris")
         await refusal(Decision("call_tokyo", False, "changed my mind", "bo"))
         await refusal(Decision("call_osaka", False, "", "bo"))
-        await env.sleep(timedelta(days=1, seconds=1))
+        await time_skipping_env.sleep(timedelta(days=1, seconds=1))
         await refusal(Decision("call_osaka", True, "", "bo"))
         await run.execute_update(ApprovalWorkflow.decide, Decision("call_kyoto", True, "", "bo"))
         await run.result()
@@ -303,7 +311,7 @@ async def test_a_decision_that_cannot_apply_is_refused_in_one_line_before_histor
 
 
 async def test_with_a_fallback_the_resumed_run_stays_on_the_model_that_answered(
-    env: WorkflowEnvironment,
+    time_skipping_env: WorkflowEnvironment,
 ) -> None:
     provider = RecordingProvider(
         [
@@ -312,7 +320,7 @@ async def test_with_a_fallback_the_resumed_run_stays_on_the_model_that_answered(
             answer(),
         ]
     )
-    async with approval_run(env, provider, fallbacks=(FALLBACK,)) as run:
+    async with approval_run(time_skipping_env, provider, fallbacks=(FALLBACK,)) as run:
         await pending_calls(run)
         await run.execute_update(ApprovalWorkflow.decide, Decision("call_tokyo", True, "", "ada"))
         result = await run.result()
@@ -377,7 +385,7 @@ async def test_the_starter_asks_at_the_terminal_for_each_call_and_lists_the_deci
 
 
 async def test_a_run_state_restored_from_json_would_call_the_model_outside_an_activity(
-    env: WorkflowEnvironment,
+    time_skipping_env: WorkflowEnvironment,
 ) -> None:
     """Why the sample keeps the interrupted run's state in memory: under the plugin 1.1, a
     state restored by `RunState.from_json` resumes on the agent as declared, not on the
@@ -389,7 +397,7 @@ async def test_a_run_state_restored_from_json_would_call_the_model_outside_an_ac
     async with AgentEnvironment(
         model_provider=provider, model_params=POLICY.activity_parameters()
     ) as agents:
-        client = agents.applied_on_client(env.client)
+        client = agents.applied_on_client(time_skipping_env.client)
         workflow_id = new_workflow_id(ApprovalResumedFromJsonWorkflow)
         async with Worker(
             client,
@@ -460,7 +468,7 @@ BACKENDS = {
 
 @pytest.mark.parametrize("name", sorted(BACKENDS))
 async def test_an_approved_alert_runs_on_every_router_backend(
-    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch, name: str
+    time_skipping_env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
     """The real providers and clients: the model's call waits, is approved, runs, and its
     result reaches the model, whose call after the wait is a model activity too."""
@@ -477,7 +485,7 @@ async def test_an_approved_alert_runs_on_every_router_backend(
         else:
             provider = await create_gpt_oss_provider(backend.model, POLICY)
         try:
-            client = client_with_provider(env.client, provider, POLICY)
+            client = client_with_provider(time_skipping_env.client, provider, POLICY)
             workflow_id = new_workflow_id(ApprovalWorkflow)
             async with Worker(
                 client,

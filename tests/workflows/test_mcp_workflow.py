@@ -348,6 +348,37 @@ async def test_a_weather_server_killed_mid_run_and_restarted_repeats_no_finished
     assert mcp_activities(outcome.history).count("weather.list-tools") == 1
 
 
+async def test_a_weather_server_that_dies_mid_run_fails_the_run_after_bounded_attempts(
+    mcp_worker: McpWorker, weather: WeatherMcpServer
+) -> None:
+    async def kill() -> None:  # After the first tool call, for the rest of the run.
+        weather.kill()
+
+    provider = ProviderWithHooks(
+        [
+            tool_calls(("c-tokyo", "get_weather", {"city": "Tokyo"})),
+            tool_calls(("c-paris", "get_weather", {"city": "Paris"})),
+            ResponseBuilders.output_message("never"),
+        ],
+        before={1: kill},
+    )
+    try:
+        outcome = await mcp_worker.run(provider)
+    finally:
+        await asyncio.to_thread(weather.start)  # For the tests after this one.
+
+    assert outcome.failure is not None
+    assert isinstance(outcome.failure.cause, ApplicationError)
+    message = outcome.failure.cause.message
+    assert message.startswith(
+        f"MCP server 'weather' failed call-tool after {MCP_MAX_ATTEMPTS} attempts"
+    ), message
+    assert "start run_weather_mcp_server.py" in message, message
+    assert "\n" not in message
+    assert len(provider.calls) == 2  # The model never saw a reply it could not get.
+    assert outcome.workflow_task_failures() == 0
+
+
 def wire_tools(path: ModelPath, request: RecordedRequest) -> dict[str, Any]:
     """The tool schemas a model request carried, by name, in the path's wire format."""
     if path.id == "litellm":  # Anthropic's Messages API.

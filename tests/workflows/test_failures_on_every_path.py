@@ -310,7 +310,9 @@ async def test_a_runaway_reply_stops_at_the_workers_token_cap_and_fails_at_once(
     limit. Sent none, every attempt ran into the timeout, and the advice to raise it could
     not help. With the worker's cap the reply stops there, and the call fails at once,
     saying so, instead of being retried into the same runaway."""
-    policy = ModelCallPolicy(timeout=timedelta(seconds=3), max_attempts=3, max_tokens=64)
+    # The cap, not the timeout, must end the reply: a timeout far above what a capped reply
+    # takes, even on a busy machine (an attempt that timed out would be retried).
+    policy = ModelCallPolicy(timeout=timedelta(seconds=30), max_attempts=3, max_tokens=64)
     with path.serve([path.steps.runaway()], 0) as server:
         outcome = await run_path(env, path, server, monkeypatch, policy)
 

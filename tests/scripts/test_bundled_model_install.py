@@ -48,7 +48,7 @@ def test_a_cache_without_it_says_how_to_install_it(cache: Path) -> None:
     assert bundled_model.missing() == (
         "llama-server is not built: run `uv run python -m "
         "openai_agents.model_providers.support.bundled_model install` "
-        f"(once, 7-15 min; cache: {cache})"
+        f"(once, 4-15 min on 2 cores; cache: {cache})"
     )
 
 

@@ -10,10 +10,13 @@ import asyncio
 import contextlib
 import io
 import json
+import shlex
+import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,6 +29,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, Worker
 
 from openai_agents.model_providers import run_approval_workflow
+from openai_agents.model_providers.support.dev_server import bundled_temporal_cli
 from openai_agents.model_providers.workflows import workflow_activities
 from openai_agents.model_providers.workflows.approval_workflow import (
     ApprovalWorkflow,
@@ -259,6 +263,55 @@ async def test_two_calls_of_one_turn_are_decided_each_on_its_own(
         ("call_tokyo", True, "ada"),
     ]
     assert model_activities(history) == 2
+
+
+def readme_cli_commands() -> list[list[str]]:
+    """The README's Temporal CLI commands for the approval sample, each split into words."""
+    readme = (Path(__file__).parents[2] / "openai_agents/model_providers/README.md").read_text()
+    block = readme.split("or with the Temporal CLI, the `pending` Query and the `decide` Update:")[
+        1
+    ]
+    commands = block.split("```bash\n", 1)[1].split("```", 1)[0].replace("\\\n", " ")
+    return [shlex.split(line) for line in commands.splitlines()]
+
+
+async def test_the_readmes_temporal_cli_commands_list_and_decide_a_call(
+    time_skipping_env: WorkflowEnvironment,
+) -> None:
+    """The `pending` Query and the `decide` Update as the README gives them, run with the
+    Temporal CLI: a person without this repository's scripts can decide too."""
+    query, update = readme_cli_commands()
+    provider = RecordingProvider([alerts(alert_call("CALL_ID", TOKYO)), answer()])
+    address = time_skipping_env.client.service_client.config.target_host
+    temporal = bundled_temporal_cli()
+    assert temporal is not None
+
+    def cli(words: list[str], workflow_id: str) -> str:
+        assert words[:3] == ["uv", "run", "temporal"], words
+        words = [workflow_id if word == "ID" else word for word in words[3:]]
+        completed = subprocess.run(
+            [temporal, *words, "--address", address],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert completed.returncode == 0, completed.stderr
+        return completed.stdout
+
+    async with approval_run(time_skipping_env, provider) as run:
+        await pending_calls(run)
+        listed = await asyncio.to_thread(cli, query, run.id)
+        await asyncio.to_thread(cli, update, run.id)
+        result = await run.result()
+        history = await run.fetch_history()
+
+    [call] = json.loads(listed.split("QueryResult", 1)[1])
+    assert (call["call_id"], call["tool"]) == ("CALL_ID", "send_weather_alert")
+    assert json.loads(call["arguments"]) == TOKYO
+    assert alerts_sent(history) == [TOKYO]
+    [decision] = result.decisions
+    assert (decision.call_id, decision.approved) == ("CALL_ID", True)
+    assert (decision.reason, decision.decided_by) == ("checked", "ops")
 
 
 async def test_a_decision_that_cannot_apply_is_refused_in_one_line_before_history(

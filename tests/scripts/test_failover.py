@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from testkit.fakes import anthropic_messages, ollama_native
 from testkit.fakes.anthropic_messages import FakeAnthropic
 from testkit.fakes.ollama_native import FakeOllama
@@ -20,6 +22,7 @@ from tests.helpers.processes import (
 FALLBACK = "litellm/anthropic/claude-sonnet-4-5"
 
 
+@pytest.mark.long
 def test_a_call_its_provider_cannot_answer_goes_to_the_fallback_and_the_run_goes_on(
     dev_server_address: str, tmp_path: Path
 ) -> None:

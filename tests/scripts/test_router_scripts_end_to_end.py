@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from testkit.fakes import ollama_native
 from testkit.fakes.ollama_native import FakeOllama
 from tests.helpers.processes import (
@@ -25,6 +27,7 @@ def native_ollama(runs: int) -> FakeOllama:
     return FakeOllama(steps * runs)
 
 
+@pytest.mark.long
 def test_router_worker_serves_router_names_bare_names_streams_and_reports_unpulled_models(
     dev_server_address: str, tmp_path: Path
 ) -> None:

@@ -103,6 +103,7 @@ def test_litellm_worker_and_workflow_scripts(dev_server_address: str, tmp_path: 
     assert TRACE_EXPORT_WARNING not in worker_output
 
 
+@pytest.mark.long
 def test_worker_flags_bound_the_attempts_and_the_time_per_model_call(
     dev_server_address: str, tmp_path: Path
 ) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+import pytest
 from temporalio.client import Client
 from temporalio.openai_agents import OpenAIAgentsPlugin
 
@@ -54,6 +55,7 @@ async def run_workflow(client: Client, model: str) -> tuple[str, str]:
     return workflow_id, f"Result: {result.text}"
 
 
+@pytest.mark.long
 async def test_api_keys_stay_out_of_history_logs_and_failure_messages(
     dev_server_address: str, tmp_path: Path
 ) -> None:

@@ -262,6 +262,7 @@ async def test_the_model_is_told_of_a_tool_error_an_invented_tool_and_a_refused_
     assert outcome.workflow_task_failures() == 0
 
 
+@pytest.mark.long
 async def test_a_server_that_cannot_be_reached_fails_the_run_after_bounded_attempts(
     env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -33,9 +33,11 @@ from tests.helpers.processes import (
 )
 from tests.helpers.workflow_runs import model_call_attempts
 
-# Short, so that the test does not wait out the default 10 s: a dead worker cannot report
-# its own death, it just stops heartbeating, and Temporal retries its call after this.
-WORKER_ARGUMENTS = ("--heartbeat-timeout", "2")
+# Shorter than the default 10 s, which the test would wait out: a dead worker cannot report
+# its own death, it just stops heartbeating, and Temporal retries its call after this. Not
+# shorter: the live worker heartbeats at half of it, and a busy event loop (the second
+# worker's first LiteLLM import) must not time out its call too.
+WORKER_ARGUMENTS = ("--heartbeat-timeout", "5")
 MESSAGES = "What's the weather in Tokyo?\nAnd in Paris?\n"
 
 

@@ -238,13 +238,15 @@ async def test_a_reply_broken_off_mid_way_is_retried_cleanly(
 
 @every_model_path()
 async def test_a_model_slower_than_the_timeout_is_retried_a_bounded_number_of_times(
-    env: WorkflowEnvironment, path: ModelPath, monkeypatch: pytest.MonkeyPatch
+    dev_server_env: WorkflowEnvironment, path: ModelPath, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """On a real server, whose clock is the worker's, so each call's deadline counts from
+    its attempt's start, however late a busy worker sends the request (a time-skipping
+    server's clock runs ahead once a test has skipped time)."""
     # The 30 s default, shortened so the test takes seconds; the mechanism is the same.
-    # (Each attempt's 2 s leave a busy test machine time to send its request.)
     policy = ModelCallPolicy(timeout=timedelta(seconds=3), max_attempts=2)
     with path.serve([path.steps.hang(5), path.steps.hang(5)], 0) as server:
-        outcome = await run_path(env, path, server, monkeypatch, policy)
+        outcome = await run_path(dev_server_env, path, server, monkeypatch, policy)
 
     _failure, activity_error, cause = final_error(outcome)
     assert activity_error.retry_state == RetryState.MAXIMUM_ATTEMPTS_REACHED

@@ -241,7 +241,9 @@ async def die_after_the_reply() -> None:
 async def hang_the_worker() -> None:
     """As a blocking call in a client library would: no heartbeat goes out while the event
     loop is blocked; then the call never returns."""
-    time.sleep(2.5)  # Longer than the test's heartbeat timeout.
+    # Three times the test's heartbeat timeout: the server times the attempt out even when
+    # its timer fires late on a busy machine, before the heartbeats resume after the block.
+    time.sleep(6)
     await asyncio.Event().wait()  # Stuck for good, until cancelled.
 
 

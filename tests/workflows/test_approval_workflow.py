@@ -16,7 +16,6 @@ import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -51,6 +50,7 @@ from testkit.wiring import (
 )
 from tests.helpers.extra_workflows import ApprovalResumedFromJsonWorkflow
 from tests.helpers.in_process import failure_of, script_arguments
+from tests.helpers.processes import SCRIPTS
 from tests.helpers.scripted_model import RecordingProvider
 from tests.helpers.workflow_runs import new_workflow_id
 
@@ -265,13 +265,13 @@ async def test_two_calls_of_one_turn_are_decided_each_on_its_own(
     assert model_activities(history) == 2
 
 
+README_CLI_INTRO = "or with the Temporal CLI, the `pending` Query and the `decide` Update:"
+
+
 def readme_cli_commands() -> list[list[str]]:
     """The README's Temporal CLI commands for the approval sample, each split into words."""
-    readme = (Path(__file__).parents[2] / "openai_agents/model_providers/README.md").read_text()
-    block = readme.split("or with the Temporal CLI, the `pending` Query and the `decide` Update:")[
-        1
-    ]
-    commands = block.split("```bash\n", 1)[1].split("```", 1)[0].replace("\\\n", " ")
+    after_intro = (SCRIPTS / "README.md").read_text().split(README_CLI_INTRO, 1)[1]
+    commands = after_intro.split("```bash\n", 1)[1].split("```", 1)[0].replace("\\\n", " ")
     return [shlex.split(line) for line in commands.splitlines()]
 
 

@@ -12,7 +12,7 @@ from temporalio.client import Client, WorkflowFailureError, WorkflowHistory
 from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
-from openai_agents.model_providers.workflows.failover import Answer
+from openai_agents.model_providers.workflows.answers import Answer
 from openai_agents.model_providers.workflows.shared import TASK_QUEUE
 from testkit.wiring import (
     ModelCallPolicy,

@@ -7,13 +7,14 @@ from agents import Agent, Runner, function_tool
 from temporalio import activity, workflow
 from temporalio.common import RetryPolicy
 
+from openai_agents.model_providers.workflows.answers import Answer, ModelLog
 from openai_agents.model_providers.workflows.approvals import (
     DEFAULT_APPROVAL_TIMEOUT,
     Approvals,
     AwaitsDecisions,
     DecidedCall,
 )
-from openai_agents.model_providers.workflows.failover import Answer, ModelLog, agent_model
+from openai_agents.model_providers.workflows.failover import agent_model
 from openai_agents.model_providers.workflows.shared import (
     DEFAULT_ROUTER_MODEL,
     MAX_TURNS,

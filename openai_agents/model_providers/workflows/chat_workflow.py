@@ -11,11 +11,8 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
-from openai_agents.model_providers.workflows.failover import (
-    ModelLog,
-    agent_model,
-    plugin_model_params,
-)
+from openai_agents.model_providers.workflows.answers import ModelLog
+from openai_agents.model_providers.workflows.failover import agent_model, plugin_model_params
 from openai_agents.model_providers.workflows.shared import (
     DEFAULT_ROUTER_MODEL,
     MAX_TURNS,

@@ -1,5 +1,5 @@
-"""Which model answered each call of a run, and failover: a router-based agent's model call
-that fails in a way its provider will not fix is made again on the next model.
+"""Failover: a router-based agent's model call that fails in a way its provider will not fix
+is made again on the next model.
 
 Runs in Temporal's workflow sandbox: deterministic code only, no model clients.
 """
@@ -7,10 +7,9 @@ Runs in Temporal's workflow sandbox: deterministic code only, no model clients.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from agents import Agent, Model, ModelResponse, RunContextWrapper, RunHooks
+from agents import Model, ModelResponse
 from agents.items import TResponseStreamEvent
 from agents.run import get_default_agent_runner
 from temporalio import workflow
@@ -27,16 +26,6 @@ with workflow.unsafe.imports_passed_through():
         TemporalOpenAIRunner,
     )
     from openai_agents.model_providers.providers.failure_types import FAILOVER_TYPES
-
-
-@dataclass
-class Answer:
-    """A router-based run's answer, and which model answered each of its model calls."""
-
-    text: str
-    models: list[str] = field(default_factory=list)
-    agent: str = ""
-    """The agent whose answer it is (where agents hand off to each other)."""
 
 
 def plugin_model_params() -> ModelActivityParameters:
@@ -58,26 +47,6 @@ def agent_model(model: str, fallbacks: Sequence[str] = ()) -> str | Model:
     that agent does not make a failed call on it again."""
     others = [fallback for fallback in fallbacks if fallback != model]
     return FailoverModel([model, *others]) if others else model
-
-
-class ModelLog(RunHooks[Any]):
-    """Run hooks that note which model answered each model call, in order: pass as
-    `Runner.run(..., hooks=log)`. Filled in the workflow from the model calls' own results
-    in history, so a replay notes the same."""
-
-    def __init__(self) -> None:
-        self.models: list[str] = []
-
-    async def on_llm_end(
-        self, context: RunContextWrapper[Any], agent: Agent[Any], response: ModelResponse
-    ) -> None:
-        # A string until the plugin turns it into its activity stub; a `FailoverModel`'s
-        # name is the one whose call just succeeded.
-        model = agent.model
-        if isinstance(model, TemporalModelStub):
-            self.models.append(model.model_name or "")
-        else:
-            self.models.append(str(model))
 
 
 class FailoverModel(TemporalModelStub):

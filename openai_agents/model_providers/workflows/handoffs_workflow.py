@@ -4,7 +4,8 @@ from agents import Agent, Runner
 from agents.extensions.handoff_prompt import prompt_with_handoff_instructions
 from temporalio import workflow
 
-from openai_agents.model_providers.workflows.failover import Answer, ModelLog, agent_model
+from openai_agents.model_providers.workflows.answers import Answer, ModelLog
+from openai_agents.model_providers.workflows.failover import agent_model
 from openai_agents.model_providers.workflows.shared import (
     DEFAULT_ROUTER_MODEL,
     MAX_TURNS,

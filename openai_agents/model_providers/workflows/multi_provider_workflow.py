@@ -3,7 +3,8 @@ from __future__ import annotations
 from agents import Agent, Runner
 from temporalio import workflow
 
-from openai_agents.model_providers.workflows.failover import Answer, ModelLog, agent_model
+from openai_agents.model_providers.workflows.answers import Answer, ModelLog
+from openai_agents.model_providers.workflows.failover import agent_model
 from openai_agents.model_providers.workflows.shared import (
     DEFAULT_ROUTER_MODEL,
     MAX_TURNS,

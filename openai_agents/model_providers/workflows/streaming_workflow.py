@@ -8,7 +8,8 @@ from agents.items import ToolCallItem, ToolCallOutputItem
 from temporalio import workflow
 from temporalio.contrib.workflow_streams import WorkflowStream
 
-from openai_agents.model_providers.workflows.failover import Answer, ModelLog, agent_model
+from openai_agents.model_providers.workflows.answers import Answer, ModelLog
+from openai_agents.model_providers.workflows.failover import agent_model
 from openai_agents.model_providers.workflows.shared import (
     DEFAULT_ROUTER_MODEL,
     MAX_TURNS,

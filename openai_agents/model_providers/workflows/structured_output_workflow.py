@@ -6,7 +6,8 @@ from agents import Agent, Runner
 from pydantic import BaseModel, Field
 from temporalio import workflow
 
-from openai_agents.model_providers.workflows.failover import ModelLog, agent_model
+from openai_agents.model_providers.workflows.answers import ModelLog
+from openai_agents.model_providers.workflows.failover import agent_model
 from openai_agents.model_providers.workflows.shared import (
     DEFAULT_ROUTER_MODEL,
     MAX_TURNS,

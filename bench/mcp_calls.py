@@ -23,7 +23,7 @@ from bench.mcp_call_workflow import OneMcpToolCall
 from bench.models import InstantWeatherProvider
 from bench.report import Row
 from bench.timing import Summary
-from openai_agents.model_providers.run_multi_provider_worker import mcp_server_factories
+from openai_agents.model_providers.mcp_servers import mcp_server_factories
 from testkit.weather_mcp import WeatherMcpServer
 from testkit.wiring import ModelCallPolicy, client_with_provider
 

@@ -1,8 +1,8 @@
 """The samples' wiring for in-process workers, for the tests and the benchmark: a model
 activity's timeout and attempts as the workers' flags set them, the plugin and worker built
-from them, and each worker's provider, built by the same checked factory the worker calls.
-The scripts spell the wiring out for readers; this is it as functions, with the policy a
-test chooses."""
+from them, and each worker's provider, built and checked as the worker builds it. The
+scripts spell the wiring out for readers; this is it as functions, with the policy a test
+chooses."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from agents import ModelProvider
+from agents import ModelProvider, OpenAIProvider
 from agents.mcp import MCPServer
+from openai import AsyncOpenAI
 from temporalio.client import Client
 from temporalio.common import RetryPolicy
 from temporalio.openai_agents import ModelActivityParameters, OpenAIAgentsPlugin
@@ -19,12 +20,14 @@ from temporalio.worker import Worker
 
 from openai_agents.model_providers.providers import (
     DEFAULT_MAX_TOKENS,
+    ActionableErrorsProvider,
     MultiModelProvider,
-    checked_litellm_provider,
-    checked_ollama_chat_completions_provider,
+    check_openai_compatible_model,
+    describe_ollama,
+    ollama_host,
     request_timeout_under,
 )
-from openai_agents.model_providers.support.cli import (
+from openai_agents.model_providers.support.arguments import (
     DEFAULT_HEARTBEAT_TIMEOUT_SECONDS,
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_MODEL_CALL_TIMEOUT_SECONDS,
@@ -101,20 +104,56 @@ def build_worker(client: Client, workflows: Sequence[type], task_queue: str = TA
 async def create_gpt_oss_provider(
     model: str, policy: ModelCallPolicy, host: str | None = None
 ) -> ModelProvider:
-    """The GPT-OSS worker's default provider (Ollama's OpenAI-compatible API), checked;
-    for the server at `host`, else OLLAMA_HOST's."""
-    return await checked_ollama_chat_completions_provider(
-        model,
-        request_timeout_seconds=policy.request_timeout_seconds,
+    """The GPT-OSS worker's provider (Ollama's OpenAI-compatible API), checked, for the
+    server at `host`, else OLLAMA_HOST's. Its inner provider is the SDK's `OpenAIProvider`
+    on Chat Completions, which serves every name as the worker's own class does
+    (`OpenAIChatCompletionsModel` on the one client): only tests and the demo import a
+    worker script."""
+    host = ollama_host() if host is None else host
+    timeout = policy.request_timeout_seconds
+    client = AsyncOpenAI(base_url=f"{host}/v1", api_key="ollama", max_retries=0, timeout=timeout)
+    ollama = describe_ollama(host)
+    try:
+        await check_openai_compatible_model(client, model, ollama, timeout)
+    except BaseException:
+        await client.close()
+        raise
+    return ActionableErrorsProvider(
+        _ClosingItsClient(client),
+        lambda _model: ollama,
+        timeout,
         max_tokens=policy.max_tokens,
-        host=host,
     )
+
+
+class _ClosingItsClient(OpenAIProvider):
+    """The SDK's provider on Chat Completions that closes the client it was given (the
+    SDK's own leaves a given client open)."""
+
+    def __init__(self, client: AsyncOpenAI) -> None:
+        super().__init__(openai_client=client, use_responses=False)
+        self._given = client
+
+    async def aclose(self) -> None:
+        await self._given.close()
 
 
 async def create_litellm_provider(model: str, policy: ModelCallPolicy) -> ModelProvider:
     """The LiteLLM worker's provider, checked for the model's credentials."""
-    return await checked_litellm_provider(
-        model, request_timeout_seconds=policy.request_timeout_seconds, max_tokens=policy.max_tokens
+    from agents.extensions.models.litellm_provider import LitellmProvider
+
+    from openai_agents.model_providers.providers import litellm_checks
+
+    litellm_checks.check_litellm_model(model)
+    litellm_checks.quiet_litellm()
+    timeout = policy.request_timeout_seconds
+    return ActionableErrorsProvider(
+        LitellmProvider(),
+        litellm_checks.describe_litellm,
+        timeout,
+        max_tokens=policy.max_tokens,
+        settings=litellm_checks.litellm_call_bounds(timeout),
+        own_failure=litellm_checks.missing_key_named,
     )
 
 

@@ -70,7 +70,7 @@ def dir_names() -> frozenset[str]:
 def package_roots() -> dict[str, tuple[PurePosixPath, ...]]:
     """The names a dotted reference may start with, and where each may live: this
     repository's top-level packages, and every module and package under them by its own name
-    (`providers.actionable_errors`, `shared.TASK_QUEUE`)."""
+    (`providers.errors.wrapper`, `shared.TASK_QUEUE`)."""
     roots: dict[str, list[PurePosixPath]] = {}
     for path in tracked():
         if path.suffix != ".py":
@@ -307,7 +307,7 @@ def path_problem(written: str, where: PurePosixPath) -> str | None:
         return None
     found = find_path(written, where)
     if found is None and not written.endswith(FILE_SUFFIXES):
-        # `providers/actionable_errors.request_timeout_under`: a module's path, then its attributes.
+        # `providers/errors/wrapper.request_timeout_under`: a module's path, then its attributes.
         module, *attributes = written.split(".")
         found = find_path(f"{module}.py", where)
         if found is not None and not resolves(found.with_suffix(""), attributes):
@@ -407,9 +407,9 @@ def test_a_path_module_or_anchor_that_does_not_exist_is_named() -> None:
 
 
 def test_real_names_and_prose_pass() -> None:
-    assert path_problem("providers/actionable_errors.request_timeout_under", DESIGN) is None
+    assert path_problem("providers/errors/wrapper.request_timeout_under", DESIGN) is None
     assert path_problem("real_model/conftest.py", SAMPLES / "docs" / "tests.md") is None
-    assert dotted_problem("providers.actionable_errors.ActionableErrorsProvider") is None
+    assert dotted_problem("providers.errors.wrapper.ActionableErrorsProvider") is None
     assert dotted_problem("openai_agents.model_providers.providers.OllamaModel") is None
     assert (
         link_problem(

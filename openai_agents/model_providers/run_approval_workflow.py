@@ -26,8 +26,8 @@ from temporalio.client import (
 from temporalio.openai_agents import OpenAIAgentsPlugin
 from temporalio.service import RPCError
 
-from openai_agents.model_providers.providers import ConfigurationError, check_router_model_names
-from openai_agents.model_providers.support import cli, temporal
+from openai_agents.model_providers.providers import ConfigurationError, check_models_and_fallbacks
+from openai_agents.model_providers.support import arguments, script, temporal, terminal
 from openai_agents.model_providers.workflows.approval_workflow import (
     WORKFLOW_ID_PREFIX,
     ApprovalWorkflow,
@@ -51,8 +51,8 @@ Handle = WorkflowHandle[ApprovalWorkflow, ApprovedAnswer]
 async def main(args: argparse.Namespace) -> int:
     deciding = args.list or args.approve or args.reject
     if not deciding:
-        check_router_model_names([args.model], args.fallback_model)  # Refused before anything.
-    prompt = None if deciding else cli.checked_prompt(args)
+        check_models_and_fallbacks([args.model], args.fallback_model)  # Refused before anything.
+    prompt = None if deciding else arguments.checked_prompt(args)
     # The plugin gives this client the Agents SDK's data converter, as on the worker.
     client = await Client.connect(**temporal.connect_config(), plugins=[OpenAIAgentsPlugin()])
     await temporal.check_namespace(client)
@@ -73,7 +73,7 @@ async def main(args: argparse.Namespace) -> int:
         decision = Decision(args.approve or args.reject, bool(args.approve), args.reason, args.by)
         return 0 if await decided(handle, decision) else 1
 
-    workflow_id = args.workflow_id or cli.unique_workflow_id(WORKFLOW_ID_PREFIX)
+    workflow_id = args.workflow_id or arguments.unique_workflow_id(WORKFLOW_ID_PREFIX)
     print(f"Running workflow {workflow_id} on task queue {TASK_QUEUE}...")
     handle = await client.start_workflow(
         ApprovalWorkflow.run,
@@ -110,8 +110,8 @@ async def ask_at_this_terminal(handle: Handle, by: str) -> ApprovedAnswer:
         for call in (call for call in calls if call.call_id not in asked):
             asked.add(call.call_id)
             print(described(call))
-            approve = (await cli.typed_answer("approve? [y/N] ")).lower() in ("y", "yes")
-            reason = "" if approve else await cli.typed_answer("why not? (the model is told) ")
+            approve = (await terminal.typed_answer("approve? [y/N] ")).lower() in ("y", "yes")
+            reason = "" if approve else await terminal.typed_answer("why not? (the model is told) ")
             await decided(handle, Decision(call.call_id, approve, reason or "no reason given", by))
         await asyncio.wait([result], timeout=ASK_INTERVAL_SECONDS)
     return await result
@@ -152,13 +152,13 @@ def user_name() -> str:
 
 
 if __name__ == "__main__":
-    parser = cli.argument_parser(__doc__)
-    cli.add_workflow_arguments(parser, DEFAULT_ROUTER_MODEL)
+    parser = arguments.argument_parser(__doc__)
+    arguments.add_workflow_arguments(parser, DEFAULT_ROUTER_MODEL)
     parser.set_defaults(prompt=ALERT_PROMPT)
-    cli.add_fallback_arguments(parser)
+    arguments.add_fallback_arguments(parser)
     parser.add_argument(
         "--approval-timeout",
-        type=cli.duration,
+        type=arguments.parse_duration,
         default=DEFAULT_APPROVAL_TIMEOUT,
         metavar="SPAN",
         help="reject a call nobody decided within this, e.g. 36h, 90m (default: 7d)",
@@ -171,7 +171,7 @@ if __name__ == "__main__":
     parser.add_argument(
         "--by", default=user_name(), metavar="NAME", help="who decides (default: %(default)s)"
     )
-    arguments = parser.parse_args()
-    if arguments.reject and not arguments.reason.strip():
+    args = parser.parse_args()
+    if args.reject and not args.reason.strip():
         parser.error("--reject needs --reason TEXT: the model is told why")
-    cli.run_script(lambda: main(arguments), verbose=arguments.verbose)
+    script.run_script(lambda: main(args), verbose=args.verbose)

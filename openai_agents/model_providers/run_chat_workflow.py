@@ -15,8 +15,8 @@ from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.openai_agents import OpenAIAgentsPlugin
 from temporalio.service import RPCError, RPCStatusCode
 
-from openai_agents.model_providers.providers import check_router_model_names
-from openai_agents.model_providers.support import cli, temporal
+from openai_agents.model_providers.providers import check_models_and_fallbacks
+from openai_agents.model_providers.support import arguments, script, temporal, terminal
 from openai_agents.model_providers.workflows.chat_workflow import (
     WORKFLOW_ID_PREFIX,
     ChatWorkflow,
@@ -26,7 +26,7 @@ from openai_agents.model_providers.workflows.shared import DEFAULT_ROUTER_MODEL,
 
 
 async def main(args: argparse.Namespace) -> int:
-    check_router_model_names([args.model], args.fallback_model)  # Refused before anything starts.
+    check_models_and_fallbacks([args.model], args.fallback_model)  # Refused before anything starts.
     # The plugin gives this client the Agents SDK's data converter, as on the worker.
     client = await Client.connect(**temporal.connect_config(), plugins=[OpenAIAgentsPlugin()])
     await temporal.check_namespace(client)
@@ -45,7 +45,7 @@ async def main(args: argparse.Namespace) -> int:
     print("Type a message; /quit leaves the conversation running, /end closes it.")
 
     answered = not_answered = 0
-    async for message in cli.typed_lines("you> "):
+    async for message in terminal.typed_lines("you> "):
         if message == "/quit":
             break
         if handle is None:
@@ -59,7 +59,7 @@ async def main(args: argparse.Namespace) -> int:
                     fallbacks=args.fallback_model,
                     memory_budget=args.memory_budget,
                 ),
-                id=cli.unique_workflow_id(WORKFLOW_ID_PREFIX),
+                id=arguments.unique_workflow_id(WORKFLOW_ID_PREFIX),
                 task_queue=TASK_QUEUE,
             )
             print(f"Started conversation {handle.id} on {args.model}.")
@@ -105,16 +105,16 @@ async def main(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    parser = cli.argument_parser(__doc__)
+    parser = arguments.argument_parser(__doc__)
     parser.add_argument("--model", default=DEFAULT_ROUTER_MODEL, help="default: %(default)s")
     parser.add_argument("--conversation-id", metavar="ID", help="rejoin this conversation")
-    cli.add_fallback_arguments(parser)
+    arguments.add_fallback_arguments(parser)
     parser.add_argument(
         "--memory-budget",
-        type=cli.at_least_one,
+        type=arguments.at_least_one,
         metavar="TOKENS",
         help="tokens of the conversation the model reads (older exchanges are summarised); "
         "default: what the worker says the model reads",
     )
-    arguments = parser.parse_args()
-    cli.run_script(lambda: main(arguments), verbose=arguments.verbose)
+    args = parser.parse_args()
+    script.run_script(lambda: main(args), verbose=args.verbose)

@@ -21,16 +21,27 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from agents import ModelProvider
+from openai import AsyncOpenAI
 from temporalio.client import Client
 from temporalio.common import RetryPolicy
 from temporalio.openai_agents import ModelActivityParameters, OpenAIAgentsPlugin
 from temporalio.worker import Worker
 
 from openai_agents.model_providers import providers
-from openai_agents.model_providers.providers import ConfigurationError
-from openai_agents.model_providers.providers.classification import describe_ollama
-from openai_agents.model_providers.providers.model_names import split_model_name
-from openai_agents.model_providers.support import bundled_model, cli, dev_server, temporal
+from openai_agents.model_providers.providers import ConfigurationError, describe_ollama
+from openai_agents.model_providers.providers.router.names import split_model_name
+
+# The GPT-OSS sample's own provider, from its worker: this demo runs that sample in-process.
+from openai_agents.model_providers.run_gpt_oss_worker import OllamaChatCompletionsProvider
+from openai_agents.model_providers.support import (
+    arguments,
+    bundled_model,
+    dev_server,
+    logs,
+    script,
+    temporal,
+    worker_environment,
+)
 from openai_agents.model_providers.workflows import (
     gpt_oss_workflow,
     litellm_auto_workflow,
@@ -49,10 +60,8 @@ class Sample:
     workflow: type[GptOssWorkflow] | type[LitellmAutoWorkflow] | type[MultiProviderWorkflow]
     default_model: str
     workflow_id_prefix: str
-    provider_factory: str | None
-    """The sample worker's checked factory, by its name in `providers` (None: the router):
-    looked up only when the sample runs, as LiteLLM takes seconds to import (and must not
-    be imported before `prepare_worker_process`)."""
+    router_only: bool
+    """Served by the prefix router only (the router sample), not by a worker of its own."""
     check_model_name: Callable[[str], None]
 
 
@@ -61,22 +70,22 @@ SAMPLES = {
         GptOssWorkflow,
         gpt_oss_workflow.DEFAULT_GPT_OSS_MODEL,
         gpt_oss_workflow.WORKFLOW_ID_PREFIX,
-        "checked_ollama_chat_completions_provider",
+        False,
         providers.check_ollama_model_name,
     ),
     "litellm": Sample(
         LitellmAutoWorkflow,
         litellm_auto_workflow.DEFAULT_LITELLM_MODEL,
         litellm_auto_workflow.WORKFLOW_ID_PREFIX,
-        "checked_litellm_provider",
+        False,
         providers.check_litellm_model_name,
     ),
     "multi-provider": Sample(
         MultiProviderWorkflow,
         DEFAULT_ROUTER_MODEL,
         multi_provider_workflow.WORKFLOW_ID_PREFIX,
-        None,
-        providers.check_router_model_name,
+        True,
+        providers.check_routable_model_name,
     ),
 }
 
@@ -94,18 +103,58 @@ def is_router_name(model: str) -> bool:
 
 
 async def checked_provider(sample: Sample, model: str, args: argparse.Namespace) -> ModelProvider:
-    """The sample worker's provider, or the prefix router's for a router name, checked."""
-    bounds = {
-        "request_timeout_seconds": providers.request_timeout_under(timedelta(seconds=args.timeout)),
-        "max_tokens": args.max_tokens,
-    }
-    if sample.provider_factory is None or is_router_name(model):
-        return await providers.checked_multi_provider(
-            default_prefix="ollama", check_models=[model], **bounds
+    """The sample worker's provider, or the prefix router's for a router name, checked, as
+    each worker builds it."""
+    request_timeout = providers.request_timeout_under(timedelta(seconds=args.timeout))
+    if sample.router_only or is_router_name(model):
+        router = providers.MultiModelProvider(
+            default_prefix="ollama",
+            request_timeout_seconds=request_timeout,
+            max_tokens=args.max_tokens,
         )
-    factory = getattr(providers, sample.provider_factory)
-    provider: ModelProvider = await factory(model, **bounds)
-    return provider
+        try:
+            await providers.check_models_ready(router, [model])
+        except BaseException:
+            await router.aclose()
+            raise
+        return router
+    if sample.workflow is LitellmAutoWorkflow:
+        # Imported only now: LiteLLM takes seconds.
+        from agents.extensions.models.litellm_provider import LitellmProvider
+
+        from openai_agents.model_providers.providers import litellm_checks
+
+        litellm_checks.check_litellm_model(model)
+        litellm_checks.quiet_litellm()
+        return providers.ActionableErrorsProvider(
+            LitellmProvider(),
+            litellm_checks.describe_litellm,
+            request_timeout,
+            max_tokens=args.max_tokens,
+            settings=litellm_checks.litellm_call_bounds(request_timeout),
+            own_failure=litellm_checks.missing_key_named,
+        )
+    return await gpt_oss_provider(model, providers.ollama_host(), args)
+
+
+async def gpt_oss_provider(model: str, host: str, args: argparse.Namespace) -> ModelProvider:
+    """The GPT-OSS worker's provider for the OpenAI-compatible server at `host`, checked."""
+    request_timeout = providers.request_timeout_under(timedelta(seconds=args.timeout))
+    client = AsyncOpenAI(
+        base_url=f"{host}/v1", api_key="ollama", max_retries=0, timeout=request_timeout
+    )
+    ollama = describe_ollama(host)
+    try:
+        await providers.check_openai_compatible_model(client, model, ollama, request_timeout)
+    except BaseException:
+        await client.close()
+        raise
+    return providers.ActionableErrorsProvider(
+        OllamaChatCompletionsProvider(client, model),
+        lambda _model: ollama,
+        request_timeout,
+        max_tokens=args.max_tokens,
+    )
 
 
 @asynccontextmanager
@@ -189,15 +238,8 @@ async def model_backend(
     with bundled_model.installed_and_running(log) as url:
         print(f"Started llama-server at {url} (its output goes to {log}).")
         # The GPT-OSS sample's own provider, pointed at the bundled server's OpenAI API.
-        provider = await providers.checked_ollama_chat_completions_provider(
-            bundled_model.MODEL_ALIAS,
-            host=url,
-            request_timeout_seconds=providers.request_timeout_under(
-                timedelta(seconds=args.timeout)
-            ),
-            max_tokens=args.max_tokens,
-        )
-        if prompt == cli.DEFAULT_PROMPT:
+        provider = await gpt_oss_provider(bundled_model.MODEL_ALIAS, url, args)
+        if prompt == arguments.DEFAULT_PROMPT:
             # A 135M model calls a tool only when the prompt spells the call out.
             prompt = bundled_model.DEMO_PROMPT
             print(
@@ -214,8 +256,9 @@ async def model_backend(
 async def demo(args: argparse.Namespace) -> int:
     sample = SAMPLES[args.sample]
     model = args.model or sample.default_model
-    (providers.check_router_model_name if is_router_name(model) else sample.check_model_name)(model)
-    prompt = cli.checked_prompt(args)
+    check_name = providers.check_routable_model_name if is_router_name(model) else None
+    (check_name or sample.check_model_name)(model)
+    prompt = arguments.checked_prompt(args)
     if args.bundled_model:
         refuse_bundled_model_options(args)
     call_timeout = timedelta(seconds=args.timeout)
@@ -234,7 +277,8 @@ async def demo(args: argparse.Namespace) -> int:
             model_provider=backend.provider,
         )
         async with temporal_client(plugin) as (client, ui_url):
-            workflow_id = args.workflow_id or cli.unique_workflow_id(sample.workflow_id_prefix)
+            prefix = sample.workflow_id_prefix
+            workflow_id = args.workflow_id or arguments.unique_workflow_id(prefix)
             async with Worker(client, task_queue=TASK_QUEUE, workflows=[sample.workflow]):
                 print(f"Running workflow {workflow_id} on task queue {TASK_QUEUE}...")
                 result = await client.execute_workflow(
@@ -272,7 +316,7 @@ def say_who_answered(backend: Backend) -> None:
 
 
 def parse_args() -> argparse.Namespace:
-    parser = cli.argument_parser(
+    parser = arguments.argument_parser(
         __doc__, "The bundled dev server is started unless TEMPORAL_ADDRESS names a server.\n"
     )
     parser.add_argument(
@@ -285,7 +329,7 @@ def parse_args() -> argparse.Namespace:
         "name (--model ollama/..., litellm/..., openai/...) runs any sample through the "
         "prefix router (default: %(default)s)",
     )
-    cli.add_workflow_arguments(parser, default_model=None)
+    arguments.add_workflow_arguments(parser, default_model=None)
     parser.add_argument(
         "--keep-server",
         action="store_true",
@@ -301,15 +345,17 @@ def parse_args() -> argparse.Namespace:
         "By default it stands in only when no Ollama answers and no provider key "
         f"({', '.join(PROVIDER_KEYS)}) is set; --no-bundled-model: never",
     )
-    cli.add_model_call_arguments(parser)
+    arguments.add_model_call_arguments(parser)
     return parser.parse_args()
 
 
 def main() -> None:
     args = parse_args()
     # Quiet unless --verbose: the demo shows the run's result, not the worker's log.
-    cli.prepare_worker_process(args.verbose, quiet=not args.verbose)
-    cli.run_script(lambda: demo(args), verbose=args.verbose)
+    # Tracing off, LiteLLM's catalogs from its own copy: before the libraries read them.
+    worker_environment.tracing_off_and_litellm_offline()
+    logs.set_up_worker_logging(args.verbose, quiet=not args.verbose)
+    script.run_script(lambda: demo(args), verbose=args.verbose)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,5 @@
 """Worker for the GPT-OSS sample: serves `gpt-oss:20b` from a local Ollama server, through
-Ollama's OpenAI-compatible API (`/v1`, the Agents SDK's `OpenAIChatCompletionsModel`), or
-with `--api native`, Ollama's own `/api/chat` (`providers/ollama_provider.py`).
+Ollama's OpenAI-compatible API (`/v1`) and the Agents SDK's `OpenAIChatCompletionsModel`.
 """
 
 from __future__ import annotations
@@ -9,13 +8,21 @@ import argparse
 import logging
 from datetime import timedelta
 
+from agents import Model, ModelProvider, OpenAIChatCompletionsModel
+from openai import AsyncOpenAI
 from temporalio.client import Client
 from temporalio.common import RetryPolicy
 from temporalio.openai_agents import ModelActivityParameters, OpenAIAgentsPlugin
 from temporalio.worker import Worker
 
 from openai_agents.model_providers import providers
-from openai_agents.model_providers.support import cli, temporal
+from openai_agents.model_providers.support import (
+    arguments,
+    logs,
+    script,
+    temporal,
+    worker_environment,
+)
 from openai_agents.model_providers.workflows.gpt_oss_workflow import (
     DEFAULT_GPT_OSS_MODEL,
     GptOssWorkflow,
@@ -23,22 +30,41 @@ from openai_agents.model_providers.workflows.gpt_oss_workflow import (
 from openai_agents.model_providers.workflows.shared import TASK_QUEUE
 
 
+class OllamaChatCompletionsProvider(ModelProvider):
+    """Any model name, from Ollama's OpenAI-compatible API, through one shared client."""
+
+    def __init__(self, client: AsyncOpenAI, default_model: str) -> None:
+        self.client, self.default_model = client, default_model
+
+    def get_model(self, model_name: str | None) -> Model:
+        return OpenAIChatCompletionsModel(model_name or self.default_model, self.client)
+
+    async def aclose(self) -> None:
+        await self.client.close()
+
+
 async def main(args: argparse.Namespace) -> int:
     call_timeout = timedelta(seconds=args.timeout)
-    # Checked now: Ollama is up and has the model. Each call gives up a little before
-    # Temporal's timeout, with a clearer error, and is never retried inside the client.
-    # (`providers.` names import their client library on first use: `ollama` only here.)
-    create_provider = (
-        providers.checked_ollama_provider
-        if args.api == "native"
-        else providers.checked_ollama_chat_completions_provider
+    host = providers.ollama_host()  # OLLAMA_HOST, checked (default http://localhost:11434).
+    # A little under the activity's timeout, with a clearer error; no client retries:
+    # Temporal's retry policy is the only one. Ollama ignores the key.
+    request_timeout = providers.request_timeout_under(call_timeout)
+    openai_client = AsyncOpenAI(
+        base_url=f"{host}/v1", api_key="ollama", max_retries=0, timeout=request_timeout
     )
-    provider = await create_provider(
-        args.model,
-        request_timeout_seconds=providers.request_timeout_under(call_timeout),
-        max_tokens=args.max_tokens,
-    )
+    ollama = providers.describe_ollama(host)  # How its failures name it and say what to do.
     try:
+        # Checked now: Ollama is up and has the model.
+        await providers.check_openai_compatible_model(
+            openai_client, args.model, ollama, request_timeout
+        )
+        # The plugin maps only OpenAI's own errors; this wrapper says what to do about each.
+        provider = providers.ActionableErrorsProvider(
+            OllamaChatCompletionsProvider(openai_client, args.model),
+            lambda _model: ollama,
+            request_timeout,
+            max_tokens=args.max_tokens,
+        )
         client = await Client.connect(
             **temporal.connect_config(),
             plugins=[
@@ -57,22 +83,23 @@ async def main(args: argparse.Namespace) -> int:
             ],
         )
         await temporal.check_namespace(client)
-        stop = cli.stop_requested()  # Ctrl-C or SIGTERM: shut down gracefully.
+        stop = script.stop_requested()  # Ctrl-C or SIGTERM: shut down gracefully.
         async with Worker(client, task_queue=TASK_QUEUE, workflows=[GptOssWorkflow]):
             logging.info("Worker serving GptOssWorkflow on %r; Ctrl-C to stop", TASK_QUEUE)
             await stop.wait()
     finally:
-        await provider.aclose()
+        await openai_client.close()
     return 0
 
 
 if __name__ == "__main__":
-    parser = cli.argument_parser(__doc__, "Ollama: OLLAMA_HOST (default http://localhost:11434).\n")
-    parser.add_argument("--model", default=DEFAULT_GPT_OSS_MODEL, help="checked at start")
-    parser.add_argument(
-        "--api", choices=("openai-compatible", "native"), default="openai-compatible"
+    parser = arguments.argument_parser(
+        __doc__, "Ollama: OLLAMA_HOST (default http://localhost:11434).\n"
     )
-    cli.add_model_call_arguments(parser)
-    arguments = parser.parse_args()
-    cli.prepare_worker_process(arguments.verbose)
-    cli.run_script(lambda: main(arguments), verbose=arguments.verbose)
+    parser.add_argument("--model", default=DEFAULT_GPT_OSS_MODEL, help="checked at start")
+    arguments.add_model_call_arguments(parser)
+    args = parser.parse_args()
+    # Tracing off, LiteLLM's catalogs from its own copy: before the libraries read them.
+    worker_environment.tracing_off_and_litellm_offline()
+    logs.set_up_worker_logging(args.verbose)
+    script.run_script(lambda: main(args), verbose=args.verbose)

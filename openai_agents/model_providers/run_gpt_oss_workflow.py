@@ -11,7 +11,7 @@ from temporalio.client import Client
 from temporalio.openai_agents import OpenAIAgentsPlugin
 
 from openai_agents.model_providers.providers import check_ollama_model_name
-from openai_agents.model_providers.support import cli, temporal
+from openai_agents.model_providers.support import arguments, script, temporal
 from openai_agents.model_providers.workflows.gpt_oss_workflow import (
     DEFAULT_GPT_OSS_MODEL,
     WORKFLOW_ID_PREFIX,
@@ -22,11 +22,11 @@ from openai_agents.model_providers.workflows.shared import TASK_QUEUE
 
 async def main(args: argparse.Namespace) -> int:
     check_ollama_model_name(args.model)  # Refused before anything starts.
-    prompt = cli.checked_prompt(args)
+    prompt = arguments.checked_prompt(args)
     # The plugin gives this client the Agents SDK's data converter, as on the worker.
     client = await Client.connect(**temporal.connect_config(), plugins=[OpenAIAgentsPlugin()])
     await temporal.check_namespace(client)
-    workflow_id = args.workflow_id or cli.unique_workflow_id(WORKFLOW_ID_PREFIX)
+    workflow_id = args.workflow_id or arguments.unique_workflow_id(WORKFLOW_ID_PREFIX)
     print(f"Running workflow {workflow_id} on task queue {TASK_QUEUE}...")
     result = await client.execute_workflow(
         GptOssWorkflow.run, args=[prompt, args.model], id=workflow_id, task_queue=TASK_QUEUE
@@ -36,7 +36,7 @@ async def main(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    parser = cli.argument_parser(__doc__)
-    cli.add_workflow_arguments(parser, DEFAULT_GPT_OSS_MODEL)
-    arguments = parser.parse_args()
-    cli.run_script(lambda: main(arguments), verbose=arguments.verbose)
+    parser = arguments.argument_parser(__doc__)
+    arguments.add_workflow_arguments(parser, DEFAULT_GPT_OSS_MODEL)
+    args = parser.parse_args()
+    script.run_script(lambda: main(args), verbose=args.verbose)

@@ -16,8 +16,8 @@ import argparse
 from temporalio.client import Client
 from temporalio.openai_agents import OpenAIAgentsPlugin
 
-from openai_agents.model_providers.providers import check_router_model_names
-from openai_agents.model_providers.support import cli, temporal
+from openai_agents.model_providers.providers import check_models_and_fallbacks
+from openai_agents.model_providers.support import arguments, script, temporal
 from openai_agents.model_providers.workflows.handoffs_workflow import (
     DEFAULT_SPECIALIST_MODEL,
     WORKFLOW_ID_PREFIX,
@@ -28,12 +28,12 @@ from openai_agents.model_providers.workflows.shared import DEFAULT_ROUTER_MODEL,
 
 async def main(args: argparse.Namespace) -> int:
     # Refused before anything starts.
-    check_router_model_names([args.triage_model, args.specialist_model], args.fallback_model)
-    prompt = cli.checked_prompt(args)
+    check_models_and_fallbacks([args.triage_model, args.specialist_model], args.fallback_model)
+    prompt = arguments.checked_prompt(args)
     # The plugin gives this client the Agents SDK's data converter, as on the worker.
     client = await Client.connect(**temporal.connect_config(), plugins=[OpenAIAgentsPlugin()])
     await temporal.check_namespace(client)
-    workflow_id = args.workflow_id or cli.unique_workflow_id(WORKFLOW_ID_PREFIX)
+    workflow_id = args.workflow_id or arguments.unique_workflow_id(WORKFLOW_ID_PREFIX)
     print(f"Running workflow {workflow_id} on task queue {TASK_QUEUE}...")
     answer = await client.execute_workflow(
         HandoffsWorkflow.run,
@@ -48,8 +48,8 @@ async def main(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    parser = cli.argument_parser(__doc__)
-    cli.add_prompt_arguments(parser)
+    parser = arguments.argument_parser(__doc__)
+    arguments.add_prompt_arguments(parser)
     parser.add_argument(
         "--triage-model",
         default=DEFAULT_ROUTER_MODEL,
@@ -60,6 +60,6 @@ if __name__ == "__main__":
         default=DEFAULT_SPECIALIST_MODEL,
         help="the weather specialist's model (default: %(default)s)",
     )
-    cli.add_fallback_arguments(parser)
-    arguments = parser.parse_args()
-    cli.run_script(lambda: main(arguments), verbose=arguments.verbose)
+    arguments.add_fallback_arguments(parser)
+    args = parser.parse_args()
+    script.run_script(lambda: main(args), verbose=args.verbose)

@@ -21,18 +21,27 @@ from temporalio.openai_agents import OpenAIAgentsPlugin
 from temporalio.worker import Worker
 
 from openai_agents.model_providers import providers
-from openai_agents.model_providers.support import cli, temporal
+from openai_agents.model_providers.chat_budgets import ConversationBudgets
+from openai_agents.model_providers.support import (
+    arguments,
+    logs,
+    script,
+    temporal,
+    worker_environment,
+)
 from openai_agents.model_providers.workflows.shared import MODEL_CALLS_TASK_QUEUE
 
 
 async def main(args: argparse.Namespace) -> int:
-    provider = await providers.checked_multi_provider(
+    # The prefix router: each backend created on first use, its calls bounded a little
+    # under the workflow workers' timeout and never retried inside the client.
+    provider = providers.MultiModelProvider(
         default_prefix=args.default_prefix,
-        check_models=args.check_model,
         request_timeout_seconds=providers.request_timeout_under(timedelta(seconds=args.timeout)),
         max_tokens=args.max_tokens,
     )
     try:
+        await providers.check_models_ready(provider, args.check_model)  # --check-model
         # The workflow workers' plugin sets each call's timeouts and retries; this one
         # registers the model activities, which call `provider`.
         client = await Client.connect(
@@ -40,10 +49,10 @@ async def main(args: argparse.Namespace) -> int:
         )
         await temporal.check_namespace(client)
         # The chat sample's question of how much of a conversation its model reads.
-        budgets = providers.ConversationBudgets(
+        budgets = ConversationBudgets(
             provider, context_tokens=args.context_tokens, reply_tokens=args.max_tokens
         )
-        stop = cli.stop_requested()  # Ctrl-C or SIGTERM: shut down gracefully.
+        stop = script.stop_requested()  # Ctrl-C or SIGTERM: shut down gracefully.
         async with Worker(
             client,
             task_queue=args.task_queue,
@@ -69,8 +78,8 @@ async def main(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    parser = cli.argument_parser(__doc__, cli.ROUTER_PROVIDERS)
-    cli.add_router_arguments(parser)
+    parser = arguments.argument_parser(__doc__, arguments.ROUTER_PROVIDERS)
+    arguments.add_router_arguments(parser)
     parser.add_argument(
         "--task-queue",
         default=os.environ.get("MODEL_TASK_QUEUE") or MODEL_CALLS_TASK_QUEUE,
@@ -80,19 +89,21 @@ if __name__ == "__main__":
     )
     parser.add_argument(
         "--calls-per-second",
-        type=cli.positive_number,
+        type=arguments.positive_number,
         metavar="R",
         help="the whole fleet's limit on model calls a second, enforced by the server; give "
         "every worker on the queue the same value (default: no limit)",
     )
     parser.add_argument(
         "--max-concurrent-calls",
-        type=cli.at_least_one,
-        default=cli.DEFAULT_MAX_CONCURRENT_CALLS,
+        type=arguments.at_least_one,
+        default=arguments.DEFAULT_MAX_CONCURRENT_CALLS,
         metavar="N",
         help="this worker's limit on model calls at once (default: %(default)d)",
     )
-    cli.add_request_arguments(parser, "the workflow workers' --timeout: bounds each request")
-    arguments = parser.parse_args()
-    cli.prepare_worker_process(arguments.verbose)
-    cli.run_script(lambda: main(arguments), verbose=arguments.verbose)
+    arguments.add_request_arguments(parser, "the workflow workers' --timeout: bounds each request")
+    args = parser.parse_args()
+    # Tracing off, LiteLLM's catalogs from its own copy: before the libraries read them.
+    worker_environment.tracing_off_and_litellm_offline()
+    logs.set_up_worker_logging(args.verbose)
+    script.run_script(lambda: main(args), verbose=args.verbose)

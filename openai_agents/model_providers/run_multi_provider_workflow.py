@@ -15,8 +15,8 @@ import argparse
 from temporalio.client import Client
 from temporalio.openai_agents import OpenAIAgentsPlugin
 
-from openai_agents.model_providers.providers import check_router_model_names
-from openai_agents.model_providers.support import cli, temporal
+from openai_agents.model_providers.providers import check_models_and_fallbacks
+from openai_agents.model_providers.support import arguments, script, temporal
 from openai_agents.model_providers.workflows.multi_provider_workflow import (
     WORKFLOW_ID_PREFIX,
     MultiProviderWorkflow,
@@ -25,12 +25,12 @@ from openai_agents.model_providers.workflows.shared import DEFAULT_ROUTER_MODEL,
 
 
 async def main(args: argparse.Namespace) -> int:
-    check_router_model_names([args.model], args.fallback_model)  # Refused before anything starts.
-    prompt = cli.checked_prompt(args)
+    check_models_and_fallbacks([args.model], args.fallback_model)  # Refused before anything starts.
+    prompt = arguments.checked_prompt(args)
     # The plugin gives this client the Agents SDK's data converter, as on the worker.
     client = await Client.connect(**temporal.connect_config(), plugins=[OpenAIAgentsPlugin()])
     await temporal.check_namespace(client)
-    workflow_id = args.workflow_id or cli.unique_workflow_id(WORKFLOW_ID_PREFIX)
+    workflow_id = args.workflow_id or arguments.unique_workflow_id(WORKFLOW_ID_PREFIX)
     print(f"Running workflow {workflow_id} on task queue {TASK_QUEUE}...")
     answer = await client.execute_workflow(
         MultiProviderWorkflow.run,
@@ -45,8 +45,8 @@ async def main(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    parser = cli.argument_parser(__doc__)
-    cli.add_workflow_arguments(parser, DEFAULT_ROUTER_MODEL)
-    cli.add_fallback_arguments(parser)
-    arguments = parser.parse_args()
-    cli.run_script(lambda: main(arguments), verbose=arguments.verbose)
+    parser = arguments.argument_parser(__doc__)
+    arguments.add_workflow_arguments(parser, DEFAULT_ROUTER_MODEL)
+    arguments.add_fallback_arguments(parser)
+    args = parser.parse_args()
+    script.run_script(lambda: main(args), verbose=args.verbose)

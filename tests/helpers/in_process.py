@@ -10,15 +10,16 @@ from typing import Any
 
 import pytest
 
-from openai_agents.model_providers.providers import DEFAULT_CONTEXT_TOKENS, DEFAULT_MAX_TOKENS
-from openai_agents.model_providers.support.cli import (
+from openai_agents.model_providers.chat_budgets import DEFAULT_CONTEXT_TOKENS
+from openai_agents.model_providers.providers import DEFAULT_MAX_TOKENS
+from openai_agents.model_providers.support.arguments import (
     DEFAULT_HEARTBEAT_TIMEOUT_SECONDS,
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_MAX_CONCURRENT_CALLS,
     DEFAULT_MODEL_CALL_TIMEOUT_SECONDS,
     DEFAULT_PROMPT,
-    failure_line,
 )
+from openai_agents.model_providers.support.script import failure_line
 from openai_agents.model_providers.workflows.approvals import DEFAULT_APPROVAL_TIMEOUT
 from openai_agents.model_providers.workflows.shared import MODEL_CALLS_TASK_QUEUE
 

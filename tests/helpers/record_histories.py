@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +37,12 @@ from temporalio.openai_agents.testing import AgentEnvironment, ResponseBuilders
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from openai_agents.model_providers.providers.multi_provider import MultiModelProvider
+from openai_agents.model_providers.providers.router.provider import MultiModelProvider
 from openai_agents.model_providers.support.dev_server import bundled_temporal_cli
-from openai_agents.model_providers.workflows import workflow_activities
-from openai_agents.model_providers.workflows.approval_workflow import ApprovalWorkflow
+from openai_agents.model_providers.workflows.approval_workflow import (
+    ApprovalWorkflow,
+    deliver_weather_alert,
+)
 from openai_agents.model_providers.workflows.approvals import Decision
 from openai_agents.model_providers.workflows.chat_workflow import ChatWorkflow, Conversation
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
@@ -149,9 +152,11 @@ async def record(env: WorkflowEnvironment, name: str, workflow: type) -> str:
                 identity=IDENTITY,
                 plugins=[agents.openai_agents_plugin],
             )
-            activities = [small_memory_budget] if workflow is ChatWorkflow else []
+            activities: list[Callable[..., Any]] = (
+                [small_memory_budget] if workflow is ChatWorkflow else []
+            )
             if workflow is ApprovalWorkflow:
-                activities += workflow_activities()
+                activities += [deliver_weather_alert]
             async with Worker(
                 client, task_queue=TASK_QUEUE, workflows=[workflow], activities=activities
             ):

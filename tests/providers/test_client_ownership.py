@@ -15,17 +15,16 @@ from agents import Model, ModelResponse
 from agents.items import TResponseStreamEvent
 from openai import AsyncOpenAI
 
-from openai_agents.model_providers.providers.actionable_errors import (
+from openai_agents.model_providers.providers.errors.classification import describe_ollama
+from openai_agents.model_providers.providers.errors.wrapper import (
     ActionableErrorsModel,
     CallBounds,
 )
-from openai_agents.model_providers.providers.classification import describe_ollama
-from openai_agents.model_providers.providers.multi_provider import (
+from openai_agents.model_providers.providers.ollama.provider import OllamaModel, OllamaModelProvider
+from openai_agents.model_providers.providers.router.provider import (
     MultiModelProvider,
     MultiModelProviderMap,
 )
-from openai_agents.model_providers.providers.ollama_model import OllamaModel
-from openai_agents.model_providers.providers.ollama_provider import OllamaModelProvider
 from testkit.fakes import ollama_native, openai_responses
 from testkit.fakes.ollama_native import FakeOllama
 from testkit.fakes.openai_responses import FakeOpenAIResponses

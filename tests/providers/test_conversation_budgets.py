@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from temporalio.testing import ActivityEnvironment
 
-from openai_agents.model_providers.providers.conversation_budgets import ConversationBudgets
-from openai_agents.model_providers.providers.multi_provider import MultiModelProvider
+from openai_agents.model_providers.chat_budgets import ConversationBudgets
+from openai_agents.model_providers.providers.router.provider import MultiModelProvider
 from testkit.fakes.ollama_native import FakeOllama
 
 CONTEXT_TOKENS, REPLY_TOKENS = 4096, 1024

@@ -1,4 +1,4 @@
-"""The one list of failure types (`providers/failure_types.py`) is the list the providers
+"""The one list of failure types (`providers/errors/types.py`) is the list the providers
 raise: read from their source, so a new or renamed type that is not on it fails here, and
 not by silently dropping out of failover."""
 
@@ -8,14 +8,14 @@ import ast
 from pathlib import Path
 
 import openai_agents.model_providers.providers as providers
-from openai_agents.model_providers.providers.failure_types import (
+from openai_agents.model_providers.providers.errors.types import (
     FAILOVER_TYPES,
     FAILURE_TYPES,
     FailureType,
 )
 from openai_agents.model_providers.workflows import failover
 
-SOURCES = sorted(Path(providers.__file__).parent.glob("*.py"))
+SOURCES = sorted(Path(providers.__file__).parent.rglob("*.py"))
 
 
 def raised_types() -> dict[str, list[str]]:
@@ -42,7 +42,7 @@ def test_every_type_the_providers_raise_is_on_the_list_and_every_listed_one_is_r
 
     listed = {f"FailureType.{name}" for name in FAILURE_TYPES}
     off_the_list = {text: where for text, where in written.items() if text not in listed}
-    assert off_the_list == {}, "raise these as FailureType names, listed in failure_types.py"
+    assert off_the_list == {}, "raise these as FailureType names, listed in errors/types.py"
     assert set(written) == listed, "listed but raised nowhere"
 
 
@@ -62,7 +62,7 @@ def test_failover_reads_the_same_list() -> None:
 
 def test_the_list_imports_only_the_standard_library() -> None:
     # Workflow code imports it inside Temporal's sandbox.
-    tree = ast.parse((Path(providers.__file__).parent / "failure_types.py").read_text())
+    tree = ast.parse((Path(providers.__file__).parent / "errors" / "types.py").read_text())
     imported = {
         alias.name.split(".")[0]
         for node in ast.walk(tree)

@@ -15,18 +15,21 @@ from openai import AsyncOpenAI
 from temporalio.exceptions import ApplicationError
 
 from openai_agents.model_providers.providers import ConfigurationError
-from openai_agents.model_providers.providers.actionable_errors import ActionableErrorsModel
-from openai_agents.model_providers.providers.model_names import (
-    check_ollama_model_name,
-    check_router_model_name,
+from openai_agents.model_providers.providers.errors.wrapper import ActionableErrorsModel
+from openai_agents.model_providers.providers.ollama.provider import (
+    OllamaChatModel,
+    OllamaModel,
+    OllamaModelProvider,
 )
-from openai_agents.model_providers.providers.multi_provider import (
+from openai_agents.model_providers.providers.router.names import (
+    check_ollama_model_name,
+    check_routable_model_name,
+)
+from openai_agents.model_providers.providers.router.provider import (
     MultiModelProvider,
     MultiModelProviderMap,
     _BuiltOnFirstCall,
 )
-from openai_agents.model_providers.providers.ollama_model import OllamaChatModel, OllamaModel
-from openai_agents.model_providers.providers.ollama_provider import OllamaModelProvider
 from testkit.fakes import ollama_native, ollama_openai, openai_responses
 from testkit.fakes.http_server import FakeHTTPServer
 from testkit.fakes.ollama_native import FakeOllama
@@ -138,7 +141,7 @@ async def test_a_bare_registry_path_reaches_the_default_provider_untouched(name:
     assert model.model == name
     # The checks that run before anything starts agree with the router: the router
     # starter's, and the GPT-OSS worker's, which serves the same names from Ollama.
-    check_router_model_name(name)
+    check_routable_model_name(name)
     check_ollama_model_name(name)
 
 
@@ -147,7 +150,7 @@ def test_an_unknown_prefix_is_still_rejected_by_the_name_check(name: str) -> Non
     # Only a first segment that looks like a host is exempt: a mistyped or missing prefix
     # must still fail before anything starts, with the router's own message.
     with pytest.raises(ConfigurationError, match=r"^unknown model prefix '[a-z]+/' in "):
-        check_router_model_name(name)
+        check_routable_model_name(name)
 
 
 def test_a_mapped_prefix_wins_over_the_built_in(router: MultiModelProvider) -> None:
@@ -238,7 +241,7 @@ def test_routing_to_ollama_never_imports_litellm() -> None:
     # A fresh interpreter: this test process has imported LiteLLM elsewhere.
     code = (
         "import sys\n"
-        "from openai_agents.model_providers.providers.multi_provider import MultiModelProvider\n"
+        "from openai_agents.model_providers.providers.router.provider import MultiModelProvider\n"
         "MultiModelProvider().get_model('ollama/gpt-oss:20b')\n"
         "print('litellm' in sys.modules)\n"
     )
@@ -254,7 +257,7 @@ def test_a_malformed_ollama_host_fails_the_routed_call_for_good_in_one_line() ->
     once, in one line, rather than be retried into the same traceback."""
     code = (
         "from temporalio.exceptions import ApplicationError\n"
-        "from openai_agents.model_providers.providers.multi_provider import MultiModelProvider\n"
+        "from openai_agents.model_providers.providers.router.provider import MultiModelProvider\n"
         "try:\n"
         "    MultiModelProvider().get_model('ollama/gpt-oss:20b')\n"
         "except ApplicationError as error:\n"

@@ -34,8 +34,7 @@ from openai.types.shared import Reasoning, ReasoningEffort
 from pydantic import BaseModel
 from temporalio.exceptions import ApplicationError
 
-from openai_agents.model_providers.providers.ollama_model import OllamaModel
-from openai_agents.model_providers.providers.ollama_provider import OllamaModelProvider
+from openai_agents.model_providers.providers.ollama.provider import OllamaModel, OllamaModelProvider
 from openai_agents.model_providers.support.dev_server import free_local_port
 from openai_agents.model_providers.workflows.shared import get_weather
 from testkit.fakes import ollama_native

@@ -20,12 +20,12 @@ from temporalio.exceptions import ApplicationError
 from temporalio.openai_agents.testing import TestModel, TestModelProvider
 from temporalio.testing import ActivityEnvironment
 
-from openai_agents.model_providers.providers.actionable_errors import ActionableErrorsProvider
-from openai_agents.model_providers.providers.classification import (
+from openai_agents.model_providers.providers.errors.classification import (
     describe_ollama,
     translate_provider_error,
 )
-from openai_agents.model_providers.providers.multi_provider import MultiModelProvider
+from openai_agents.model_providers.providers.errors.wrapper import ActionableErrorsProvider
+from openai_agents.model_providers.providers.router.provider import MultiModelProvider
 from testkit.fakes import openai_responses
 from testkit.fakes.openai_responses import FakeOpenAIResponses
 from testkit.model_calls import call_model_once

@@ -1,7 +1,8 @@
 """`providers/` works when copied out alone: under another package name, with the rest of
 this repository unimportable, a tool-calling agent runs through it against a fake Ollama;
-its public names import from the package in one line, as `timestep`'s do, and the package
-imports a client library only when a name that needs it is first used."""
+its public names import as `timestep`'s do (the router's from the package, the native
+Ollama provider's from its `ollama` sub-package), and the package imports a client library
+only with the sub-package that needs it."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ sys.meta_path.insert(0, NoRepository())
 from agents import Agent, Runner, function_tool
 import my_models
 assert "ollama" not in sys.modules and "litellm" not in sys.modules, "imported at once"
-from my_models import MultiModelProvider, OllamaModelProvider
+from my_models import MultiModelProvider
+from my_models.ollama import OllamaModel, OllamaModelProvider
 assert "ollama" in sys.modules and "litellm" not in sys.modules, "not imported on first use"
 
 @function_tool

@@ -13,15 +13,18 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from openai import AsyncOpenAI
 
-from openai_agents.model_providers import run_gpt_oss_worker, run_multi_provider_worker
-from openai_agents.model_providers.providers import ConfigurationError
-from openai_agents.model_providers.providers.classification import describe_ollama
-from openai_agents.model_providers.providers.multi_provider import checked_multi_provider
-from openai_agents.model_providers.providers.ollama_openai import (
-    checked_ollama_chat_completions_provider,
+from openai_agents.model_providers import run_multi_provider_worker
+from openai_agents.model_providers.providers import (
+    ConfigurationError,
+    MultiModelProvider,
+    check_models_ready,
+    check_openai_compatible_model,
+    describe_ollama,
+    ollama_host,
 )
-from openai_agents.model_providers.providers.ollama_provider import OllamaModelProvider
+from openai_agents.model_providers.providers.ollama import OllamaModelProvider
 from testkit.fakes.ollama_native import FakeOllama
 from testkit.fakes.ollama_openai import FakeLlamaCpp
 from tests.helpers.in_process import ScriptMain, failure_of
@@ -154,21 +157,34 @@ async def test_a_connect_timeout_in_the_openai_compatible_check_reads_as_unreach
     with never_accepting_address() as address:
         monkeypatch.setenv("OLLAMA_HOST", f"http://{address}")
         with pytest.raises(ConfigurationError) as raised:
-            await checked_ollama_chat_completions_provider(
-                "gpt-oss:20b", request_timeout_seconds=0.5
-            )
+            await check_gpt_oss_model("gpt-oss:20b", request_timeout_seconds=0.5)
 
     assert str(raised.value) == describe_ollama(f"http://{address}").unreachable()
 
 
 async def check_router_model_ready(model: str, request_timeout_seconds: float = 5.0) -> None:
     """The router worker's start with `--check-model model`."""
-    router = await checked_multi_provider(
-        default_prefix="ollama",
-        check_models=[model],
-        request_timeout_seconds=request_timeout_seconds,
+    router = MultiModelProvider(
+        default_prefix="ollama", request_timeout_seconds=request_timeout_seconds
     )
-    await router.aclose()
+    try:
+        await check_models_ready(router, [model])
+    finally:
+        await router.aclose()
+
+
+async def check_gpt_oss_model(model: str, request_timeout_seconds: float) -> None:
+    """The GPT-OSS worker's start-up check, of OLLAMA_HOST's `/v1`, as its script makes it."""
+    host = ollama_host()
+    client = AsyncOpenAI(
+        base_url=f"{host}/v1", api_key="ollama", max_retries=0, timeout=request_timeout_seconds
+    )
+    try:
+        await check_openai_compatible_model(
+            client, model, describe_ollama(host), request_timeout_seconds
+        )
+    finally:
+        await client.close()
 
 
 async def assert_stops_with_one_line(main: ScriptMain, starting: str, **options: Any) -> None:
@@ -180,10 +196,11 @@ async def assert_stops_with_one_line(main: ScriptMain, starting: str, **options:
 @pytest.mark.parametrize(
     ("main", "options"),
     [
-        (run_gpt_oss_worker.main, {"api": "native", "model": "gpt-oss:20b"}),
+        # The GPT-OSS sample's bare name: native Ollama, the router's default prefix.
+        (run_multi_provider_worker.main, {"check_model": ["gpt-oss:20b"]}),
         (run_multi_provider_worker.main, {"check_model": ["ollama/gpt-oss:20b"]}),
     ],
-    ids=["gpt-oss-native", "router"],
+    ids=["router-bare-name", "router"],
 )
 async def test_workers_start_on_a_show_reply_without_model_info(
     monkeypatch: pytest.MonkeyPatch, main: ScriptMain, options: dict[str, Any]
@@ -199,17 +216,16 @@ async def test_workers_start_on_a_show_reply_without_model_info(
         )
 
 
-async def test_native_gpt_oss_worker_with_a_host_that_never_accepts(
+async def test_the_routers_native_ollama_check_with_a_host_that_never_accepts(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # `--timeout 1` makes the model calls' HTTP timeout, and so the check's, 0.5 s.
     with never_accepting_address() as address:
         monkeypatch.setenv("OLLAMA_HOST", address)
         await assert_stops_with_one_line(
-            run_gpt_oss_worker.main,
+            run_multi_provider_worker.main,
             starting=describe_ollama(f"http://{address}").unreachable(),
-            api="native",
-            model="gpt-oss:20b",
+            check_model=["ollama/gpt-oss:20b"],
             timeout=1.0,
         )
 
@@ -221,12 +237,9 @@ async def test_the_openai_compatible_check_works_on_a_server_that_only_lists_its
     check then finds the model in `GET /v1/models`."""
     with FakeLlamaCpp([], pulled=("smollm2:135m",)) as server:
         monkeypatch.setenv("OLLAMA_HOST", server.url)
-        provider = await checked_ollama_chat_completions_provider(
-            "smollm2:135m", request_timeout_seconds=5
-        )
-        await provider.aclose()
+        await check_gpt_oss_model("smollm2:135m", request_timeout_seconds=5)
         with pytest.raises(ConfigurationError) as raised:
-            await checked_ollama_chat_completions_provider("gpt-oss:20b", request_timeout_seconds=5)
+            await check_gpt_oss_model("gpt-oss:20b", request_timeout_seconds=5)
 
     assert str(raised.value) == (
         f"{describe_ollama(server.url).where} does not serve model 'gpt-oss:20b' (its "
@@ -249,6 +262,5 @@ async def test_the_native_check_says_when_the_server_is_not_ollama() -> None:
     assert message == (
         f"the server at {server.url} is not Ollama (its /api/show answered HTTP 404: File "
         "Not Found): point OLLAMA_HOST at Ollama, or use the server's OpenAI-compatible "
-        "API (the GPT-OSS worker's --api openai-compatible, or the router's openai/ or "
-        "litellm/openai/ models)"
+        "API (the GPT-OSS worker, or the router's openai/ or litellm/openai/ models)"
     )

@@ -26,7 +26,7 @@ from openai_agents.model_providers import (
     run_streaming_workflow,
     run_structured_output_workflow,
 )
-from openai_agents.model_providers.support.cli import PAYLOAD_LIMIT_BYTES
+from openai_agents.model_providers.support.arguments import PAYLOAD_LIMIT_BYTES
 from openai_agents.model_providers.workflows.chat_workflow import ChatWorkflow, Conversation
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow

@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 
 from openai_agents.model_providers.providers import ConfigurationError, request_timeout_under
-from openai_agents.model_providers.providers.classification import describe_ollama
+from openai_agents.model_providers.providers.errors.classification import describe_ollama
 from openai_agents.model_providers.providers.ollama_hosts import ollama_host
-from openai_agents.model_providers.support.cli import (
+from openai_agents.model_providers.support.arguments import (
     add_model_call_arguments,
     add_model_task_queue_argument,
 )
@@ -104,7 +104,7 @@ def test_the_described_ollama_location_has_no_credentials() -> None:
 def test_credentials_in_a_litellm_base_url_stay_out_of_messages(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from openai_agents.model_providers.providers.litellm_provider import describe_litellm
+    from openai_agents.model_providers.providers.litellm_checks import describe_litellm
 
     monkeypatch.setenv(
         "ANTHROPIC_BASE_URL", "https://bob:hunter2@proxy.example.com/anthropic?key=token-in-query"

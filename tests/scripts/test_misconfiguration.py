@@ -22,7 +22,7 @@ from openai_agents.model_providers import (
     run_multi_provider_worker,
 )
 from openai_agents.model_providers.support import temporal
-from openai_agents.model_providers.support.cli import failure_line
+from openai_agents.model_providers.support.script import failure_line
 from testkit.fakes.ollama_openai import FakeOllamaOpenAI
 from tests.helpers.in_process import ScriptMain, failure_of
 from tests.helpers.processes import closed_port_address, run_script, script_environment
@@ -59,19 +59,20 @@ async def test_litellm_worker_with_a_model_string_litellm_does_not_know() -> Non
 
 MALFORMED_HOSTS = ["not a url", "ftp://localhost:11434", "http://localhost:port"]
 OLLAMA_WORKERS = [
-    pytest.param(run_gpt_oss_worker.main, "openai-compatible", id="gpt-oss"),
-    pytest.param(run_gpt_oss_worker.main, "native", id="gpt-oss-native"),
-    pytest.param(run_multi_provider_worker.main, "openai-compatible", id="router"),
+    pytest.param(run_gpt_oss_worker.main, [], id="gpt-oss"),
+    # Native Ollama: the router's `ollama/` models.
+    pytest.param(run_multi_provider_worker.main, ["ollama/gpt-oss:20b"], id="router-native"),
+    pytest.param(run_multi_provider_worker.main, [], id="router"),
 ]
 
 
 @pytest.mark.parametrize("host", MALFORMED_HOSTS)
-@pytest.mark.parametrize(("main", "api"), OLLAMA_WORKERS)
+@pytest.mark.parametrize(("main", "check_model"), OLLAMA_WORKERS)
 async def test_ollama_workers_with_a_malformed_ollama_host(
-    environment: pytest.MonkeyPatch, host: str, main: ScriptMain, api: str
+    environment: pytest.MonkeyPatch, host: str, main: ScriptMain, check_model: list[str]
 ) -> None:
     environment.setenv("OLLAMA_HOST", host)
-    line, exit_code = await failure_of(main, model="gpt-oss:20b", api=api)
+    line, exit_code = await failure_of(main, model="gpt-oss:20b", check_model=check_model)
     assert exit_code == 2
     assert line.startswith(f"error: OLLAMA_HOST={host!r} is not a valid Ollama URL")
     assert line.endswith("set it like http://localhost:11434 or unset it")
@@ -80,9 +81,9 @@ async def test_ollama_workers_with_a_malformed_ollama_host(
 def test_a_malformed_ollama_host_is_reported_before_ollama_is_imported() -> None:
     """`import ollama` itself fails on this value: the worker must check it first."""
     completed = run_script(
-        "run_gpt_oss_worker.py",
-        "--api",
-        "native",
+        "run_multi_provider_worker.py",
+        "--check-model",
+        "ollama/gpt-oss:20b",
         environment=script_environment(OLLAMA_HOST="http://localhost:port"),
     )
     assert completed.returncode == 2

@@ -114,14 +114,19 @@ def test_router_worker_checks_a_named_model_at_start() -> None:
     )
 
 
-def test_gpt_oss_worker_on_the_native_api(dev_server_address: str, tmp_path: Path) -> None:
+def test_gpt_oss_sample_on_the_routers_native_ollama(
+    dev_server_address: str, tmp_path: Path
+) -> None:
+    """The GPT-OSS sample's bare `gpt-oss:20b` on the router worker: native Ollama, the
+    router's default prefix."""
     with native_ollama(runs=1) as ollama:
         environment = script_environment(
             TEMPORAL_ADDRESS=dev_server_address, OLLAMA_HOST=ollama.url
         )
         with running_worker(
-            "run_gpt_oss_worker.py", "--api", "native", environment=environment, tmp_path=tmp_path
-        ):
+            "run_multi_provider_worker.py", "--check-model", "ollama/gpt-oss:20b",
+            environment=environment, tmp_path=tmp_path,
+        ):  # fmt: skip
             completed = run_script("run_gpt_oss_workflow.py", environment=environment)
 
     assert completed.returncode == 0, completed.stderr

@@ -24,7 +24,7 @@ from openai_agents.model_providers import (
     run_model_call_worker,
     run_multi_provider_worker,
 )
-from openai_agents.model_providers.support import cli
+from openai_agents.model_providers.support import script
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
 from openai_agents.model_providers.workflows.multi_provider_workflow import (
@@ -53,7 +53,7 @@ async def serving(
     Ctrl-C stops it, and its exit code checked."""
     monkeypatch.setenv("TEMPORAL_ADDRESS", env.client.service_client.config.target_host)
     stop = asyncio.Event()
-    monkeypatch.setattr(cli, "stop_requested", lambda: stop)
+    monkeypatch.setattr(script, "stop_requested", lambda: stop)
     worker: asyncio.Future[int] = asyncio.ensure_future(main(script_arguments(**options)))
     try:
         yield worker

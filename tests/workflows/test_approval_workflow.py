@@ -29,10 +29,10 @@ from temporalio.worker import Replayer, Worker
 
 from openai_agents.model_providers import run_approval_workflow
 from openai_agents.model_providers.support.dev_server import bundled_temporal_cli
-from openai_agents.model_providers.workflows import workflow_activities
 from openai_agents.model_providers.workflows.approval_workflow import (
     ApprovalWorkflow,
     ApprovedAnswer,
+    deliver_weather_alert,
 )
 from openai_agents.model_providers.workflows.approvals import DEADLINE, Decision, PendingCall
 from openai_agents.model_providers.workflows.shared import TASK_QUEUE
@@ -104,7 +104,7 @@ async def approval_run(
             client,
             task_queue=task_queue,
             workflows=[ApprovalWorkflow],
-            activities=workflow_activities(),
+            activities=[deliver_weather_alert],
         ):
             handle = await client.start_workflow(
                 ApprovalWorkflow.run,
@@ -412,7 +412,7 @@ async def test_the_starter_asks_at_the_terminal_for_each_call_and_lists_the_deci
             client,
             task_queue=TASK_QUEUE,
             workflows=[ApprovalWorkflow],
-            activities=workflow_activities(),
+            activities=[deliver_weather_alert],
         ):
             with contextlib.redirect_stdout(output):
                 exit_code = await run_approval_workflow.main(
@@ -456,7 +456,7 @@ async def test_a_run_state_restored_from_json_would_call_the_model_outside_an_ac
             client,
             task_queue=workflow_id,
             workflows=[ApprovalResumedFromJsonWorkflow],
-            activities=workflow_activities(),
+            activities=[deliver_weather_alert],
         ):
             handle = await client.start_workflow(
                 ApprovalResumedFromJsonWorkflow.run, MODEL, id=workflow_id, task_queue=workflow_id
@@ -544,7 +544,7 @@ async def test_an_approved_alert_runs_on_every_router_backend(
                 client,
                 task_queue=workflow_id,
                 workflows=[ApprovalWorkflow],
-                activities=workflow_activities(),
+                activities=[deliver_weather_alert],
             ):
                 run = await client.start_workflow(
                     ApprovalWorkflow.run,

@@ -26,8 +26,8 @@ from temporalio.openai_agents.testing import ResponseBuilders
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
-from openai_agents.model_providers import run_multi_provider_worker
-from openai_agents.model_providers.run_multi_provider_worker import (
+from openai_agents.model_providers import mcp_servers
+from openai_agents.model_providers.mcp_servers import (
     mcp_server_factories,
     warn_about_unavailable_mcp_servers,
 )
@@ -459,9 +459,7 @@ async def test_the_worker_warns_at_start_of_each_mcp_server_it_cannot_start_or_r
     assert await warn_about_unavailable_mcp_servers(mcp_server_factories()) == []
 
     monkeypatch.setenv("WEATHER_MCP_URL", "http://127.0.0.1:9/mcp")
-    monkeypatch.setattr(
-        run_multi_provider_worker, "TIME_SERVER_COMMAND", "/missing/mcp-server-time"
-    )
+    monkeypatch.setattr(mcp_servers, "TIME_SERVER_COMMAND", "/missing/mcp-server-time")
     warnings = await warn_about_unavailable_mcp_servers(mcp_server_factories())
 
     assert warnings == [

@@ -10,8 +10,8 @@ from temporalio.client import WorkflowFailureError
 from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
-from openai_agents.model_providers.providers.multi_provider import MultiModelProvider
-from openai_agents.model_providers.providers.ollama_provider import OllamaModelProvider
+from openai_agents.model_providers.providers.ollama.provider import OllamaModelProvider
+from openai_agents.model_providers.providers.router.provider import MultiModelProvider
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.multi_provider_workflow import (
     MultiProviderWorkflow,

@@ -30,8 +30,8 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.workflow import UnfinishedUpdateHandlersWarning
 
 from openai_agents.model_providers import run_streaming_workflow
-from openai_agents.model_providers.providers.multi_provider import MultiModelProvider
-from openai_agents.model_providers.support.cli import failure_line
+from openai_agents.model_providers.providers.router.provider import MultiModelProvider
+from openai_agents.model_providers.support.script import failure_line
 from openai_agents.model_providers.workflows.streaming_workflow import StreamingWorkflow
 from testkit.fakes import anthropic_messages, ollama_native, ollama_openai
 from testkit.fakes.anthropic_messages import FakeAnthropic

@@ -11,12 +11,12 @@ import pytest
 from temporalio.openai_agents.testing import ResponseBuilders
 from temporalio.testing import WorkflowEnvironment
 
-from openai_agents.model_providers.providers.model_names import (
+from openai_agents.model_providers.providers.router.names import (
     check_litellm_model_name,
     check_ollama_model_name,
-    check_router_model_name,
+    check_routable_model_name,
 )
-from openai_agents.model_providers.providers.multi_provider import MultiModelProvider
+from openai_agents.model_providers.providers.router.provider import MultiModelProvider
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.litellm_auto_workflow import LitellmAutoWorkflow
 from openai_agents.model_providers.workflows.multi_provider_workflow import (
@@ -96,7 +96,7 @@ def test_the_override_names_are_ones_the_samples_accept(workflow: Any, model: st
     check = {
         LitellmAutoWorkflow: check_litellm_model_name,
         GptOssWorkflow: check_ollama_model_name,
-        MultiProviderWorkflow: check_router_model_name,
+        MultiProviderWorkflow: check_routable_model_name,
     }[workflow]
     check(model)  # What the sample's workflow starter runs before starting a run.
 

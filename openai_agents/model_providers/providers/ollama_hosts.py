@@ -9,8 +9,8 @@ import os
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from .classification import without_credentials
-from .failure_types import ConfigurationError
+from .errors.classification import without_credentials
+from .errors.types import ConfigurationError
 
 DEFAULT_OLLAMA_HOST = "http://localhost:11434"
 _DEFAULT_OLLAMA_PORT = 11434
@@ -86,6 +86,6 @@ def not_ollama(error: BaseException, model: str, host: str, path: str) -> str | 
     return (
         f"the server at {without_credentials(host)} is not Ollama (its {path} answered HTTP "
         f"404: {' '.join(str(detail).split())[:200]}): point OLLAMA_HOST at Ollama, or use "
-        "the server's OpenAI-compatible API (the GPT-OSS worker's --api openai-compatible, "
-        "or the router's openai/ or litellm/openai/ models)"
+        "the server's OpenAI-compatible API (the GPT-OSS worker, or the router's openai/ or "
+        "litellm/openai/ models)"
     )

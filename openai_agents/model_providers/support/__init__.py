@@ -1,3 +1,4 @@
-"""Plumbing the sample scripts share, which a reader can skip: arguments, the prompt,
-logging and exit codes (`cli`), reaching Temporal (`temporal`), and the bundled dev server
-for the demo (`dev_server`)."""
+"""Plumbing the sample scripts share, which a reader can skip: the command line
+(`arguments`), running a script and ending it in one line (`script`), a worker's logging
+(`logs`), what a person types (`terminal`), reaching Temporal (`temporal`), and the demo's
+bundled dev server and model (`dev_server`, `bundled_model`)."""

@@ -25,7 +25,7 @@ with workflow.unsafe.imports_passed_through():
         TemporalModelStub,
         TemporalOpenAIRunner,
     )
-    from openai_agents.model_providers.providers.failure_types import FAILOVER_TYPES
+    from openai_agents.model_providers.providers.errors.types import FAILOVER_TYPES
 
 
 def plugin_model_params() -> ModelActivityParameters:

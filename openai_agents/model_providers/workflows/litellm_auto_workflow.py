@@ -10,9 +10,9 @@ from openai_agents.model_providers.workflows.shared import (
     require_prompt,
 )
 
-# The specified model. Anthropic has since retired this id, so every entry point lets
-# you name another LiteLLM model string (e.g. `anthropic/claude-sonnet-4-5`).
-DEFAULT_LITELLM_MODEL = "anthropic/claude-3-5-sonnet-20240620"
+# A current Anthropic model that LiteLLM's own cost map knows. The specification named
+# `anthropic/claude-3-5-sonnet-20240620`, which Anthropic has since retired.
+DEFAULT_LITELLM_MODEL = "anthropic/claude-sonnet-4-5"
 # The specified id; starters add a random suffix so that runs never collide.
 WORKFLOW_ID_PREFIX = "litellm-auto-workflow-id"
 

@@ -1,33 +1,50 @@
-"""`OllamaModelProvider`: local and Ollama Cloud models from one provider.
+"""`OllamaModelProvider` and `OllamaModel`: local and Ollama Cloud models, through Ollama's
+native `/api/chat` and the `ollama` client.
 
-Worker-side only. The host is chosen per model name: `…-cloud` models go to Ollama Cloud
-with the API key, every other model to the local server. Each host has one shared
-client, reused across calls and turns, and the cloud key is sent to the cloud only.
+Worker-side only. The provider chooses the host per model name: `…-cloud` models go to
+Ollama Cloud with the API key, every other model to the local server. Each host has one
+shared client, reused across calls and turns, and the cloud key is sent to the cloud only.
+
+`OllamaChatModel` is the transport: one request, built by the conversions in `converter.py`
+(and `stream.py` for streamed replies), sent by the client. `OllamaModel` is that transport
+in the wrapper every backend has (`errors.wrapper.ActionableErrorsModel`: bounds, deadline,
+schema refusals, typed-answer check, error translation); what only Ollama knows about its
+failures reaches the wrapper through `ollama_failure`, its hook.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
-from collections.abc import Generator
+from collections.abc import AsyncGenerator, AsyncIterator, Generator
+from typing import Any, cast
 
 import httpx
+import ollama
 import pydantic
-from agents import Model, ModelProvider, UserError
+from agents import Model, ModelProvider, ModelResponse, ModelSettings, UserError
+from agents.items import TResponseStreamEvent
 from temporalio.exceptions import ApplicationError
 
-from ._ollama import ollama
-from .actionable_errors import DEFAULT_MAX_TOKENS, DEFAULT_REQUEST_TIMEOUT_SECONDS
-from .classification import (
+from .._library_internals import ollama_client_base_url, ollama_client_key
+from ..errors.classification import (
     ProviderDescription,
     describe_ollama,
     describe_ollama_cloud,
     raise_start_up_failure,
+    truncated_reply,
 )
-from .failure_types import ConfigurationError, FailureType
-from .model_names import check_ollama_model_name
-from .ollama_hosts import (
+from ..errors.types import ConfigurationError, FailureType
+from ..errors.wrapper import (
+    DEFAULT_MAX_TOKENS,
+    DEFAULT_REQUEST_TIMEOUT_SECONDS,
+    MODEL_CALL,
+    ActionableErrorsModel,
+    CallBounds,
+)
+from ..ollama_hosts import (
     CLOUD_MODEL_SUFFIX,
     OLLAMA_CLOUD_HOST,
     is_cloud_model,
@@ -35,7 +52,14 @@ from .ollama_hosts import (
     not_ollama,
     ollama_host,
 )
-from .ollama_model import OllamaModel
+from .converter import (
+    ReplyTruncated,
+    build_chat_request,
+    output_items,
+    raise_if_truncated,
+    usage_of,
+)
+from .stream import stream_events
 
 DEFAULT_OLLAMA_MODEL = "gpt-oss:20b"
 
@@ -211,19 +235,103 @@ class OllamaModelProvider(ModelProvider):
             await client.close()  # type: ignore[no-untyped-call]
 
 
-async def checked_ollama_provider(
-    model: str, *, request_timeout_seconds: float, max_tokens: int | None = DEFAULT_MAX_TOKENS
-) -> OllamaModelProvider:
-    """The native provider for OLLAMA_HOST (and Ollama Cloud for `-cloud` names), checked
-    at start: the model's host is up, accepts the key and has `model` (else a
-    `ConfigurationError` that says what to do)."""
-    check_ollama_model_name(model)
-    provider = OllamaModelProvider(
-        request_timeout_seconds=request_timeout_seconds, max_tokens=max_tokens
-    )
-    try:
-        await provider.check_model_available(model)
-    except BaseException:
-        await provider.aclose()
-        raise
-    return provider
+class OllamaModel(ActionableErrorsModel):
+    """One Ollama model, served through the given client, its calls bounded and its
+    failures classified as every backend's are.
+
+    `description` names the server in error messages; by default it is read from the
+    client, with the key the client sends (if any) as a secret to mask in them.
+    `request_timeout_seconds` is the client's timeout, quoted when it expires; each call's
+    deadline is its activity attempt's. `max_tokens` caps every reply (`num_predict`).
+    """
+
+    def __init__(
+        self,
+        model: str,
+        ollama_client: ollama.AsyncClient,
+        *,
+        description: ProviderDescription | None = None,
+        request_timeout_seconds: float = DEFAULT_REQUEST_TIMEOUT_SECONDS,
+        max_tokens: int | None = DEFAULT_MAX_TOKENS,
+    ) -> None:
+        self.model = model
+        self.client = ollama_client
+        self.description = description or dataclasses.replace(
+            describe_ollama(ollama_client_base_url(ollama_client)),
+            secrets=tuple(filter(None, [ollama_client_key(ollama_client)])),
+        )
+        bounds = CallBounds(
+            lambda _model: self.description,
+            request_timeout_seconds,
+            max_tokens,
+            own_failure=ollama_failure,
+        )
+        super().__init__(OllamaChatModel(model, ollama_client), model, bounds)
+
+
+def ollama_failure(
+    error: Exception, model: str | None, provider: ProviderDescription
+) -> ApplicationError | None:
+    """What only Ollama's own replies say (the wrapper's hook): a reply cut at its token
+    limit, and a 404 from a server that is not Ollama (no model to pull, no retry to wait)."""
+    name = model or ""
+    if isinstance(error, ReplyTruncated):
+        return truncated_reply(name, error.limit, str(error))
+    if isinstance(error, ollama.ResponseError):
+        wrong_server = not_ollama(error, name, provider.location, "/api/chat")
+        if wrong_server is not None:
+            return ApplicationError(wrong_server, type=FailureType.NotOllama, non_retryable=True)
+    return None
+
+
+class OllamaChatModel(Model):
+    """The transport: each call one `/api/chat` request, its reply converted; failures are
+    the client's own (`ollama.ResponseError`, httpx's) and `ReplyTruncated`. Both calls take
+    `Model.get_response`'s arguments and build their request in one place (`_request`)."""
+
+    def __init__(self, model: str, ollama_client: ollama.AsyncClient) -> None:
+        self.model = model
+        self.client = ollama_client
+
+    async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
+        request, limit = self._request(args, kwargs)
+        reply = await self.client.chat(self.model, stream=False, **request)
+        raise_if_truncated(reply, limit)
+        return ModelResponse(
+            output=output_items(reply.message), usage=usage_of(reply), response_id=None
+        )
+
+    async def stream_response(
+        self, *args: Any, **kwargs: Any
+    ) -> AsyncIterator[TResponseStreamEvent]:
+        request, limit = self._request(args, kwargs)
+        # The client types its stream as an iterator; it is an async generator.
+        chunks = cast(
+            AsyncGenerator[ollama.ChatResponse, None],
+            await self.client.chat(self.model, stream=True, **request),
+        )
+        # `aclosing`: when the consumer stops early, the HTTP stream is closed now, not
+        # whenever the garbage collector finalises the client's generator.
+        async with contextlib.aclosing(chunks):
+            events = stream_events(chunks, self.model, limit)
+            async with contextlib.aclosing(events):
+                async for event in events:
+                    yield event
+
+    def _request(
+        self, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> tuple[dict[str, Any], int | None]:
+        """The `chat` arguments (all but `stream`) for a model call's arguments, and its
+        token limit."""
+        call = MODEL_CALL.bind(self, *args, **kwargs).arguments
+        settings: ModelSettings = call["model_settings"]
+        request = build_chat_request(
+            self.model,
+            call["system_instructions"],
+            call["input"],
+            settings,
+            call["tools"],
+            call["output_schema"],
+            call["handoffs"],
+        )
+        return request.chat_arguments(), settings.max_tokens

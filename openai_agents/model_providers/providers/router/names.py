@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 
-from .failure_types import ConfigurationError
+from ..errors.types import ConfigurationError
 
 BUILT_IN_PREFIXES = ("ollama", "openai", "litellm")
 
@@ -84,12 +84,12 @@ def check_litellm_model_name(model: str) -> None:
         )
 
 
-def check_router_model_names(models: Sequence[str], fallbacks: Sequence[str] = ()) -> None:
+def check_models_and_fallbacks(models: Sequence[str], fallbacks: Sequence[str] = ()) -> None:
     """Reject, before anything starts, a name the router cannot route, and a fallback no
     agent of the run (each on one of `models`) would gain from: a call its model could
     not answer would fail the same way again. Names are compared as written."""
     for model in [*models, *fallbacks]:
-        check_router_model_name(model)
+        check_routable_model_name(model)
     for position, fallback in enumerate(fallbacks):
         if fallback in fallbacks[:position] or all(model == fallback for model in models):
             raise ConfigurationError(
@@ -98,7 +98,7 @@ def check_router_model_names(models: Sequence[str], fallbacks: Sequence[str] = (
             )
 
 
-def check_router_model_name(
+def check_routable_model_name(
     model: str, known_prefixes: Collection[str] = BUILT_IN_PREFIXES
 ) -> None:
     """Reject, before anything starts, a name the router cannot route."""

@@ -29,7 +29,7 @@ from agents import UserError
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from .failure_types import ConfigurationError, FailureType, ModelCallDeadlineExceeded
+from .types import ConfigurationError, FailureType, ModelCallDeadlineExceeded
 
 # --- Who failed: a backend, in the words its failures use -----------------------------
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from temporalio import activity
 
-from .multi_provider import MultiModelProvider
+from openai_agents.model_providers.providers import MultiModelProvider
 
 ACTIVITY_NAME = "conversation_memory_budget"
 DEFAULT_CONTEXT_TOKENS = 4096

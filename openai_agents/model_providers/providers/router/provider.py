@@ -13,7 +13,7 @@ The name splits at its first `/`; the rest passes through untouched, so
 `ollama/hf.co/org/model:Q4` reaches Ollama as `hf.co/org/model:Q4`. A first segment that
 is not a known prefix but a host (has a dot, is `localhost` or `host:port`) makes the name
 a registry path, which Ollama pulls from that host: with `default_prefix="ollama"` it
-reaches Ollama untouched, as it would the GPT-OSS worker. `model_names.split_model_name`
+reaches Ollama untouched, as it would the GPT-OSS worker. `names.split_model_name`
 holds the rule, shared with the starters' name check. Providers in `provider_map` win
 over the built-ins, even a mapped prefix that looks like a host. Built-ins are created on
 first use: a worker that never routes to LiteLLM never imports it, and the one that does
@@ -42,20 +42,20 @@ from agents.models.multi_provider import MultiProviderMap
 from openai import AsyncOpenAI
 from temporalio.exceptions import ApplicationError
 
-from .actionable_errors import (
+from ..errors.classification import ProviderDescription, without_credentials
+from ..errors.types import ConfigurationError, FailureType
+from ..errors.wrapper import (
     DEFAULT_MAX_TOKENS,
     DEFAULT_REQUEST_TIMEOUT_SECONDS,
     ActionableErrorsProvider,
 )
-from .classification import ProviderDescription, without_credentials
-from .failure_types import ConfigurationError, FailureType
-from .model_names import (
+from ..ollama_hosts import ollama_host
+from .names import (
     BUILT_IN_PREFIXES,
-    check_router_model_name,
+    check_routable_model_name,
     split_model_name,
     unknown_prefix_message,
 )
-from .ollama_hosts import ollama_host
 
 
 class MultiModelProviderMap(MultiProviderMap):
@@ -188,7 +188,7 @@ class MultiModelProvider(ModelProvider):
         # to Ollama never imports `ollama`.
         if prefix == "ollama":
             try:
-                from .ollama_provider import OllamaModelProvider
+                from ..ollama import OllamaModelProvider
 
                 return OllamaModelProvider(
                     api_key=self._ollama_api_key,
@@ -202,9 +202,24 @@ class MultiModelProvider(ModelProvider):
                     str(error), type=FailureType.ConfigurationError, non_retryable=True
                 ) from None
         if prefix == "litellm":
-            from .litellm_provider import bounded_litellm_provider
+            from agents.extensions.models.litellm_provider import LitellmProvider
 
-            return bounded_litellm_provider(timeout, self._max_tokens)
+            from ..litellm_checks import (
+                describe_litellm,
+                litellm_call_bounds,
+                missing_key_named,
+                quiet_litellm,
+            )
+
+            quiet_litellm()
+            return ActionableErrorsProvider(
+                LitellmProvider(),
+                describe_litellm,
+                timeout,
+                max_tokens=self._max_tokens,
+                settings=litellm_call_bounds(timeout),
+                own_failure=missing_key_named,
+            )
         return self._create_openai(model_name)
 
     def _create_openai(self, model_name: str | None) -> ModelProvider:
@@ -242,7 +257,7 @@ class MultiModelProvider(ModelProvider):
         """Fail fast, at worker start, when the built-in backend `model_name` routes to
         cannot serve it: Ollama down or without the model, a provider's key missing.
         Raises `ConfigurationError`. (A provider you mapped is yours to check.)"""
-        check_router_model_name(model_name, self.known_prefixes())
+        check_routable_model_name(model_name, self.known_prefixes())
         prefix, rest = self._route(model_name)
         try:
             provider = self._provider(prefix, model_name)
@@ -251,12 +266,12 @@ class MultiModelProvider(ModelProvider):
         if provider is not self._built_in.get(prefix):
             return
         if prefix == "ollama":
-            from .ollama_provider import OllamaModelProvider
+            from ..ollama import OllamaModelProvider
 
             assert isinstance(provider, OllamaModelProvider)
             await provider.check_model_available(rest)
         elif prefix == "litellm":
-            from .litellm_provider import check_litellm_credentials
+            from ..litellm_checks import check_litellm_credentials
 
             check_litellm_credentials(rest)
 
@@ -266,7 +281,7 @@ class MultiModelProvider(ModelProvider):
         prefix, rest = self._route(model_name)
         if prefix != "ollama" or self._mapped(prefix):
             return None
-        from .ollama_provider import OllamaModelProvider
+        from ..ollama import OllamaModelProvider
 
         provider = self._provider(prefix, model_name)
         assert isinstance(provider, OllamaModelProvider)
@@ -319,27 +334,10 @@ def _describe_openai(client: AsyncOpenAI) -> ProviderDescription:
     )
 
 
-async def checked_multi_provider(
-    *,
-    default_prefix: str,
-    request_timeout_seconds: float,
-    max_tokens: int | None = DEFAULT_MAX_TOKENS,
-    check_models: Sequence[str] = (),
-) -> MultiModelProvider:
-    """The router for a worker: `default_prefix` for names without one, each built-in
-    backend bounded by `request_timeout_seconds`. Each of `check_models` is checked at
-    start: the backend it routes to can serve it (up, has the model, has a key), else a
-    `ConfigurationError` that says what to do."""
-    ollama_host()  # A malformed OLLAMA_HOST is one line now, not at the first Ollama call.
-    router = MultiModelProvider(
-        default_prefix=default_prefix,
-        request_timeout_seconds=request_timeout_seconds,
-        max_tokens=max_tokens,
-    )
-    try:
-        for model in check_models:
-            await router.check_model_ready(model)
-    except BaseException:
-        await router.aclose()
-        raise
-    return router
+async def check_models_ready(router: MultiModelProvider, models: Sequence[str] = ()) -> None:
+    """Fail fast, at worker start, with a `ConfigurationError` that says what to do: when
+    OLLAMA_HOST is malformed (else found only at the first Ollama call), or when the backend
+    one of `models` routes to cannot serve it (down, without the model, without a key)."""
+    ollama_host()
+    for model in models:
+        await router.check_model_ready(model)

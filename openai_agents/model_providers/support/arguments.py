@@ -1,30 +1,24 @@
-"""Plumbing every sample script shares: its arguments and prompt, a worker's logging, and
-ending in one line and an exit code instead of a traceback."""
+"""A sample script's command line: its parser and flags, their defaults, and the prompt's
+check."""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
-import logging
 import math
 import os
-import signal
 import sys
-import threading
-import traceback
 import uuid
-from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, NoReturn
 
-from agents.tracing import get_trace_provider
 from temporalio.converter import DataConverter
-from temporalio.exceptions import ApplicationError
 
-from openai_agents.model_providers.providers import DEFAULT_MAX_TOKENS, ConfigurationError
-from openai_agents.model_providers.support.temporal import one_line_failure
+from openai_agents.model_providers.chat_budgets import DEFAULT_CONTEXT_TOKENS
+from openai_agents.model_providers.providers import (
+    BUILT_IN_PREFIXES,
+    DEFAULT_MAX_TOKENS,
+    ConfigurationError,
+)
 
 DEFAULT_MODEL_CALL_TIMEOUT_SECONDS = 30.0
 DEFAULT_MAX_ATTEMPTS = 5
@@ -109,9 +103,6 @@ ROUTER_PROVIDERS = (
 
 def add_router_arguments(parser: argparse.ArgumentParser) -> None:
     """A router worker's --default-prefix, --check-model and --context-tokens."""
-    # Imported here: only the workers need the router, and the starters import this module.
-    from openai_agents.model_providers.providers import BUILT_IN_PREFIXES, DEFAULT_CONTEXT_TOKENS
-
     parser.add_argument(
         "--default-prefix",
         choices=BUILT_IN_PREFIXES,
@@ -221,137 +212,7 @@ def unique_workflow_id(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
-def prepare_worker_process(verbose: bool, *, quiet: bool = False) -> None:
-    """A worker's logging, and the switches it needs before it imports a model client.
-    `quiet` logs warnings and errors only (the demo)."""
-    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # HTTP clients log each request's URL, which may carry credentials: never, even -v.
-    for http_client in ("httpx", "httpx2", "httpcore", "httpcore2"):
-        logging.getLogger(http_client).setLevel(logging.WARNING)
-    for noisy in ("openai", "openai.agents"):
-        logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
-    if not verbose:
-        logging.getLogger("temporalio.activity").addFilter(one_line_classified_failures)
-    if not quiet:  # The workflows' debug lines, e.g. each weather lookup.
-        logging.getLogger("temporalio.workflow").setLevel(logging.DEBUG)
-    # The Agents SDK would export traces to OpenAI. `set_tracing_disabled()` is undone by
-    # the plugin's own trace provider, which reads this variable (=0 opts back in).
-    os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
-    # Else LiteLLM fetches its model cost map from the network while it is imported, and
-    # (offline mode) other catalogs at call time, e.g. Anthropic's beta headers for a typed
-    # answer: a blocking request of up to 5 s on the worker's event loop.
-    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-    os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
-
-
-def one_line_classified_failures(record: logging.LogRecord) -> bool:
-    """A model call's classified failure (an `ApplicationError`, whose message already says
-    what to do) as one line, without the traceback Temporal logs with each failed attempt.
-    Anything else is unforeseen and keeps its traceback."""
-    error = record.exc_info[1] if record.exc_info else None
-    if isinstance(error, ApplicationError):
-        record.msg, record.args = f"{record.getMessage()}: {error.type}: {error.message}", None
-        record.exc_info = None
-    return True
-
-
-def stop_requested() -> asyncio.Event:
-    """An event set by Ctrl-C or SIGTERM from now on, instead of the script being
-    interrupted: a worker waits for it, then its `async with Worker` shuts it down."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        # Windows has no loop signal handlers; Ctrl-C raises KeyboardInterrupt there.
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
-    return stop
-
-
-def run_script(main: Callable[[], Coroutine[Any, Any, int]], *, verbose: bool) -> NoReturn:
-    """Run a script's async main; a known failure is one line and an exit code."""
-    # SIGTERM stops a script as Ctrl-C does: what its `async with` blocks started is shut
-    # down (a worker replaces this, to stop gracefully).
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    try:
-        exit_code = asyncio.run(main())
-    except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
-        exit_code = 130
-    except Exception as error:
-        if verbose:
-            traceback.print_exc()
-        line, exit_code = failure_line(error)
-        print(line, file=sys.stderr)
-    exit_skipping_teardown(exit_code)
-
-
-def failure_line(error: BaseException) -> tuple[str, int]:
-    """The one line a script prints for `error`, and its exit code: 2 for configuration,
-    1 for a failed workflow or anything unforeseen."""
-    line, is_configuration = one_line_failure(error)
-    if line is None:
-        detail = " ".join(str(error).split())
-        line = f"error: unexpected {type(error).__name__}: {detail} (--verbose shows the traceback)"
-    return line, 2 if is_configuration else 1
-
-
-def exit_skipping_teardown(exit_code: int) -> NoReturn:
-    """Exit without interpreter teardown, after flushing: the Temporal client's threads can
-    abort it ("Fatal Python error: PyGILState_Release", temporalio/sdk-python#300) and turn
-    a successful run into a crash."""
-    get_trace_provider().shutdown()
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(exit_code)
-
-
-async def typed_lines(prompt: str) -> AsyncIterator[str]:
-    """Each non-blank line of standard input until its end. Someone typing sees `prompt`
-    first; piped lines are echoed after it, so the output reads as a transcript."""
-    typing = sys.stdin.isatty()
-    loop, lines = asyncio.get_running_loop(), asyncio.Queue[str]()
-
-    def read() -> None:  # In a daemon thread: a blocked read must not hold up Ctrl-C.
-        with contextlib.suppress(RuntimeError):  # The loop closed: the script is ending.
-            for line in iter(sys.stdin.readline, ""):
-                loop.call_soon_threadsafe(lines.put_nowait, line)
-            loop.call_soon_threadsafe(lines.put_nowait, "")  # The end of input.
-
-    threading.Thread(target=read, name="stdin-reader", daemon=True).start()
-    while True:
-        if typing:
-            print(prompt, end="", flush=True)
-        if not (line := await lines.get()):
-            return
-        if line.strip():
-            if not typing:
-                print(f"{prompt}{line.strip()}")
-            yield line.strip()
-
-
-async def typed_answer(prompt: str) -> str:
-    """The line typed after `prompt` ('' at the end of input), read in a daemon thread: a
-    blocked read must not hold up Ctrl-C."""
-    loop, answer = asyncio.get_running_loop(), asyncio.get_running_loop().create_future()
-
-    def read() -> None:
-        line = sys.stdin.readline()
-
-        def answered() -> None:
-            if not answer.done():  # Not given up on, e.g. by Ctrl-C.
-                answer.set_result(line)
-
-        with contextlib.suppress(RuntimeError):  # The loop closed: the script is ending.
-            loop.call_soon_threadsafe(answered)
-
-    print(prompt, end="", flush=True)
-    threading.Thread(target=read, name="stdin-reader", daemon=True).start()
-    return str(await answer).strip()
-
-
-def duration(text: str) -> timedelta:
+def parse_duration(text: str) -> timedelta:
     """A span such as 7d, 36h, 90m or 45s (a bare number: seconds)."""
     units = {"d": 86400, "h": 3600, "m": 60, "s": 1}
     number, unit = (text[:-1], text[-1]) if text[-1:] in units else (text, "s")

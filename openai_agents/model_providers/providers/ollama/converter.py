@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import ollama
 from agents import (
     AgentOutputSchemaBase,
     FunctionTool,
@@ -38,8 +39,7 @@ from openai.types.responses import (
 from openai.types.responses.response_reasoning_item import Content
 from openai.types.responses.response_usage import InputTokensDetails, OutputTokensDetails
 
-from ._library_internals import FAKE_RESPONSES_ID, ChatCompletionsConverter
-from ._ollama import ollama
+from .._library_internals import FAKE_RESPONSES_ID, ChatCompletionsConverter
 
 logger = logging.getLogger(__name__)
 

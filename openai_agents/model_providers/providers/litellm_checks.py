@@ -1,10 +1,12 @@
-"""LiteLLM as a model provider: any LiteLLM model string through the Agents SDK's
-`LitellmProvider`, each call bounded in time and not retried inside LiteLLM.
+"""What a worker serving LiteLLM models through the Agents SDK's `LitellmProvider` adds to
+it: the start-up check of a model's key (`check_litellm_model`), how LiteLLM's failures
+are described (`describe_litellm`) and the missing-key hook (`missing_key_named`) for
+`ActionableErrorsProvider`, each call's bounds (`litellm_call_bounds`), and quiet logs.
 
 Worker-side only. Importing this module imports LiteLLM (several seconds and ~200 MB), so
 import it only in processes that serve LiteLLM models. LiteLLM fetches its model cost map
 from the network while it is imported unless `LITELLM_LOCAL_MODEL_COST_MAP=True` is set
-first; the samples' workers set it when they start.
+first (the samples' workers set it: `support/logs.py`).
 """
 
 from __future__ import annotations
@@ -13,15 +15,13 @@ import logging
 import os
 
 import litellm
-from agents import ModelProvider, ModelSettings
-from agents.extensions.models.litellm_provider import LitellmProvider
+from agents import ModelSettings
 from agents.models import get_default_model
 from temporalio.exceptions import ApplicationError
 
-from .actionable_errors import DEFAULT_MAX_TOKENS, ActionableErrorsProvider
-from .classification import ProviderDescription, without_credentials
-from .failure_types import ConfigurationError, FailureType
-from .model_names import check_litellm_model_name
+from .errors.classification import ProviderDescription, without_credentials
+from .errors.types import ConfigurationError, FailureType
+from .router.names import check_litellm_model_name
 
 
 def litellm_provider_name(model: str) -> str:
@@ -81,46 +81,30 @@ def describe_litellm(model_name: str | None) -> ProviderDescription:
 _LITELLM_LOGGERS = ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy")
 
 
-def quiet_litellm_logs() -> None:
-    """Keep LiteLLM's logs to warnings and errors, unless LITELLM_LOG asks for more."""
+def check_litellm_model(model: str) -> None:
+    """Fail fast, at worker start, when `model` is not a LiteLLM model string or its
+    provider has no API key configured."""
+    check_litellm_model_name(model)
+    check_litellm_credentials(model)
+
+
+def litellm_call_bounds(request_timeout_seconds: float) -> ModelSettings:
+    """Each LiteLLM call gives up a little before the activity times out and is never
+    retried inside LiteLLM, so Temporal's retry policy is the only retry layer. Given to
+    `ActionableErrorsProvider(settings=...)`, which adds them in the activity
+    (`ModelSettings.extra_args`), so they never reach the workflow's history."""
+    return ModelSettings(extra_args={"timeout": request_timeout_seconds, "num_retries": 0})
+
+
+def quiet_litellm() -> None:
+    """No "Provider List: …" / "Give Feedback" banners on every error (the wrapper reports
+    each failure in one line instead), and LiteLLM's logs kept to warnings and errors
+    unless LITELLM_LOG asks for more."""
+    litellm.suppress_debug_info = True
     if os.environ.get("LITELLM_LOG"):
         return
     for name in _LITELLM_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
-
-
-async def checked_litellm_provider(
-    model: str, *, request_timeout_seconds: float, max_tokens: int | None = DEFAULT_MAX_TOKENS
-) -> ModelProvider:
-    """LiteLLM for any model string, checked at start: `model` is a LiteLLM model string
-    and its provider's key is set (else a `ConfigurationError` that says what to do)."""
-    check_litellm_model_name(model)
-    check_litellm_credentials(model)
-    return bounded_litellm_provider(request_timeout_seconds, max_tokens)
-
-
-def bounded_litellm_provider(
-    request_timeout_seconds: float, max_tokens: int | None = DEFAULT_MAX_TOKENS
-) -> ModelProvider:
-    """The SDK's `LitellmProvider`, each call bounded and its failures actionable.
-
-    Each call gives up a little before the activity times out and is never retried inside
-    LiteLLM, so Temporal's retry policy is the only retry layer. The bounds travel as
-    LiteLLM call arguments (`ModelSettings.extra_args`), added in the activity by the
-    wrapper, so they never reach the workflow's history.
-    """
-    # No "Provider List: …" / "Give Feedback" banners on every error: the wrapper reports
-    # each failure in one line instead.
-    litellm.suppress_debug_info = True
-    quiet_litellm_logs()
-    return ActionableErrorsProvider(
-        LitellmProvider(),
-        describe_litellm,
-        request_timeout_seconds,
-        max_tokens=max_tokens,
-        settings=ModelSettings(extra_args={"timeout": request_timeout_seconds, "num_retries": 0}),
-        own_failure=missing_key_named,
-    )
 
 
 def missing_key_named(

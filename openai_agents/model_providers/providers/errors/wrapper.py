@@ -50,7 +50,7 @@ from .classification import (
     translate_provider_error,
     truncated_reply,
 )
-from .failure_types import FailureType, ModelCallDeadlineExceeded
+from .types import FailureType, ModelCallDeadlineExceeded
 
 if sys.version_info >= (3, 11):
     from asyncio import timeout_at
@@ -70,7 +70,8 @@ repeats itself (at 55-110 tokens/s on a 2-core CPU, under the 30 s timeout)."""
 
 # --- The wrapper ------------------------------------------------------------------------
 
-_MODEL_CALL = inspect.signature(Model.get_response)
+# What every model call takes, by name or position, as the Runner passes it.
+MODEL_CALL = inspect.signature(Model.get_response)
 
 
 class ActionableErrorsProvider(ModelProvider):
@@ -170,7 +171,7 @@ class ActionableErrorsModel(Model):
         """The call's arguments with its `model_settings` bounded (however they were passed:
         `get_response` and `stream_response` take the same ones), its token limit, and the
         schema of the typed answer it asks for, if any."""
-        call = _MODEL_CALL.bind(self._inner, *args, **kwargs)
+        call = MODEL_CALL.bind(self._inner, *args, **kwargs)
         settings = capped(call.arguments["model_settings"], self._bounds.max_tokens)
         # Usage in a stream too: it is how a reply cut at the limit is recognised.
         settings = settings.resolve(ModelSettings(include_usage=True))

@@ -12,6 +12,7 @@ import time
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Literal
 
+import ollama
 from agents.items import TResponseOutputItem, TResponseStreamEvent
 from openai.types.responses import (
     Response,
@@ -32,11 +33,10 @@ from openai.types.responses import (
 )
 from temporalio.exceptions import ApplicationError
 
-from ._library_internals import FAKE_RESPONSES_ID
-from ._ollama import ollama
-from .classification import retry_note
-from .failure_types import FailureType
-from .ollama_converter import (
+from .._library_internals import FAKE_RESPONSES_ID
+from ..errors.classification import retry_note
+from ..errors.types import FailureType
+from .converter import (
     function_call_item,
     message_item,
     raise_if_truncated,

@@ -33,7 +33,7 @@ from bench.fake_ollama import FakeOllamaURLs
 from bench.models import CITY, MODEL_NAME, PROMPT
 from bench.report import Row
 from bench.timing import Summary
-from openai_agents.model_providers.providers.ollama.provider import OllamaModelProvider
+from openai_agents.model_providers.providers.ollama_native.provider import OllamaModelProvider
 from openai_agents.model_providers.workflows.shared import WEATHER_HAIKU_INSTRUCTIONS, get_weather
 from testkit.model_calls import model_call_arguments
 

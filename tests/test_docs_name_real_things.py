@@ -410,7 +410,9 @@ def test_real_names_and_prose_pass() -> None:
     assert path_problem("providers/errors/wrapper.request_timeout_under", DESIGN) is None
     assert path_problem("real_model/conftest.py", SAMPLES / "docs" / "tests.md") is None
     assert dotted_problem("providers.errors.wrapper.ActionableErrorsProvider") is None
-    assert dotted_problem("openai_agents.model_providers.providers.OllamaModel") is None
+    assert (
+        dotted_problem("openai_agents.model_providers.providers.ollama_native.OllamaModel") is None
+    )
     assert (
         link_problem(
             "docs/design.md#the-fast-path-local-activities-and-eager-start", SAMPLES / "README.md"

@@ -14,7 +14,7 @@ class _Payload(TypedDict):
 @pytest.mark.parametrize(
     "module",
     [
-        "openai_agents.model_providers.providers.ollama.provider",
+        "openai_agents.model_providers.providers.ollama_native.provider",
         "testkit.real_model",
         "tests.conftest",
         "bench.suite",

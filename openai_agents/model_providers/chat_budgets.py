@@ -14,9 +14,6 @@ from temporalio import activity
 from openai_agents.model_providers.providers import MultiModelProvider
 
 ACTIVITY_NAME = "conversation_memory_budget"
-DEFAULT_CONTEXT_TOKENS = 4096
-"""The context window assumed where the backend does not say: Ollama's default `num_ctx`,
-which it runs a model with unless told otherwise, and small enough for any hosted model."""
 ROOM_FOR_INSTRUCTIONS_TOKENS = 512
 MIN_BUDGET_TOKENS = 256
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from openai_agents.model_providers.chat_budgets import DEFAULT_CONTEXT_TOKENS
 from openai_agents.model_providers.providers import DEFAULT_MAX_TOKENS
 from openai_agents.model_providers.support.arguments import (
+    DEFAULT_CONTEXT_TOKENS,
     DEFAULT_HEARTBEAT_TIMEOUT_SECONDS,
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_MAX_CONCURRENT_CALLS,

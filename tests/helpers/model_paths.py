@@ -66,7 +66,7 @@ async def _ollama_openai_provider(
 async def _ollama_native_provider(
     url: str, policy: ModelCallPolicy, monkeypatch: pytest.MonkeyPatch
 ) -> ModelProvider:
-    from openai_agents.model_providers.providers.ollama.provider import OllamaModelProvider
+    from openai_agents.model_providers.providers.ollama_native.provider import OllamaModelProvider
 
     monkeypatch.setenv("OLLAMA_HOST", url)
     return OllamaModelProvider(

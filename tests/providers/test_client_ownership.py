@@ -20,7 +20,10 @@ from openai_agents.model_providers.providers.errors.wrapper import (
     ActionableErrorsModel,
     CallBounds,
 )
-from openai_agents.model_providers.providers.ollama.provider import OllamaModel, OllamaModelProvider
+from openai_agents.model_providers.providers.ollama_native.provider import (
+    OllamaModel,
+    OllamaModelProvider,
+)
 from openai_agents.model_providers.providers.router.provider import (
     MultiModelProvider,
     MultiModelProviderMap,

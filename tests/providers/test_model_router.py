@@ -16,7 +16,7 @@ from temporalio.exceptions import ApplicationError
 
 from openai_agents.model_providers.providers import ConfigurationError
 from openai_agents.model_providers.providers.errors.wrapper import ActionableErrorsModel
-from openai_agents.model_providers.providers.ollama.provider import (
+from openai_agents.model_providers.providers.ollama_native.provider import (
     OllamaChatModel,
     OllamaModel,
     OllamaModelProvider,

@@ -34,7 +34,10 @@ from openai.types.shared import Reasoning, ReasoningEffort
 from pydantic import BaseModel
 from temporalio.exceptions import ApplicationError
 
-from openai_agents.model_providers.providers.ollama.provider import OllamaModel, OllamaModelProvider
+from openai_agents.model_providers.providers.ollama_native.provider import (
+    OllamaModel,
+    OllamaModelProvider,
+)
 from openai_agents.model_providers.support.dev_server import free_local_port
 from openai_agents.model_providers.workflows.shared import get_weather
 from testkit.fakes import ollama_native

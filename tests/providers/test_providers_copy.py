@@ -1,7 +1,7 @@
 """`providers/` works when copied out alone: under another package name, with the rest of
 this repository unimportable, a tool-calling agent runs through it against a fake Ollama;
 its public names import as `timestep`'s do (the router's from the package, the native
-Ollama provider's from its `ollama` sub-package), and the package imports a client library
+Ollama provider's from its `ollama_native` sub-package), and the package imports a client library
 only with the sub-package that needs it."""
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from agents import Agent, Runner, function_tool
 import my_models
 assert "ollama" not in sys.modules and "litellm" not in sys.modules, "imported at once"
 from my_models import MultiModelProvider
-from my_models.ollama import OllamaModel, OllamaModelProvider
+from my_models.ollama_native import OllamaModel, OllamaModelProvider
 assert "ollama" in sys.modules and "litellm" not in sys.modules, "not imported on first use"
 
 @function_tool

@@ -24,7 +24,7 @@ from openai_agents.model_providers.providers import (
     describe_ollama,
     ollama_host,
 )
-from openai_agents.model_providers.providers.ollama import OllamaModelProvider
+from openai_agents.model_providers.providers.ollama_native import OllamaModelProvider
 from testkit.fakes.ollama_native import FakeOllama
 from testkit.fakes.ollama_openai import FakeLlamaCpp
 from tests.helpers.in_process import ScriptMain, failure_of

@@ -10,7 +10,7 @@ from temporalio.client import WorkflowFailureError
 from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
-from openai_agents.model_providers.providers.ollama.provider import OllamaModelProvider
+from openai_agents.model_providers.providers.ollama_native.provider import OllamaModelProvider
 from openai_agents.model_providers.providers.router.provider import MultiModelProvider
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.multi_provider_workflow import (

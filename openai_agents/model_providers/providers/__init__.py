@@ -2,13 +2,13 @@
 name models as plain strings, and the worker's provider turns a name into calls.
 
     from providers import MultiModelProvider, MultiModelProviderMap
-    from providers.ollama import OllamaModel, OllamaModelProvider
+    from providers.ollama_native import OllamaModel, OllamaModelProvider
 
 The public names and constructor arguments are those of the `timestep` package, so its
 examples work by changing only these imports. Each unit is read on its own:
 
     router/             MultiModelProvider: a model name's prefix picks its backend
-    ollama/             OllamaModelProvider: Ollama's native /api/chat, local and cloud
+    ollama_native/      OllamaModelProvider: Ollama's native /api/chat, local and cloud
     errors/             ActionableErrorsProvider: any provider's calls bounded and its
                         failures classified; the failure types (standard library only)
     ollama_hosts.py     OLLAMA_HOST read as Ollama reads it; Ollama Cloud
@@ -16,7 +16,7 @@ examples work by changing only these imports. Each unit is read on its own:
     litellm_checks.py   LiteLLM's key check, failure description and call bounds
     _library_internals.py  every use of another library's private API
 
-This package imports neither the `ollama` library nor LiteLLM: `providers.ollama` and
+This package imports neither the `ollama` library nor LiteLLM: `providers.ollama_native` and
 `providers.litellm_checks` do, and the router imports them at its first call that needs
 them. It imports nothing from the rest of this repository and refers to itself relatively:
 copy the folder into your project under any name.

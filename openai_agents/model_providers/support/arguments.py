@@ -13,7 +13,6 @@ from pathlib import Path
 
 from temporalio.converter import DataConverter
 
-from openai_agents.model_providers.chat_budgets import DEFAULT_CONTEXT_TOKENS
 from openai_agents.model_providers.providers import (
     BUILT_IN_PREFIXES,
     DEFAULT_MAX_TOKENS,
@@ -24,6 +23,10 @@ DEFAULT_MODEL_CALL_TIMEOUT_SECONDS = 30.0
 DEFAULT_MAX_ATTEMPTS = 5
 DEFAULT_HEARTBEAT_TIMEOUT_SECONDS = 10.0
 DEFAULT_MAX_CONCURRENT_CALLS = 10  # Per model-call worker.
+# A router worker's --context-tokens (`chat_budgets.ConversationBudgets`).
+DEFAULT_CONTEXT_TOKENS = 4096
+"""The context window assumed where the backend does not say: Ollama's default `num_ctx`,
+which it runs a model with unless told otherwise, and small enough for any hosted model."""
 DEFAULT_PROMPT = "What's the weather in Tokyo?"
 # Temporal's default limit for one payload. The prompt travels again in every model call's
 # input, with the agent's instructions, tools and replies: leave them room.

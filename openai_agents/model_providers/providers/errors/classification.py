@@ -185,7 +185,7 @@ def translate_provider_error(
 ) -> ApplicationError | None:
     """The Temporal error for a provider failure, or None to let it through unchanged.
 
-    The provider's own words are quoted with `provider.secrets` masked.
+    The provider's own words are quoted with the description's secrets masked.
     """
     if isinstance(error, UserError):
         # The request could not even be built (a hosted tool, an image by web URL, a file

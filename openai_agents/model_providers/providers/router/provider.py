@@ -188,7 +188,7 @@ class MultiModelProvider(ModelProvider):
         # to Ollama never imports `ollama`.
         if prefix == "ollama":
             try:
-                from ..ollama import OllamaModelProvider
+                from ..ollama_native import OllamaModelProvider
 
                 return OllamaModelProvider(
                     api_key=self._ollama_api_key,
@@ -266,7 +266,7 @@ class MultiModelProvider(ModelProvider):
         if provider is not self._built_in.get(prefix):
             return
         if prefix == "ollama":
-            from ..ollama import OllamaModelProvider
+            from ..ollama_native import OllamaModelProvider
 
             assert isinstance(provider, OllamaModelProvider)
             await provider.check_model_available(rest)
@@ -281,7 +281,7 @@ class MultiModelProvider(ModelProvider):
         prefix, rest = self._route(model_name)
         if prefix != "ollama" or self._mapped(prefix):
             return None
-        from ..ollama import OllamaModelProvider
+        from ..ollama_native import OllamaModelProvider
 
         provider = self._provider(prefix, model_name)
         assert isinstance(provider, OllamaModelProvider)

@@ -1,6 +1,6 @@
 """Conversions between the Agents SDK's types and Ollama's native `/api/chat` types.
 
-No I/O here: `ollama_model.py` does the transport. Request side: SDK input items, tools,
+No I/O here: `provider.py` does the transport. Request side: SDK input items, tools,
 handoffs and `ModelSettings` become an `OllamaChatRequest`. Reply side: an Ollama
 message becomes the SDK's typed output items and `Usage`.
 """

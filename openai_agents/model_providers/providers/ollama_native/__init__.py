@@ -1,7 +1,7 @@
 """Ollama's native API (`/api/chat`) as a model provider: `OllamaModelProvider` serves local
 and Ollama Cloud models by name, each an `OllamaModel`.
 
-    from providers.ollama import OllamaModel, OllamaModelProvider
+    from providers.ollama_native import OllamaModel, OllamaModelProvider
 
 Modules: `provider.py` (the provider, its models and their transport), `converter.py` (the
 Agents SDK's types to Ollama's and back), `stream.py` (streamed chunks as the SDK's events).

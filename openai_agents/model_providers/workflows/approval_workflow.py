@@ -104,6 +104,7 @@ class ApprovalWorkflow(AwaitsDecisions):
         agent = Agent(
             name="Assistant",
             instructions=ALERT_INSTRUCTIONS,
+            # `model`; with fallbacks, one that fails over to them call by call.
             model=agent_model(model, fallbacks or []),
             tools=[get_weather, send_weather_alert],
         )

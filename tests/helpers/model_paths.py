@@ -93,7 +93,7 @@ async def _router_provider(
     return create_router_provider(policy)
 
 
-LITELLM_MODEL = "anthropic/claude-3-5-sonnet-20240620"
+LITELLM_MODEL = "anthropic/claude-sonnet-4-5"
 
 MODEL_PATHS = [
     ModelPath(

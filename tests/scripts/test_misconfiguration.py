@@ -42,8 +42,8 @@ async def assert_one_line_error(main: ScriptMain, expected: str, **options: Any)
 async def test_litellm_worker_without_the_providers_key() -> None:
     await assert_one_line_error(
         run_litellm_provider_worker.main,
-        model="anthropic/claude-3-5-sonnet-20240620",
-        expected="anthropic/claude-3-5-sonnet-20240620 needs ANTHROPIC_API_KEY for anthropic: "
+        model="anthropic/claude-sonnet-4-5",
+        expected="anthropic/claude-sonnet-4-5 needs ANTHROPIC_API_KEY for anthropic: "
         "export ANTHROPIC_API_KEY=... before starting the worker, or choose another model",
     )
 

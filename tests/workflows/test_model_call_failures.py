@@ -74,7 +74,7 @@ async def test_unknown_model_fails_after_exactly_one_attempt(env: WorkflowEnviro
     )
 
 
-RETIRED_MODEL = "anthropic/claude-3-5-sonnet-20240620"
+RETIRED_MODEL = "anthropic/claude-sonnet-4-5"
 
 
 async def litellm_provider(
@@ -107,7 +107,7 @@ async def run_litellm(
 async def test_litellm_unknown_model_fails_on_the_first_attempt(
     env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    not_found = anthropic_messages.model_not_found("claude-3-5-sonnet-20240620")
+    not_found = anthropic_messages.model_not_found("claude-sonnet-4-5")
     with FakeAnthropic([not_found]) as anthropic, pytest.raises(WorkflowFailureError) as failure:
         await run_litellm(env, anthropic, monkeypatch)
 
@@ -116,7 +116,7 @@ async def test_litellm_unknown_model_fails_on_the_first_attempt(
     assert len(anthropic.message_requests) == 1
     assert workflow_failure_message(failure.value) == (
         f"anthropic (via LiteLLM) at {anthropic.url} has no model '{RETIRED_MODEL}' "
-        "(model: claude-3-5-sonnet-20240620): "
+        "(model: claude-sonnet-4-5): "
         "name a current model with --model (see https://docs.litellm.ai/docs/providers)"
     )
     # LiteLLM's "Provider List: ..." banner is switched off.
@@ -180,7 +180,7 @@ async def test_a_litellm_call_gives_up_at_the_workers_timeout(
         error = await error_from_one_call(provider.get_model(RETIRED_MODEL))
 
     assert error.type == "ModelCallTimeout" and not error.non_retryable
-    assert "did not answer model 'anthropic/claude-3-5-sonnet-20240620' within 2s" in error.message
+    assert "did not answer model 'anthropic/claude-sonnet-4-5' within 2s" in error.message
 
 
 async def test_an_unreachable_litellm_provider_is_reported_as_unreachable(

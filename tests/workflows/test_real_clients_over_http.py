@@ -88,7 +88,7 @@ async def test_litellm_provider_over_anthropics_messages_api(
     ) as anthropic:
         monkeypatch.setenv("ANTHROPIC_API_KEY", ANTHROPIC_KEY)
         monkeypatch.setenv("ANTHROPIC_BASE_URL", anthropic.url)
-        provider = await create_litellm_provider("anthropic/claude-3-5-sonnet-20240620", POLICY)
+        provider = await create_litellm_provider("anthropic/claude-sonnet-4-5", POLICY)
         result, history = await run_on_worker(
             client_with_provider(dev_server_env.client, provider, POLICY),
             LitellmAutoWorkflow,
@@ -98,7 +98,7 @@ async def test_litellm_provider_over_anthropics_messages_api(
 
     overloaded, first, second = anthropic.message_requests
     assert overloaded.headers["x-api-key"] == first.headers["x-api-key"] == ANTHROPIC_KEY
-    assert first.body["model"] == second.body["model"] == "claude-3-5-sonnet-20240620"
+    assert first.body["model"] == second.body["model"] == "claude-sonnet-4-5"
     system = first.body["system"]
     system_text = system if isinstance(system, str) else "".join(b["text"] for b in system)
     assert system_text == "You only respond in haikus."

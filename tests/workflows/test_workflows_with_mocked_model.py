@@ -33,7 +33,7 @@ GPT_OSS_INSTRUCTIONS = (
 SAMPLES = [
     pytest.param(
         LitellmAutoWorkflow,
-        "anthropic/claude-3-5-sonnet-20240620",
+        "anthropic/claude-sonnet-4-5",
         "You only respond in haikus.",
         id="litellm",
     ),

@@ -8,6 +8,9 @@ three terminals instead (see README.md).
 Where no Ollama answers and no provider key is set, the GPT-OSS sample runs on the bundled
 model instead: llama.cpp's llama-server serving SmolLM2-135M (support/bundled_model.py),
 through the same provider, pointed at that server. Its first run builds it, once.
+
+With --trace it also starts Arize Phoenix, the trace viewer (`uv sync --group phoenix`
+installs it), exports the run's trace into it and prints the trace's URL.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import tempfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from agents import ModelProvider
 from openai import AsyncOpenAI
@@ -40,6 +45,7 @@ from openai_agents.model_providers.support import (
     logs,
     script,
     temporal,
+    trace_viewer,
     tracing,
     worker_environment,
 )
@@ -254,6 +260,55 @@ async def model_backend(
             await provider.aclose()
 
 
+@dataclass(frozen=True)
+class Viewer:
+    url: str
+    started_here: bool
+
+
+def refuse_trace_without_phoenix() -> None:
+    reason = trace_viewer.missing()
+    if reason:
+        raise ConfigurationError(f"--trace starts Phoenix, but {reason}")
+
+
+@asynccontextmanager
+async def phoenix(args: argparse.Namespace) -> AsyncIterator[Viewer | None]:
+    """With --trace, the Phoenix the run's trace goes to, for the block: the one
+    OTEL_EXPORTER_OTLP_ENDPOINT names, else one started here on a free port."""
+    configured = os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+    if not args.trace:
+        yield None
+    elif configured:
+        print(f"Tracing into the Phoenix at {configured} (OTEL_EXPORTER_OTLP_ENDPOINT).")
+        yield Viewer(configured.rstrip("/"), started_here=False)
+    else:
+        refuse_trace_without_phoenix()
+        log = dev_server.new_log_file("phoenix-")
+        print(f"Starting Phoenix, the trace viewer (about 30 s; its output goes to {log})...")
+        with (
+            tempfile.TemporaryDirectory(prefix="phoenix-") as directory,
+            trace_viewer.running_phoenix(log, Path(directory)) as url,
+        ):
+            # What the plugin's tracing reads (support/tracing.py): the run is exported here.
+            os.environ["OTEL_EXPORTER_OTLP_ENDPOINT"] = url
+            yield Viewer(url, started_here=True)
+
+
+def show_trace(viewer: Viewer, started: datetime) -> None:
+    """Find the run's trace through Phoenix's API, and print its URL and what it holds."""
+    tracing.flush()
+    found = trace_viewer.run_trace(viewer.url, started)
+    prompt_tokens, completion_tokens = found.tokens()
+    model_calls, tool_calls = len(found.model_calls()), len(found.tool_calls())
+    print(f"Trace in Phoenix: {found.url}")
+    print(
+        f"It holds {len(found.spans)} spans: {model_calls} model call{'s' * (model_calls != 1)} "
+        f"({prompt_tokens} input and {completion_tokens} output tokens) and "
+        f"{tool_calls} tool call{'s' * (tool_calls != 1)}."
+    )
+
+
 async def demo(args: argparse.Namespace) -> int:
     sample = SAMPLES[args.sample]
     model = args.model or sample.default_model
@@ -262,10 +317,12 @@ async def demo(args: argparse.Namespace) -> int:
     prompt = arguments.checked_prompt(args)
     if args.bundled_model:
         refuse_bundled_model_options(args)
+    if args.trace and not os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
+        refuse_trace_without_phoenix()
     call_timeout = timedelta(seconds=args.timeout)
     # Check the model backend first: it is the likeliest thing to be missing, and the
     # check says exactly what to start or set.
-    async with model_backend(sample, model, prompt, args) as backend:
+    async with model_backend(sample, model, prompt, args) as backend, phoenix(args) as viewer:
         plugin = OpenAIAgentsPlugin(
             model_params=ModelActivityParameters(
                 start_to_close_timeout=call_timeout,
@@ -282,6 +339,7 @@ async def demo(args: argparse.Namespace) -> int:
         async with temporal_client(plugin) as (client, ui_url):
             prefix = sample.workflow_id_prefix
             workflow_id = args.workflow_id or arguments.unique_workflow_id(prefix)
+            started = datetime.now(timezone.utc)
             async with Worker(client, task_queue=TASK_QUEUE, workflows=[sample.workflow]):
                 print(f"Running workflow {workflow_id} on task queue {TASK_QUEUE}...")
                 result = await client.execute_workflow(
@@ -296,6 +354,8 @@ async def demo(args: argparse.Namespace) -> int:
                 )
             print(f"Result: {result}")
             say_who_answered(backend)
+            if viewer:
+                show_trace(viewer, started)
             if ui_url and args.keep_server:
                 history_url = f"{ui_url}/namespaces/{client.namespace}/workflows/{workflow_id}"
                 print(f"Workflow history in the Temporal Web UI: {history_url}")
@@ -303,7 +363,10 @@ async def demo(args: argparse.Namespace) -> int:
                 await asyncio.Event().wait()
             elif ui_url:
                 print("The dev server stops now; --keep-server keeps it up to look at the run.")
-            return 0
+        if viewer and viewer.started_here:
+            print("Phoenix keeps running to show the trace; press Ctrl-C to stop it.")
+            await asyncio.Event().wait()
+        return 0
 
 
 def say_who_answered(backend: Backend) -> None:
@@ -347,6 +410,13 @@ def parse_args() -> argparse.Namespace:
         f"{bundled_model.cache_dir()} on its first run ({bundled_model.FIRST_RUN_COST}). "
         "By default it stands in only when no Ollama answers and no provider key "
         f"({', '.join(PROVIDER_KEYS)}) is set; --no-bundled-model: never",
+    )
+    parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="also start Arize Phoenix, the trace viewer (`uv sync --group phoenix` installs "
+        "it), export the run's trace into it and print its URL; with "
+        "OTEL_EXPORTER_OTLP_ENDPOINT set, trace into the Phoenix that names instead",
     )
     arguments.add_model_call_arguments(parser)
     return parser.parse_args()

@@ -44,6 +44,7 @@ _DEFAULTS: dict[str, Any] = {
     "context_tokens": DEFAULT_CONTEXT_TOKENS,
     "sample": "gpt-oss",
     "keep_server": False,
+    "trace": False,
     "bundled_model": None,
     "conversation_id": None,
     "memory_budget": None,

@@ -51,6 +51,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "processes for a minute or more (tests/test_bench.py)",
     )
     parser.addoption(
+        "--phoenix",
+        action="store_true",
+        help="also run the trace-viewer tier: the demo traced into a real Arize Phoenix "
+        "(`uv sync --group phoenix` first; tests/real_model/test_demo_traced_into_phoenix.py)",
+    )
+    parser.addoption(
         "--fleet",
         action="store_true",
         help="also run the fleet tier: many worker processes under a rate limit for a minute "
@@ -61,6 +67,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 REAL_MODEL_SKIPPED = "the real-model tier runs with --real-model"
 FLEET_SKIPPED = "the fleet tier runs with --fleet"
 BENCH_SKIPPED = "the bench tier runs with --bench"
+TRACE_VIEWER_SKIPPED = "the trace-viewer tier runs with --phoenix"
 # Each slow tier: its marker, the option that runs it, why it is skipped, how to run it.
 SLOW_TIERS = {
     "real_model": (
@@ -79,6 +86,12 @@ SLOW_TIERS = {
         "--fleet",
         FLEET_SKIPPED,
         "`uv run pytest --fleet -m fleet -n 0` runs them alone, as their timing needs",
+    ),
+    "trace_viewer": (
+        "--phoenix",
+        TRACE_VIEWER_SKIPPED,
+        "`uv sync --group phoenix`, then `uv run pytest --phoenix -m trace_viewer -n 0` runs "
+        "them against a real Arize Phoenix and the bundled model",
     ),
 }
 
@@ -131,6 +144,10 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers", "bench: the benchmark run end to end, a dozen worker processes; --bench"
+    )
+    config.addinivalue_line(
+        "markers",
+        "trace_viewer: a run traced into a real Arize Phoenix (the `phoenix` group); --phoenix",
     )
 
 

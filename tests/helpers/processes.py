@@ -91,9 +91,11 @@ def background_script(
     tmp_path: Path,
     ready_text: str,
     stdin: str | None = None,
+    timeout: float = STARTUP_TIMEOUT_SECONDS,
 ) -> Iterator[BackgroundScript]:
-    """Start a script, wait until it prints `ready_text`, and Ctrl-C it on the way out.
-    `stdin`, if given, is piped to the script, then its standard input ends."""
+    """Start a script, wait until it prints `ready_text` (at most `timeout` seconds), and
+    Ctrl-C it on the way out. `stdin`, if given, is piped to the script, then its standard
+    input ends."""
     log = tmp_path / f"{name}.log"
     with log.open("w") as sink:
         process = subprocess.Popen(
@@ -110,7 +112,7 @@ def background_script(
         process.stdin.close()
     script = BackgroundScript(process, log)
     try:
-        _wait_for_output(script, ready_text)
+        _wait_for_output(script, ready_text, timeout)
         yield script
     finally:
         if process.poll() is None:
@@ -130,8 +132,8 @@ def running_worker(
     )
 
 
-def _wait_for_output(script: BackgroundScript, text: str) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+def _wait_for_output(script: BackgroundScript, text: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
     while text not in script.output():
         if script.process.poll() is not None:
             raise AssertionError(f"{text!r} never printed before exit:\n{script.output()}")

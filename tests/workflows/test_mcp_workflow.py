@@ -32,7 +32,7 @@ from openai_agents.model_providers.mcp_servers import (
     mcp_server_factories,
     note_unavailable_mcp_servers,
 )
-from openai_agents.model_providers.workflows.approvals import Decision
+from openai_agents.model_providers.workflows.approvals import DEFAULT_APPROVAL_TIMEOUT, Decision
 from openai_agents.model_providers.workflows.mcp_workflow import MCP_MAX_ATTEMPTS, McpWorkflow
 from openai_agents.model_providers.workflows.shared import TASK_QUEUE
 from testkit.fakes.http_server import RecordedRequest
@@ -451,6 +451,32 @@ async def test_mcp_tool_schemas_reach_each_model_paths_wire_intact(
     assert weather.calls()[already:] == [("get_forecast", forecast)]
     # The server's reply reached the model, and through it the answer.
     assert "day 1: The weather in Tokyo is sunny, 71.6 °F." in (outcome.result or "")
+
+
+async def test_a_model_call_its_provider_cannot_answer_goes_to_the_fallback(
+    mcp_worker: McpWorker, weather: WeatherMcpServer
+) -> None:
+    """The MCP starter's --fallback-model, as every router starter's: the workflow's trailing
+    `fallbacks` parameter."""
+    provider = RecordingProvider(
+        [
+            ApplicationError("no such model", type="ModelNotFound", non_retryable=True),
+            ResponseBuilders.output_message("Evening in Tokyo, and sunny."),
+        ]
+    )
+    args: tuple[Any, ...] = (
+        PROMPT,
+        "ollama/missing",
+        [],
+        DEFAULT_APPROVAL_TIMEOUT,
+        ["openai/gpt-4.1"],
+    )
+
+    outcome = await mcp_worker.run(provider, args)
+
+    assert outcome.failure is None, outcome.failure
+    assert outcome.result == "Evening in Tokyo, and sunny."
+    assert [call.model_name for call in provider.calls] == ["ollama/missing", "openai/gpt-4.1"]
 
 
 async def test_the_worker_notes_at_start_each_mcp_server_it_cannot_start_or_reach(

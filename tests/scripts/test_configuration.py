@@ -144,3 +144,17 @@ def test_a_uv_run_prints_no_bytecode_line() -> None:
     subprocess.run(command, capture_output=True, check=True, timeout=120)  # the first may sync
     again = subprocess.run(command, capture_output=True, text=True, check=True, timeout=120)
     assert "Bytecode compiled" not in again.stderr
+
+
+@pytest.mark.parametrize("script", ["run_multi_provider_worker.py", "run_model_call_worker.py"])
+def test_the_router_workers_help_names_an_openai_compatible_servers_variables(
+    script: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`openai/` and `litellm/openai/` reach any OpenAI-compatible server (llama.cpp's, vLLM)
+    by OPENAI_BASE_URL, with any OPENAI_API_KEY where the server checks none."""
+    monkeypatch.setattr(sys, "argv", [script, "--help"])
+    with pytest.raises(SystemExit):
+        runpy.run_path(str(SCRIPTS / script), run_name="__main__")
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "OPENAI_BASE_URL" in help_text
+    assert "OPENAI_API_KEY" in help_text

@@ -139,3 +139,15 @@ class OtlpReceiver:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join()
+
+
+if __name__ == "__main__":
+    # A receiver in a process of its own (the benchmark's): it prints its endpoint, runs
+    # until its standard input closes, then prints how many spans of each name it got.
+    import json
+    import sys
+
+    with OtlpReceiver() as receiver:
+        print(receiver.endpoint, flush=True)
+        sys.stdin.read()
+    print(json.dumps(Counter(span.name for span in receiver.spans)), flush=True)

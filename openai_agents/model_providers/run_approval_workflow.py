@@ -27,7 +27,7 @@ from temporalio.openai_agents import OpenAIAgentsPlugin
 from temporalio.service import RPCError
 
 from openai_agents.model_providers.providers import ConfigurationError, check_models_and_fallbacks
-from openai_agents.model_providers.support import arguments, script, temporal, terminal
+from openai_agents.model_providers.support import arguments, script, temporal, terminal, tracing
 from openai_agents.model_providers.workflows.approval_workflow import (
     WORKFLOW_ID_PREFIX,
     ApprovalWorkflow,
@@ -54,7 +54,9 @@ async def main(args: argparse.Namespace) -> int:
         check_models_and_fallbacks([args.model], args.fallback_model)  # Refused before anything.
     prompt = None if deciding else arguments.checked_prompt(args)
     # The plugin gives this client the Agents SDK's data converter, as on the worker.
-    client = await Client.connect(**temporal.connect_config(), plugins=[OpenAIAgentsPlugin()])
+    # OTEL_EXPORTER_OTLP_ENDPOINT set: this client's calls join the run's trace.
+    plugin = OpenAIAgentsPlugin(use_otel_instrumentation=tracing.from_environment())
+    client = await Client.connect(**temporal.connect_config(), plugins=[plugin])
     await temporal.check_namespace(client)
     if deciding:
         if not args.workflow_id:

@@ -16,7 +16,7 @@ from temporalio.openai_agents import OpenAIAgentsPlugin
 from temporalio.service import RPCError, RPCStatusCode
 
 from openai_agents.model_providers.providers import check_models_and_fallbacks
-from openai_agents.model_providers.support import arguments, script, temporal, terminal
+from openai_agents.model_providers.support import arguments, script, temporal, terminal, tracing
 from openai_agents.model_providers.workflows.chat_workflow import (
     WORKFLOW_ID_PREFIX,
     ChatWorkflow,
@@ -28,7 +28,9 @@ from openai_agents.model_providers.workflows.shared import DEFAULT_ROUTER_MODEL,
 async def main(args: argparse.Namespace) -> int:
     check_models_and_fallbacks([args.model], args.fallback_model)  # Refused before anything starts.
     # The plugin gives this client the Agents SDK's data converter, as on the worker.
-    client = await Client.connect(**temporal.connect_config(), plugins=[OpenAIAgentsPlugin()])
+    # OTEL_EXPORTER_OTLP_ENDPOINT set: this client's calls join the run's trace.
+    plugin = OpenAIAgentsPlugin(use_otel_instrumentation=tracing.from_environment())
+    client = await Client.connect(**temporal.connect_config(), plugins=[plugin])
     await temporal.check_namespace(client)
     handle: WorkflowHandle[ChatWorkflow, int] | None = None
     if args.conversation_id:

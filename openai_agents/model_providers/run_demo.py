@@ -40,6 +40,7 @@ from openai_agents.model_providers.support import (
     logs,
     script,
     temporal,
+    tracing,
     worker_environment,
 )
 from openai_agents.model_providers.workflows import (
@@ -275,6 +276,8 @@ async def demo(args: argparse.Namespace) -> int:
                 ),
             ),
             model_provider=backend.provider,
+            # OTEL_EXPORTER_OTLP_ENDPOINT set: the run's trace goes there.
+            use_otel_instrumentation=tracing.from_environment(),
         )
         async with temporal_client(plugin) as (client, ui_url):
             prefix = sample.workflow_id_prefix

@@ -25,6 +25,7 @@ from openai_agents.model_providers.support import (
     logs,
     script,
     temporal,
+    tracing,
     worker_environment,
 )
 from openai_agents.model_providers.workflows.gpt_oss_workflow import (
@@ -92,6 +93,8 @@ async def main(args: argparse.Namespace) -> int:
                         ),
                     ),
                     model_provider=provider,
+                    # OTEL_EXPORTER_OTLP_ENDPOINT set: a trace per workflow run.
+                    use_otel_instrumentation=tracing.from_environment(),
                 )
             ],
         )

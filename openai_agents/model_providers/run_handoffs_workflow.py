@@ -17,7 +17,7 @@ from temporalio.client import Client
 from temporalio.openai_agents import OpenAIAgentsPlugin
 
 from openai_agents.model_providers.providers import check_models_and_fallbacks
-from openai_agents.model_providers.support import arguments, script, temporal
+from openai_agents.model_providers.support import arguments, script, temporal, tracing
 from openai_agents.model_providers.workflows.handoffs_workflow import (
     DEFAULT_SPECIALIST_MODEL,
     WORKFLOW_ID_PREFIX,
@@ -31,7 +31,9 @@ async def main(args: argparse.Namespace) -> int:
     check_models_and_fallbacks([args.triage_model, args.specialist_model], args.fallback_model)
     prompt = arguments.checked_prompt(args)
     # The plugin gives this client the Agents SDK's data converter, as on the worker.
-    client = await Client.connect(**temporal.connect_config(), plugins=[OpenAIAgentsPlugin()])
+    # OTEL_EXPORTER_OTLP_ENDPOINT set: this client's calls join the run's trace.
+    plugin = OpenAIAgentsPlugin(use_otel_instrumentation=tracing.from_environment())
+    client = await Client.connect(**temporal.connect_config(), plugins=[plugin])
     await temporal.check_namespace(client)
     workflow_id = args.workflow_id or arguments.unique_workflow_id(WORKFLOW_ID_PREFIX)
     print(f"Running workflow {workflow_id} on task queue {TASK_QUEUE}...")

@@ -21,6 +21,7 @@ from openai_agents.model_providers.support import (
     logs,
     script,
     temporal,
+    tracing,
     worker_environment,
 )
 from openai_agents.model_providers.workflows.litellm_auto_workflow import (
@@ -64,6 +65,8 @@ async def main(args: argparse.Namespace) -> int:
                     ),
                 ),
                 model_provider=provider,
+                # OTEL_EXPORTER_OTLP_ENDPOINT set: a trace per workflow run.
+                use_otel_instrumentation=tracing.from_environment(),
             )
         ],
     )

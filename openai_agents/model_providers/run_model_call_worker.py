@@ -27,6 +27,7 @@ from openai_agents.model_providers.support import (
     logs,
     script,
     temporal,
+    tracing,
     worker_environment,
 )
 from openai_agents.model_providers.workflows.shared import MODEL_CALLS_TASK_QUEUE
@@ -44,9 +45,12 @@ async def main(args: argparse.Namespace) -> int:
         await providers.check_models_ready(provider, args.check_model)  # --check-model
         # The workflow workers' plugin sets each call's timeouts and retries; this one
         # registers the model activities, which call `provider`.
-        client = await Client.connect(
-            **temporal.connect_config(), plugins=[OpenAIAgentsPlugin(model_provider=provider)]
+        plugin = OpenAIAgentsPlugin(
+            model_provider=provider,
+            # OTEL_EXPORTER_OTLP_ENDPOINT set: its model-call spans join each run's trace.
+            use_otel_instrumentation=tracing.from_environment(),
         )
+        client = await Client.connect(**temporal.connect_config(), plugins=[plugin])
         await temporal.check_namespace(client)
         # The chat sample's question of how much of a conversation its model reads.
         budgets = ConversationBudgets(

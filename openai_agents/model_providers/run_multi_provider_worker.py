@@ -38,6 +38,7 @@ from openai_agents.model_providers.support import (
     logs,
     script,
     temporal,
+    tracing,
     worker_environment,
 )
 from openai_agents.model_providers.workflows.approval_workflow import (
@@ -110,6 +111,8 @@ async def main(args: argparse.Namespace) -> int:
                     model_params=model_activity_parameters(args),
                     model_provider=router,
                     mcp_servers=mcp,
+                    # OTEL_EXPORTER_OTLP_ENDPOINT set: a trace per workflow run.
+                    use_otel_instrumentation=tracing.from_environment(),
                 )
             ],
         )
@@ -149,6 +152,8 @@ async def serve_workflows_only(args: argparse.Namespace) -> int:
                 model_params=model_activity_parameters(args),
                 # Only the workers that make the model calls register their activities.
                 register_activities=False,
+                # OTEL_EXPORTER_OTLP_ENDPOINT set: a trace per workflow run.
+                use_otel_instrumentation=tracing.from_environment(),
             )
         ],
     )

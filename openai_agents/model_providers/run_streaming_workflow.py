@@ -22,7 +22,7 @@ from temporalio.contrib.workflow_streams import WorkflowStreamClient
 from temporalio.openai_agents import OpenAIAgentsPlugin
 
 from openai_agents.model_providers.providers import check_models_and_fallbacks
-from openai_agents.model_providers.support import arguments, script, temporal
+from openai_agents.model_providers.support import arguments, script, temporal, tracing
 from openai_agents.model_providers.workflows.shared import (
     DEFAULT_ROUTER_MODEL,
     MODEL_EVENT,
@@ -43,7 +43,9 @@ async def main(args: argparse.Namespace) -> int:
     prompt = arguments.checked_prompt(args)
     # The plugin gives this client the Agents SDK's data converter, which decodes the
     # model's events as the worker encoded them.
-    client = await Client.connect(**temporal.connect_config(), plugins=[OpenAIAgentsPlugin()])
+    # OTEL_EXPORTER_OTLP_ENDPOINT set: this client's calls join the run's trace.
+    plugin = OpenAIAgentsPlugin(use_otel_instrumentation=tracing.from_environment())
+    client = await Client.connect(**temporal.connect_config(), plugins=[plugin])
     await temporal.check_namespace(client)
     workflow_id = args.workflow_id or arguments.unique_workflow_id(WORKFLOW_ID_PREFIX)
     print(f"Running workflow {workflow_id} on task queue {TASK_QUEUE}...")

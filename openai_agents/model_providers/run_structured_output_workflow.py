@@ -17,7 +17,7 @@ from temporalio.client import Client
 from temporalio.openai_agents import OpenAIAgentsPlugin
 
 from openai_agents.model_providers.providers import check_models_and_fallbacks
-from openai_agents.model_providers.support import arguments, script, temporal
+from openai_agents.model_providers.support import arguments, script, temporal, tracing
 from openai_agents.model_providers.workflows.shared import DEFAULT_ROUTER_MODEL, TASK_QUEUE
 from openai_agents.model_providers.workflows.structured_output_workflow import (
     WORKFLOW_ID_PREFIX,
@@ -30,7 +30,9 @@ async def main(args: argparse.Namespace) -> int:
     prompt = arguments.checked_prompt(args)
     # The plugin's data converter turns the workflow's pydantic result back into a
     # `ReportAnswer` (its `WeatherReport` too) here.
-    client = await Client.connect(**temporal.connect_config(), plugins=[OpenAIAgentsPlugin()])
+    # OTEL_EXPORTER_OTLP_ENDPOINT set: this client's calls join the run's trace.
+    plugin = OpenAIAgentsPlugin(use_otel_instrumentation=tracing.from_environment())
+    client = await Client.connect(**temporal.connect_config(), plugins=[plugin])
     await temporal.check_namespace(client)
     workflow_id = args.workflow_id or arguments.unique_workflow_id(WORKFLOW_ID_PREFIX)
     print(f"Running workflow {workflow_id} on task queue {TASK_QUEUE}...")

@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 
 from agents.tracing import get_trace_provider
 
+from openai_agents.model_providers.support import tracing
 from openai_agents.model_providers.support.temporal import one_line_failure
 
 
@@ -63,6 +64,7 @@ def exit_skipping_teardown(exit_code: int) -> NoReturn:
     abort it ("Fatal Python error: PyGILState_Release", temporalio/sdk-python#300) and turn
     a successful run into a crash."""
     get_trace_provider().shutdown()
+    tracing.flush()  # The last spans, when OTEL_EXPORTER_OTLP_ENDPOINT is set.
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()

@@ -1,0 +1,66 @@
+"""Traces, with one environment variable: with `OTEL_EXPORTER_OTLP_ENDPOINT` set (the
+OpenTelemetry convention, e.g. http://127.0.0.1:6006), a worker or starter exports one trace
+per workflow run over OTLP/HTTP, through the plugin's `use_otel_instrumentation`. Unset,
+nothing is exported and neither the exporter nor OpenInference is imported.
+
+Each script passes what `from_environment()` returns to its plugin, so a reader sees where
+tracing is switched on:
+    OpenAIAgentsPlugin(..., use_otel_instrumentation=tracing.from_environment())
+`script.exit_skipping_teardown` calls `flush()`, so the last spans leave before the process."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import agents
+
+# Where traces go (the SDK appends /v1/traces), and the signal-specific form.
+ENDPOINT_VARIABLES = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+# The `service.name` of every span, unless OTEL_SERVICE_NAME names another.
+DEFAULT_SERVICE_NAME = "temporal-openai-agents"
+
+# The tracer provider this process installed, if any (typed loosely: OpenTelemetry is
+# imported only when tracing is on).
+_provider: Any = None
+
+
+def enabled() -> bool:
+    """Whether the environment asks for traces."""
+    return any(os.environ.get(name) for name in ENDPOINT_VARIABLES)
+
+
+def from_environment() -> bool:
+    """If the environment names an OTLP endpoint, install the global replay-safe tracer
+    provider the plugin needs, exporting over OTLP/HTTP, and return True; else False.
+    Call it before the plugin is created. Calling it again reuses what the first call set."""
+    global _provider
+    if not enabled():
+        return False
+    if _provider is not None:
+        return True
+    # Imported here, so that a process without tracing never loads them.
+    from opentelemetry import trace
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+    from temporalio.contrib.opentelemetry import create_tracer_provider
+
+    os.environ.setdefault("OTEL_SERVICE_NAME", DEFAULT_SERVICE_NAME)
+    # Replay-safe: a span is exported once, when the workflow really ran it, never on
+    # replay, and its ids are deterministic. The SDK reads the endpoint and service name.
+    provider = create_tracer_provider()
+    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    trace.set_tracer_provider(provider)
+    # The OpenInference spans are made from the Agents SDK's traces, which the scripts
+    # otherwise switch off (OPENAI_AGENTS_DISABLE_TRACING=1, read when a run starts).
+    os.environ["OPENAI_AGENTS_DISABLE_TRACING"] = "0"
+    # Drop the SDK's own processor, which would send every trace to OpenAI's platform.
+    agents.set_trace_processors([])
+    _provider = provider
+    return True
+
+
+def flush(timeout_millis: int = 5_000) -> None:
+    """Send the spans still buffered (a script calls it before it exits)."""
+    if _provider is not None:
+        _provider.force_flush(timeout_millis)

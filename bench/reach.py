@@ -9,6 +9,7 @@ on the way. Imports under `if TYPE_CHECKING:` are not run and are not counted.
 
 from __future__ import annotations
 
+import argparse
 import ast
 import functools
 import sys
@@ -176,13 +177,34 @@ def report() -> str:
     return "\n".join(rows)
 
 
+def repository_module(argument: str) -> Path:
+    """A module path given on the command line, checked: the report follows only this
+    repository's imports."""
+    path = Path(argument).resolve()
+    if path.suffix != ".py" or not path.is_file() or REPOSITORY not in path.parents:
+        raise argparse.ArgumentTypeError(f"{argument} is not a Python module of this repository")
+    return path
+
+
 def main(argv: list[str]) -> int:
-    """With module paths as arguments: the modules each reaches, and their lines."""
-    if not argv:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.reach",
+        description="How much of this repository each sample's worker, starter and workflow "
+        "import, and how deep providers/' chains of module-level imports go.",
+    )
+    parser.add_argument(
+        "modules",
+        nargs="*",
+        type=repository_module,
+        metavar="MODULE",
+        help="instead of the report: the modules each of these files reaches, and their lines",
+    )
+    arguments = parser.parse_args(argv)
+    if not arguments.modules:
         print(report())
-    for argument in argv:
-        for path in reach(Path(argument).resolve()):
-            print(f"{lines([path]):6} {path.relative_to(REPOSITORY)}")
+    for path in arguments.modules:
+        for reached in reach(path):
+            print(f"{lines([reached]):6} {reached.relative_to(REPOSITORY)}")
     return 0
 
 

@@ -182,6 +182,15 @@ def targets(results: Results) -> list[Target]:
         found.append(
             Target("long conversation: no warning from Temporal", warnings == 0, f"{warnings:.0f}")
         )
+    off, on = results.median("tracing_off_real_model"), results.median("tracing_on_real_model")
+    if off is not None and on is not None:
+        found.append(
+            Target(
+                "tracing adds under 5% to a real model call (median on/off < 1.05)",
+                on < 1.05 * off,
+                f"{on:.1f} ms / {off:.1f} ms = {on / off:.2f}x",
+            )
+        )
     return found
 
 

@@ -11,6 +11,7 @@
    before any worker exists; its workflow after row 8.
 6. Row 11 (worker processes, like row 7) after row 10.
 7. Row 12 (an in-process worker and the weather MCP server's process) after row 8.
+8. Row 13 (tracing) last: it installs OpenTelemetry's global tracer provider, which stays.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from bench import (
     model_calls,
     real_model,
     streaming,
+    tracing_cost,
     workers,
     workflows,
 )
@@ -149,6 +151,9 @@ async def run(options: Options) -> Results:
                     environment.client, url, real_runs, real_direct
                 )
                 results.rows += [real_direct, real_workflow]
+            # Last: it installs the global tracer provider, which then stays.
+            _progress("13 tracing off and on")
+            results.rows += await tracing_cost.tracing_rows(environment.client, options.runs, url)
         finally:
             await environment.shutdown()
     results.findings["import_profiles"] = profiles

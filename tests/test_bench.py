@@ -50,11 +50,20 @@ ROWS = {
     "fleet_three",
     "mcp_call_direct",
     "mcp_call_activity",
+    "tracing_off_fake",
+    "tracing_on_fake",
+    "tracing_off_real_model",
+    "tracing_on_real_model",
 }
 # Counts that may rightly be zero.
 MAY_BE_ZERO = {"conversation_warnings"}
 # Measured with --real-model only, by the real-model tier (tests/real_model).
-REAL_MODEL_ROWS = {"real_model_direct", "real_model_workflow"}
+REAL_MODEL_ROWS = {
+    "real_model_direct",
+    "real_model_workflow",
+    "tracing_off_real_model",
+    "tracing_on_real_model",
+}
 # Read from /proc: measured on Linux only.
 LINUX_ONLY = {"memory_gpt_oss", "memory_litellm", "memory_router"}
 

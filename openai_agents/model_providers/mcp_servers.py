@@ -58,14 +58,14 @@ def mcp_server_factories() -> dict[str, Callable[[], MCPServer]]:
     }
 
 
-async def warn_about_unavailable_mcp_servers(
+async def note_unavailable_mcp_servers(
     factories: dict[str, Callable[[], MCPServer]],
 ) -> list[str]:
-    """Log one warning line for each MCP server that cannot be started (its command is
-    missing) or reached (connecting and listing its tools fails), and return them. The
-    worker still starts (it serves every sample): the MCP sample's runs then retry within
-    their bounds and fail, saying the same."""
-    warnings = []
+    """Log one INFO line for each MCP server that cannot be started (its command is
+    missing) or reached (connecting and listing its tools fails), and return them. Not a
+    warning: the worker serves every sample, and only the MCP sample uses these; its runs
+    then retry within their bounds and fail, saying the same."""
+    notes = []
     for name, factory in factories.items():
         server = factory()
         reason = None
@@ -82,8 +82,9 @@ async def warn_about_unavailable_mcp_servers(
             finally:
                 await server.cleanup()  # type: ignore[no-untyped-call]
         if reason is not None:
-            warnings.append(
-                f"MCP server {name!r} is unavailable ({reason}): {MCP_SERVER_FIXES[name]}"
+            notes.append(
+                f"the MCP sample (McpWorkflow) needs MCP server {name!r}, unavailable now "
+                f"({reason}): {MCP_SERVER_FIXES[name]}"
             )
-            logging.warning(warnings[-1])
-    return warnings
+            logging.info(notes[-1])
+    return notes

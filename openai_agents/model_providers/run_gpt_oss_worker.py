@@ -1,5 +1,8 @@
 """Worker for the GPT-OSS sample: serves `gpt-oss:20b` from a local Ollama server, through
 Ollama's OpenAI-compatible API (`/v1`) and the Agents SDK's `OpenAIChatCompletionsModel`.
+
+It serves one model, its --model; a run that names another fails at once, before any model
+call: give the starter (run_gpt_oss_workflow.py) the same --model.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from agents import Model, ModelProvider, OpenAIChatCompletionsModel
 from openai import AsyncOpenAI
 from temporalio.client import Client
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
 from temporalio.openai_agents import ModelActivityParameters, OpenAIAgentsPlugin
 from temporalio.worker import Worker
 
@@ -32,13 +36,22 @@ from openai_agents.model_providers.workflows.shared import TASK_QUEUE
 
 
 class OllamaChatCompletionsProvider(ModelProvider):
-    """Any model name, from Ollama's OpenAI-compatible API, through one shared client."""
+    """One model, the one --model checked at start, from Ollama's OpenAI-compatible API."""
 
-    def __init__(self, client: AsyncOpenAI, default_model: str) -> None:
-        self.client, self.default_model = client, default_model
+    def __init__(self, client: AsyncOpenAI, model: str) -> None:
+        self.client, self.model = client, model
 
     def get_model(self, model_name: str | None) -> Model:
-        return OpenAIChatCompletionsModel(model_name or self.default_model, self.client)
+        # Refused before any call: another OpenAI-compatible server (llama.cpp's) would
+        # answer any name with its one model, and the history would name the wrong one.
+        if model_name not in (None, self.model):
+            raise ApplicationError(
+                f"this worker serves {self.model!r} (its --model), not {model_name!r}: start "
+                f"the run with --model {self.model}, or a worker with --model {model_name}",
+                type=providers.FailureType.ConfigurationError,
+                non_retryable=True,
+            )
+        return OpenAIChatCompletionsModel(self.model, self.client)
 
     async def aclose(self) -> None:
         await self.client.close()
@@ -99,7 +112,12 @@ if __name__ == "__main__":
     parser = arguments.argument_parser(
         __doc__, "Ollama: OLLAMA_HOST (default http://localhost:11434).\n"
     )
-    parser.add_argument("--model", default=DEFAULT_GPT_OSS_MODEL, help="checked at start")
+    parser.add_argument(
+        "--model",
+        default=DEFAULT_GPT_OSS_MODEL,
+        help="the one model this worker serves, checked at start; a run must name the same "
+        "(default: %(default)s)",
+    )
     arguments.add_model_call_arguments(parser)
     args = parser.parse_args()
     # Tracing off, LiteLLM's catalogs from its own copy: before the libraries read them.

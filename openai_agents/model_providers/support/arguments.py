@@ -99,7 +99,9 @@ def add_request_arguments(
 
 ROUTER_PROVIDERS = (
     "Model providers: OLLAMA_HOST, OLLAMA_API_KEY (Ollama Cloud), OPENAI_API_KEY,\n"
-    "LiteLLM's variables (ANTHROPIC_API_KEY, ...).\n"
+    "LiteLLM's variables (ANTHROPIC_API_KEY, ...). An OpenAI-compatible server (llama.cpp,\n"
+    "vLLM, ...) for openai/ and litellm/openai/ models: OPENAI_BASE_URL=http://host:port/v1,\n"
+    "and OPENAI_API_KEY set to its key, or to anything if it checks none.\n"
 )
 """What a worker that makes the router's model calls reads, for its --help."""
 

@@ -7,16 +7,21 @@ repository, built once per machine and reused by every later run.
     uv run python -m openai_agents.model_providers.support.bundled_model install  # once
     uv run python -m openai_agents.model_providers.support.bundled_model serve    # until Ctrl-C
 
+`serve` listens on 127.0.0.1:8080 (`--port` for another) and prints its URL; Ctrl-C, SIGTERM
+or SIGHUP stops it and its llama-server.
+
 The build needs a C++ compiler and cmake (taken from PyPI when none is installed).
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import platform
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tarfile
@@ -41,6 +46,8 @@ _MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 # model then answers with real `tool_calls`.
 _CHAT_TEMPLATE = "models/templates/Qwen-Qwen2.5-7B-Instruct.jinja"
 STARTUP_TIMEOUT_SECONDS = 120.0
+SERVE_PORT = 8080
+"""Where `serve` listens unless --port says: fixed, so that the commands pointing at it are."""
 # Measured on 2 cores: 4 min 16 s idle, 13 min with both cores busy.
 BUILD_TIME = "4-15 min on 2 cores"
 FIRST_RUN_COST = (
@@ -301,17 +308,17 @@ def installed_and_running(log: Path, out: TextIO = sys.stdout) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def running_server(log: Path, threads: int = 1) -> Iterator[str]:
-    """A llama-server on a free loopback port, greedy (temperature 0) and on `threads`
-    threads, its output in `log`: yields its base URL (the OpenAI API is under `/v1`), and
-    stops it when the block ends, however it ends.
+def running_server(log: Path, threads: int = 1, port: int | None = None) -> Iterator[str]:
+    """A llama-server on loopback `port` (default: a free one), greedy (temperature 0) and on
+    `threads` threads, its output in `log`: yields its base URL (the OpenAI API is under
+    `/v1`), and stops it when the block ends, however it ends.
 
     One thread: with two, any other busy process cut generation from 55-110 to 5-26
     tokens/s on these 2-core machines."""
     reason = missing()
     if reason:
         raise ConfigurationError(reason)
-    port = free_local_port()
+    port = port or free_local_port()
     command = [
         str(server_binary()),
         *("-m", str(model_file()), "--alias", MODEL_ALIAS),
@@ -349,18 +356,34 @@ def _wait_until_ready(url: str, server: subprocess.Popen[bytes], log: Path) -> N
     raise ConfigurationError(f"llama-server did not answer /health in time: see {log}")
 
 
+def serve(port: int) -> int:
+    """Serve the bundled model until Ctrl-C, SIGTERM (a supervisor) or SIGHUP (a closed
+    terminal); each stops llama-server too, which would otherwise run on, orphaned."""
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, signal.default_int_handler)  # As Ctrl-C: `running_server` ends.
+    try:
+        with running_server(cache_dir() / "server.log", port=port) as base_url:
+            print(f"{MODEL_ALIAS} at {base_url}/v1; Ctrl-C to stop", flush=True)
+            while True:
+                time.sleep(3600)
+    except KeyboardInterrupt:
+        print("Interrupted.", flush=True)
+        return 130
+    except ConfigurationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
 if __name__ == "__main__":
-    command = sys.argv[1] if len(sys.argv) > 1 else "install"
-    if command == "install":
-        install()
-        print(f"llama-server and {_MODEL_FILE} are ready in {cache_dir()}")
-    elif command == "serve":
-        with running_server(cache_dir() / "server.log") as base_url:
-            print(f"{MODEL_ALIAS} at {base_url}/v1; Ctrl-C to stop")
-            with contextlib.suppress(KeyboardInterrupt):
-                while True:
-                    time.sleep(3600)
-    else:
-        sys.exit(
-            f"usage: python -m {__spec__.name if __spec__ else 'bundled_model'} [install|serve]"
-        )
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("install", help="download and build, once (the default)")
+    serving = commands.add_parser("serve", help="serve the model until stopped")
+    serving.add_argument(
+        "--port", type=int, default=SERVE_PORT, help="on 127.0.0.1 (default: %(default)s)"
+    )
+    args = parser.parse_args()
+    if args.command == "serve":
+        sys.exit(serve(args.port))
+    install()
+    print(f"llama-server and {_MODEL_FILE} are ready in {cache_dir()}")

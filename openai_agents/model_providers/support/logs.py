@@ -20,8 +20,6 @@ def set_up_worker_logging(verbose: bool, *, quiet: bool = False) -> None:
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
     if not verbose:
         logging.getLogger("temporalio.activity").addFilter(one_line_classified_failures)
-    if not quiet:  # The workflows' debug lines, e.g. each weather lookup.
-        logging.getLogger("temporalio.workflow").setLevel(logging.DEBUG)
 
 
 def one_line_classified_failures(record: logging.LogRecord) -> bool:

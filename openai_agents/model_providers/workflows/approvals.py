@@ -84,6 +84,8 @@ class Approvals:
         decided = self._decided(decision.call_id)
         if decided is not None and decided.decided_by == DEADLINE:
             raise too_late(decision.call_id, decided.decided_at)
+        # A worker that was down sees a late Update before the deadline's timer (validators
+        # run first): the call still waits here, and only the clock says it is too late.
         if call is not None and workflow.now() >= call.deadline:
             raise too_late(decision.call_id, call.deadline)
         if decided is not None:

@@ -26,7 +26,6 @@ class GptOssWorkflow:
 
     @workflow.run
     async def run(self, prompt: str, model: str = DEFAULT_GPT_OSS_MODEL) -> str:
-        workflow.logger.debug(f"Running the GPT-OSS agent on {model}")
         agent = Agent(
             name="Assistant",
             instructions=WEATHER_HAIKU_INSTRUCTIONS,

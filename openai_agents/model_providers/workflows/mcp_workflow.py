@@ -27,6 +27,7 @@ from openai_agents.model_providers.workflows.approvals import (
     Approvals,
     AwaitsDecisions,
 )
+from openai_agents.model_providers.workflows.failover import agent_model
 from openai_agents.model_providers.workflows.shared import (
     DEFAULT_ROUTER_MODEL,
     MAX_TURNS,
@@ -66,7 +67,9 @@ class McpWorkflow(AwaitsDecisions):
     The tool list of each server is fetched once per run (one activity each, kept in the
     workflow's state), and each tool call is one activity. A call of a tool named in
     `require_approval` waits for a person's decision (`pending` Query, `decide` Update), as
-    in the approval sample, up to `approval_timeout`; a rejected call is never made.
+    in the approval sample, up to `approval_timeout`; a rejected call is never made. A
+    model call that fails in a way its provider will not fix is made again on each of
+    `fallbacks` in turn.
     """
 
     @workflow.init
@@ -76,6 +79,7 @@ class McpWorkflow(AwaitsDecisions):
         model: str = DEFAULT_ROUTER_MODEL,
         require_approval: list[str] | None = None,
         approval_timeout: timedelta = DEFAULT_APPROVAL_TIMEOUT,
+        fallbacks: list[str] | None = None,
     ) -> None:
         self.approvals = Approvals(approval_timeout)
 
@@ -86,11 +90,13 @@ class McpWorkflow(AwaitsDecisions):
         model: str = DEFAULT_ROUTER_MODEL,
         require_approval: list[str] | None = None,
         approval_timeout: timedelta = DEFAULT_APPROVAL_TIMEOUT,
+        # Last, with a default: runs started before it existed replay unchanged.
+        fallbacks: list[str] | None = None,
     ) -> str:
         agent = Agent(
             name="Assistant",
             instructions=MCP_INSTRUCTIONS,
-            model=model,
+            model=agent_model(model, fallbacks or []),
             # The Agents SDK stops the run at a call of these tools until it is decided.
             mcp_servers=mcp_servers(
                 require_approval={tool: "always" for tool in require_approval or []} or None

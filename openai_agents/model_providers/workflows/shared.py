@@ -6,6 +6,7 @@ Runs in Temporal's workflow sandbox: deterministic code only, no model clients.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, cast
@@ -21,6 +22,11 @@ TASK_QUEUE = "openai-agents-model-providers-task-queue"
 # Where the model calls go when the workflow workers put them on a queue of their own
 # (`--model-task-queue`), for `run_model_call_worker.py`'s rate-limited fleet.
 MODEL_CALLS_TASK_QUEUE = "openai-agents-model-calls-task-queue"
+
+# `workflow.logger` (not repeated on replay) without the dict of workflow details it appends
+# to every message: a tool's line stays one plain line (the details stay on the record).
+tool_logger = workflow.LoggerAdapter(logging.getLogger("temporalio.workflow"), None)
+tool_logger.workflow_info_on_message = False
 
 # The router samples' default model: the prefix picks the backend (`providers/`).
 DEFAULT_ROUTER_MODEL = "ollama/gpt-oss:20b"
@@ -90,7 +96,7 @@ async def get_weather(city: str) -> str:
         # Models do send empty arguments; the error goes back to the model as the
         # tool's result (see `report_tool_failure`), and it can ask again.
         raise ValueError("city must not be empty: name a city, e.g. 'Tokyo'")
-    workflow.logger.debug(f"Getting weather for {city}")
+    tool_logger.info("Getting weather for %s", city)
     return f"The weather in {city} is sunny."
 
 

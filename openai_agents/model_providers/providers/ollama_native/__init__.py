@@ -4,7 +4,8 @@ and Ollama Cloud models by name, each an `OllamaModel`.
     from providers.ollama_native import OllamaModel, OllamaModelProvider
 
 Modules: `provider.py` (the provider, its models and their transport), `converter.py` (the
-Agents SDK's types to Ollama's and back), `stream.py` (streamed chunks as the SDK's events).
+Agents SDK's types to Ollama's and back), `stream.py` (streamed chunks as the SDK's events),
+`spans.py` (each call's `generation_span`, as the SDK's own models make theirs).
 
 Importing this package imports the `ollama` client library, which builds its default client
 from OLLAMA_HOST as it is imported and fails with a long traceback on a malformed value.

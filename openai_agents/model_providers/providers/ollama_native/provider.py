@@ -19,13 +19,15 @@ import dataclasses
 import json
 import os
 from collections.abc import AsyncGenerator, AsyncIterator, Generator
+from contextlib import AbstractContextManager
 from typing import Any, cast
 
 import httpx
 import ollama
 import pydantic
-from agents import Model, ModelProvider, ModelResponse, ModelSettings, UserError
+from agents import Model, ModelProvider, ModelResponse, ModelSettings, ModelTracing, UserError
 from agents.items import TResponseStreamEvent
+from agents.tracing import GenerationSpanData, Span
 from temporalio.exceptions import ApplicationError
 
 from .._library_internals import ollama_client_base_url, ollama_client_key
@@ -59,6 +61,7 @@ from .converter import (
     raise_if_truncated,
     usage_of,
 )
+from .spans import model_call_span, record_response, usage_of_stream
 from .stream import stream_events
 
 DEFAULT_OLLAMA_MODEL = "gpt-oss:20b"
@@ -294,35 +297,46 @@ class OllamaChatModel(Model):
         self.client = ollama_client
 
     async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
-        request, limit = self._request(args, kwargs)
-        reply = await self.client.chat(self.model, stream=False, **request)
-        raise_if_truncated(reply, limit)
-        return ModelResponse(
-            output=output_items(reply.message), usage=usage_of(reply), response_id=None
-        )
+        call = self._call(args, kwargs)
+        with self._span(call) as span:
+            reply = await self.client.chat(self.model, stream=False, **call.request)
+            raise_if_truncated(reply, call.limit)
+            response = ModelResponse(
+                output=output_items(reply.message), usage=usage_of(reply), response_id=None
+            )
+            record_response(span, response.output, response.usage, call.tracing)
+        return response
 
     async def stream_response(
         self, *args: Any, **kwargs: Any
     ) -> AsyncIterator[TResponseStreamEvent]:
-        request, limit = self._request(args, kwargs)
-        # The client types its stream as an iterator; it is an async generator.
-        chunks = cast(
-            AsyncGenerator[ollama.ChatResponse, None],
-            await self.client.chat(self.model, stream=True, **request),
-        )
-        # `aclosing`: when the consumer stops early, the HTTP stream is closed now, not
-        # whenever the garbage collector finalises the client's generator.
-        async with contextlib.aclosing(chunks):
-            events = stream_events(chunks, self.model, limit)
-            async with contextlib.aclosing(events):
-                async for event in events:
-                    yield event
+        call = self._call(args, kwargs)
+        with self._span(call) as span:
+            # The client types its stream as an iterator; it is an async generator.
+            chunks = cast(
+                AsyncGenerator[ollama.ChatResponse, None],
+                await self.client.chat(self.model, stream=True, **call.request),
+            )
+            # `aclosing`: when the consumer stops early, the HTTP stream is closed now, not
+            # whenever the garbage collector finalises the client's generator.
+            async with contextlib.aclosing(chunks):
+                events = stream_events(chunks, self.model, call.limit)
+                async with contextlib.aclosing(events):
+                    async for event in events:
+                        if event.type == "response.completed":
+                            completed = event.response
+                            usage = usage_of_stream(completed.usage)
+                            record_response(span, completed.output, usage, call.tracing)
+                        yield event
 
-    def _request(
-        self, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> tuple[dict[str, Any], int | None]:
-        """The `chat` arguments (all but `stream`) for a model call's arguments, and its
-        token limit."""
+    def _span(self, call: _Call) -> AbstractContextManager[Span[GenerationSpanData]]:
+        base_url = ollama_client_base_url(self.client)
+        messages = call.request["messages"]
+        return model_call_span(self.model, call.settings, messages, base_url, call.tracing)
+
+    def _call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> _Call:
+        """The `chat` arguments (all but `stream`) for a model call's arguments, with what
+        its span and its truncation check need."""
         call = MODEL_CALL.bind(self, *args, **kwargs).arguments
         settings: ModelSettings = call["model_settings"]
         request = build_chat_request(
@@ -334,4 +348,12 @@ class OllamaChatModel(Model):
             call["output_schema"],
             call["handoffs"],
         )
-        return request.chat_arguments(), settings.max_tokens
+        return _Call(request.chat_arguments(), settings.max_tokens, settings, call["tracing"])
+
+
+@dataclasses.dataclass(frozen=True)
+class _Call:
+    request: dict[str, Any]
+    limit: int | None  # The reply's token limit.
+    settings: ModelSettings
+    tracing: ModelTracing

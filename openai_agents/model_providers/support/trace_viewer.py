@@ -44,7 +44,7 @@ STARTUP_TIMEOUT_SECONDS = 180.0
 def missing() -> str | None:
     """Why Phoenix cannot be started here, in one line; None when it can."""
     if executable() is None:
-        return f"Arize Phoenix is not installed: run `{INSTALL}` (about 300 MB, once)"
+        return f"Arize Phoenix is not installed: run `{INSTALL}` (about 650 MB, once)"
     return None
 
 

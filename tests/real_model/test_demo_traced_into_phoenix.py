@@ -66,6 +66,12 @@ def test_the_demo_traces_its_run_into_phoenix(dev_server_address: str, tmp_path:
     ) as demo:
         printed = demo.output()
         assert WEATHER in printed, printed
+        # Offline: its analytics off, and no download of its sandbox runtime tried.
+        log = re.search(r"Starting Phoenix, .*its output goes to (\S+)\)", printed)
+        assert log, printed
+        phoenix_log = Path(log[1]).read_text()
+        assert re.search(r"Telemetry +\S+ Disabled", phoenix_log), phoenix_log
+        assert "WASM sandbox binary" not in phoenix_log, phoenix_log
         shown = TRACE_LINE.search(printed)
         assert shown, printed
         base_url, port, trace_id = shown[1], int(shown[2]), shown[4]

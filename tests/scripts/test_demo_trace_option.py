@@ -1,0 +1,26 @@
+"""The demo's --trace where the optional `phoenix` group is not installed: one line that
+says how to install it, before any model or server starts. With the group, the
+trace-viewer tier runs it (tests/real_model/test_demo_traced_into_phoenix.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from openai_agents.model_providers import run_demo
+from openai_agents.model_providers.support import trace_viewer
+from tests.helpers.in_process import failure_of
+
+
+async def test_trace_without_the_phoenix_group_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("OTEL_EXPORTER_OTLP_ENDPOINT", raising=False)
+    monkeypatch.setattr(trace_viewer, "executable", lambda: None)
+    # Nothing answers here: a model check would fail with another line.
+    monkeypatch.setenv("OLLAMA_HOST", "127.0.0.1:9")
+
+    assert await failure_of(run_demo.demo, model=None, trace=True) == (
+        "error: --trace starts Phoenix, but Arize Phoenix is not installed: run "
+        "`uv sync --group phoenix` (about 650 MB, once)",
+        2,
+    )

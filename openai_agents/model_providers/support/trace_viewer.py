@@ -218,7 +218,8 @@ def run_trace(
     listing = f"{base_url}/v1/projects/{urllib.parse.quote(project, safe='')}/traces?{query}"
     deadline = time.monotonic() + timeout
     while True:
-        with contextlib.suppress(OSError):
+        # Not (yet) answering, or not a Phoenix: asked again until the deadline.
+        with contextlib.suppress(OSError, ValueError, KeyError):
             for item in _get(listing)["data"][:1]:
                 found = trace(base_url, item["trace_id"], project)
                 roots = [span for span in found.spans if span.parent_id is None]

@@ -33,8 +33,8 @@ async def query_of_a_run_that_never_ran(client: Client, workflow_id: str) -> obj
     return await handle.query(ApprovalWorkflow.pending)
 
 
-async def signal_without_a_workflow_id(client: Client, workflow_id: str) -> object:
-    return await client.get_workflow_handle("").signal("decide")
+async def signal_without_a_workflow_id(client: Client, workflow_id: str) -> None:
+    await client.get_workflow_handle("").signal("decide")
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,7 @@ from openai_agents.model_providers.workflows.approvals import (
 from openai_agents.model_providers.workflows.shared import DEFAULT_ROUTER_MODEL, TASK_QUEUE
 
 ALERT_PROMPT = "A typhoon reaches Tokyo tonight: warn the people there."
-# How often this terminal asks the workflow (a Query: nothing in its history) for new calls.
+# How often this terminal asks the workflow (a Query: nothing in its history) which calls wait.
 ASK_INTERVAL_SECONDS = 1.0
 
 Handle = WorkflowHandle[ApprovalWorkflow, ApprovedAnswer]

@@ -13,6 +13,7 @@ from temporalio.openai_agents import OpenAIAgentsPlugin
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
+from openai_agents.model_providers import run_approval_workflow
 from openai_agents.model_providers.support.script import failure_line
 from openai_agents.model_providers.workflows.approval_workflow import ApprovalWorkflow
 from openai_agents.model_providers.workflows.approvals import Decision
@@ -105,3 +106,25 @@ def test_a_key_the_server_refuses_says_which_setting_to_check(
     error = RPCError("Request unauthorized.", status, b"")
 
     assert failure_line(error) == (f"error: Temporal at temporal.example:7233 {refusal}", 2)
+
+
+async def test_the_approval_starters_decision_on_a_run_just_over_is_refused_in_one_line(
+    dev_server_env: WorkflowEnvironment, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A decision typed as the run ended: refused, and the starter goes on to the result."""
+    client = await Client.connect(
+        dev_server_env.client.service_client.config.target_host, plugins=[OpenAIAgentsPlugin()]
+    )
+    handle = await client.start_workflow(
+        ApprovalWorkflow.run,
+        args=["Warn Tokyo"],
+        id=f"approval-over-{uuid.uuid4().hex[:8]}",
+        task_queue="nobody-polls-this",
+    )
+    await handle.terminate()
+
+    assert not await run_approval_workflow.decided(handle, Decision("call_1", True, "", "ada"))
+    assert capsys.readouterr().out == (
+        f"Refused: workflow {handle.id} is over (workflow execution already completed): "
+        "nothing to decide\n"
+    )

@@ -47,7 +47,7 @@ def exported(words: list[str], port: int) -> dict[str, str]:
 
 
 def script_and_arguments(words: list[str], environment: dict[str, str]) -> list[str]:
-    """`uv run openai_agents/model_providers/run_x.py ARGS` as the script's name and its
+    """`uv run <a sample script> ARGS` as the script's name and its
     arguments, with the README's `$VARIABLES` expanded as the shell would."""
     assert words[:2] == ["uv", "run"], words
     expanded = [re.sub(r"\$(\w+)", lambda m: environment[m[1]], word) for word in words[2:]]

@@ -30,7 +30,11 @@ from bench.models import (
 from bench.report import Row
 from bench.timing import Summary
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
-from openai_agents.model_providers.workflows.shared import WEATHER_HAIKU_INSTRUCTIONS, get_weather
+from openai_agents.model_providers.workflows.shared import (
+    WEATHER_HAIKU_INSTRUCTIONS,
+    get_weather,
+    tool_logger,
+)
 
 # Runs before the timed ones, discarded. The first workflow on a fresh worker pays for
 # loading the workflow module into the sandbox and the first activity's set-up; the first
@@ -47,18 +51,21 @@ def _checked(final_output: object) -> None:
 def sample_tool_callable_outside_workflows() -> Iterator[None]:
     """Let the sample's own `get_weather` run under a plain `Runner.run`.
 
-    The tool logs through `workflow.logger`, whose level check first asks whether the
-    workflow is replaying history, and outside a workflow that question raises. With
-    `log_during_replay` on, the check skips the question; nothing else changes (the line
-    is at debug level, which nothing here enables, so it is not emitted). Restored at
-    once, before any worker runs, so workflows log as they normally do.
+    The tool logs through a workflow logger (`shared.tool_logger`, and `workflow.logger`
+    when it fails), whose level check first asks whether the workflow is replaying history,
+    and outside a workflow that question raises. With `log_during_replay` on, the check
+    skips the question; nothing else changes (a line logged is logged as usual). Restored
+    at once, before any worker runs, so workflows log as they normally do.
     """
-    before = workflow.logger.log_during_replay
-    workflow.logger.log_during_replay = True
+    loggers = (workflow.logger, tool_logger)
+    before = [logger.log_during_replay for logger in loggers]
+    for logger in loggers:
+        logger.log_during_replay = True
     try:
         yield
     finally:
-        workflow.logger.log_during_replay = before
+        for logger, was in zip(loggers, before, strict=True):
+            logger.log_during_replay = was
 
 
 async def direct_runs(runs: int) -> Row:

@@ -1,6 +1,7 @@
 """Starts the approval sample: the weather agent may send weather alerts, and each one waits
-for a person's decision. On a terminal, it asks `approve? [y/N]` for each pending call; from
-any other terminal, decide on a running workflow by its id.
+for a person's decision. On a terminal, it asks `approve? [y/N]` for each pending call, until
+the call is decided (here or elsewhere) or the run ends; from any other terminal, decide on a
+running workflow by its id.
 
 Start `run_multi_provider_worker.py` first, in another terminal. Examples:
   (defaults) asks the agent to warn Tokyo about a typhoon, on ollama/gpt-oss:20b
@@ -16,6 +17,7 @@ import argparse
 import asyncio
 import getpass
 import sys
+from typing import Any
 
 from temporalio.client import (
     Client,
@@ -24,7 +26,7 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
 )
 from temporalio.openai_agents import OpenAIAgentsPlugin
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
 from openai_agents.model_providers.providers import ConfigurationError, check_models_and_fallbacks
 from openai_agents.model_providers.support import arguments, script, temporal, terminal, tracing
@@ -42,7 +44,7 @@ from openai_agents.model_providers.workflows.approvals import (
 from openai_agents.model_providers.workflows.shared import DEFAULT_ROUTER_MODEL, TASK_QUEUE
 
 ALERT_PROMPT = "A typhoon reaches Tokyo tonight: warn the people there."
-# How often this terminal asks the workflow (a Query: nothing in its history) for new calls.
+# How often this terminal asks the workflow (a Query: nothing in its history) which calls wait.
 ASK_INTERVAL_SECONDS = 1.0
 
 Handle = WorkflowHandle[ApprovalWorkflow, ApprovedAnswer]
@@ -84,7 +86,7 @@ async def main(args: argparse.Namespace) -> int:
         task_queue=TASK_QUEUE,
     )
     if sys.stdin.isatty():
-        answer = await ask_at_this_terminal(handle, args.by)
+        answer = await ask_at_this_terminal(client, handle, args.by)
     else:
         print(
             "Decide from another terminal: run_approval_workflow.py --workflow-id "
@@ -99,24 +101,69 @@ async def main(args: argparse.Namespace) -> int:
     return 0
 
 
-async def ask_at_this_terminal(handle: Handle, by: str) -> ApprovedAnswer:
-    """Ask about each call as it comes to wait for a decision, until the run ends; another
-    terminal may decide some first."""
+async def ask_at_this_terminal(client: Client, handle: Handle, by: str) -> ApprovedAnswer:
+    """Ask about each call as it comes to wait for a decision, until the run ends; a call
+    another terminal decides first is no longer asked about."""
     result = asyncio.ensure_future(handle.result())
     asked: set[str] = set()
     while not result.done():
-        try:
-            calls = await handle.query(ApprovalWorkflow.pending)
-        except (RPCError, WorkflowQueryFailedError):  # E.g. no worker right now: ask again.
-            calls = []
-        for call in (call for call in calls if call.call_id not in asked):
+        for call in [c for c in await pending(handle) or [] if c.call_id not in asked]:
             asked.add(call.call_id)
             print(described(call))
-            approve = (await terminal.typed_answer("approve? [y/N] ")).lower() in ("y", "yes")
-            reason = "" if approve else await terminal.typed_answer("why not? (the model is told) ")
-            await decided(handle, Decision(call.call_id, approve, reason or "no reason given", by))
+            elsewhere = asyncio.ensure_future(no_longer_waiting(handle, call.call_id, result))
+            decision = await typed_decision(call.call_id, by, until=elsewhere)
+            elsewhere.cancel()
+            if decision is not None:
+                await decided(handle, decision)
+            elif recorded := await decision_recorded(client, handle, call.call_id):
+                print(f"Decided elsewhere: {verdict(recorded)}")
+            else:  # The deadline rejected it, or the run ended: the result says which.
+                print(f"No longer waiting for a decision: {call.call_id}")
         await asyncio.wait([result], timeout=ASK_INTERVAL_SECONDS)
     return await result
+
+
+async def typed_decision(call_id: str, by: str, until: asyncio.Future[None]) -> Decision | None:
+    """The decision typed at this terminal, or None if `until` comes first."""
+    answer = await terminal.typed_answer("approve? [y/N] ", until)
+    if answer is None:
+        return None
+    if answer.lower() in ("y", "yes"):
+        return Decision(call_id, True, "", by)
+    reason = await terminal.typed_answer("why not? (the model is told) ", until)
+    return None if reason is None else Decision(call_id, False, reason or "no reason given", by)
+
+
+async def pending(handle: Handle) -> list[PendingCall] | None:
+    """The calls waiting for a decision; None if the workflow cannot say now (e.g. no
+    worker runs)."""
+    try:
+        return await handle.query(ApprovalWorkflow.pending)
+    except (RPCError, WorkflowQueryFailedError):
+        return None
+
+
+async def no_longer_waiting(handle: Handle, call_id: str, result: asyncio.Future[Any]) -> None:
+    """Return once the call waits for a decision no more (another terminal decided it, or
+    its deadline passed), or the run ends."""
+    while not result.done():
+        calls = await pending(handle)
+        if calls is not None and call_id not in {call.call_id for call in calls}:
+            return
+        await asyncio.wait([result], timeout=ASK_INTERVAL_SECONDS)
+
+
+async def decision_recorded(client: Client, handle: Handle, call_id: str) -> DecidedCall | None:
+    """The decision on `call_id` as the `decide` Update returned it: the workflow's history
+    records each Update's result, whoever sent it."""
+    async for event in handle.fetch_history_events():
+        outcome = event.workflow_execution_update_completed_event_attributes.outcome
+        if outcome.HasField("success"):
+            payloads = outcome.success.payloads
+            decision: DecidedCall = (await client.data_converter.decode(payloads, [DecidedCall]))[0]
+            if decision.call_id == call_id:
+                return decision
+    return None
 
 
 async def decided(handle: Handle, decision: Decision) -> bool:
@@ -125,6 +172,11 @@ async def decided(handle: Handle, decision: Decision) -> bool:
         recorded = await handle.execute_update(ApprovalWorkflow.decide, decision)
     except WorkflowUpdateFailedError as error:
         print(f"Refused: {temporal.workflow_failure_message(error)}")
+        return False
+    except RPCError as error:
+        if error.status != RPCStatusCode.NOT_FOUND:
+            raise
+        print(f"Refused: workflow {handle.id} is over ({error.message}): nothing to decide")
         return False
     print(f"Decided: {verdict(recorded)}")
     return True

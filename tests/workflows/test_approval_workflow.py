@@ -58,6 +58,7 @@ from tests.helpers.extra_workflows import ApprovalResumedFromJsonWorkflow
 from tests.helpers.in_process import failure_of, script_arguments
 from tests.helpers.processes import SCRIPTS
 from tests.helpers.scripted_model import RecordingProvider
+from tests.helpers.terminals import typed_at_a_terminal
 from tests.helpers.workflow_runs import new_workflow_id
 
 POLICY = ModelCallPolicy(max_attempts=2)
@@ -390,13 +391,6 @@ async def test_with_a_fallback_the_resumed_run_stays_on_the_model_that_answered(
     assert result.text == "Storm over Tokyo"
 
 
-class Terminal(io.StringIO):
-    """Standard input as a person at a terminal types it."""
-
-    def isatty(self) -> bool:
-        return True
-
-
 async def test_the_starter_asks_at_the_terminal_for_each_call_and_lists_the_decisions(
     dev_server_env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -407,7 +401,6 @@ async def test_the_starter_asks_at_the_terminal_for_each_call_and_lists_the_deci
         [alerts(alert_call("call_tokyo", TOKYO), alert_call("call_osaka", OSAKA)), answer()]
     )
     monkeypatch.setenv("TEMPORAL_ADDRESS", dev_server_env.client.service_client.config.target_host)
-    monkeypatch.setattr(sys, "stdin", Terminal("y\n\nonly rain\n"))
     output = io.StringIO()
     async with AgentEnvironment(
         model_provider=provider, model_params=POLICY.activity_parameters()
@@ -420,7 +413,11 @@ async def test_the_starter_asks_at_the_terminal_for_each_call_and_lists_the_deci
             workflows=[ApprovalWorkflow],
             activities=[deliver_weather_alert],
         ):
-            with contextlib.redirect_stdout(output):
+            with (
+                typed_at_a_terminal("y\n\nonly rain\n") as stdin,
+                contextlib.redirect_stdout(output),
+            ):
+                monkeypatch.setattr(sys, "stdin", stdin)
                 exit_code = await run_approval_workflow.main(
                     script_arguments(model=MODEL, prompt=PROMPT, workflow_id=workflow_id, by="ada")
                 )

@@ -22,6 +22,7 @@ import platform
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tarfile
@@ -318,6 +319,11 @@ def running_server(log: Path, threads: int = 1, port: int | None = None) -> Iter
     reason = missing()
     if reason:
         raise ConfigurationError(reason)
+    if port and _listening(port):  # Else llama-server exits, and only its log says why.
+        raise ConfigurationError(
+            f"port {port} is taken: stop what listens there, or serve on another port with "
+            "--port (and use it in the URLs)"
+        )
     port = port or free_local_port()
     command = [
         str(server_binary()),
@@ -338,6 +344,11 @@ def running_server(log: Path, threads: int = 1, port: int | None = None) -> Iter
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def _wait_until_ready(url: str, server: subprocess.Popen[bytes], log: Path) -> None:

@@ -128,6 +128,8 @@ def one_line_failure(error: BaseException) -> tuple[str | None, bool]:
             True,
         )
     text = " ".join(str(error).split())
+    if isinstance(error, RPCError) and error.status != RPCStatusCode.UNAVAILABLE:
+        return refused_request_line(error), True  # Reached: Temporal answered, and said no.
     # `Client.connect` reports a server it cannot reach as a RuntimeError.
     if not (isinstance(error, RPCError) or text.startswith("Failed client connect")):
         return None, False
@@ -147,6 +149,52 @@ def one_line_failure(error: BaseException) -> tuple[str | None, bool]:
         f"`uv run temporal server start-dev --port {port}`, or correct {source}",
         True,
     )
+
+
+# What a refusal from a Temporal server that was reached means, and what to do about it.
+_REFUSALS = {
+    RPCStatusCode.NOT_FOUND: (
+        "has nothing by that name to act on",
+        "check the workflow id and TEMPORAL_NAMESPACE; a workflow that is over takes no more "
+        "decisions, messages or Updates (start a new run)",
+    ),
+    RPCStatusCode.INVALID_ARGUMENT: (
+        "refused the request as invalid",
+        "check the ids and values given on the command line",
+    ),
+    RPCStatusCode.PERMISSION_DENIED: (
+        "does not allow this",
+        "check the API key's permissions (TEMPORAL_API_KEY) on the namespace (TEMPORAL_NAMESPACE)",
+    ),
+    RPCStatusCode.UNAUTHENTICATED: (
+        "did not accept the credentials",
+        "check TEMPORAL_API_KEY and the TLS settings",
+    ),
+    RPCStatusCode.FAILED_PRECONDITION: (
+        "cannot do this to the workflow in its current state",
+        "check that it is running and a worker serves its task queue",
+    ),
+    RPCStatusCode.ALREADY_EXISTS: ("already has this", "choose another id"),
+    RPCStatusCode.RESOURCE_EXHAUSTED: (
+        "is limiting requests",
+        "try again shortly, or raise the namespace's rate limits",
+    ),
+    RPCStatusCode.DEADLINE_EXCEEDED: (
+        "did not answer in time",
+        "check that it is up and not overloaded, then try again",
+    ),
+}
+
+
+def refused_request_line(error: RPCError) -> str:
+    """The one line for a request a reached Temporal server refused: what the refusal
+    means, the server's own words, and what to do."""
+    what, advice = _REFUSALS.get(
+        error.status,
+        (f"refused the request ({error.status.name})", "--verbose shows which request"),
+    )
+    server = connect_config()["target_host"]
+    return f"error: Temporal at {server} {what} ({error.message}): {advice}"
 
 
 def workflow_failure_message(error: WorkflowFailureError | WorkflowUpdateFailedError) -> str:

@@ -16,7 +16,8 @@ import pytest
 from temporalio.client import Client
 from temporalio.openai_agents import OpenAIAgentsPlugin
 
-from testkit.fakes import ollama_native
+from testkit.fakes import anthropic_messages, ollama_native
+from testkit.fakes.anthropic_messages import INPUT_TOKENS, OUTPUT_TOKENS, FakeAnthropic
 from testkit.fakes.http_server import held
 from testkit.fakes.ollama_native import PROMPT_TOKENS, REPLY_TOKENS, FakeOllama
 from testkit.otlp_receiver import OtlpReceiver, ReceivedSpan
@@ -305,3 +306,56 @@ def test_a_fleets_model_calls_join_the_runs_trace(dev_server_address: str, tmp_p
         names = Counter(s.name for s in receiver.spans)
     assert names["temporal:startActivity"] == 2, names  # The workflow worker's side.
     assert names["generation"] == 2, names
+
+
+@pytest.mark.long
+def test_a_handoff_is_a_span_and_each_agents_model_calls_carry_their_own_model_and_tokens(
+    dev_server_address: str, tmp_path: Path
+) -> None:
+    """The handoffs sample: triage on native Ollama hands off to the specialist on Anthropic
+    through LiteLLM; one trace holds both agents, the handoff, and each backend's calls."""
+    with (
+        OtlpReceiver() as receiver,
+        FakeOllama([ollama_native.call_tool("transfer_to_weather_specialist")]) as ollama,
+        FakeAnthropic(
+            [
+                anthropic_messages.call_tool("get_weather", city="Tokyo"),
+                anthropic_messages.answer_quoting_tool_result(),
+            ]
+        ) as anthropic,
+    ):
+        environment = script_environment(
+            TEMPORAL_ADDRESS=dev_server_address,
+            OLLAMA_HOST=ollama.url,
+            ANTHROPIC_API_KEY="sk-ant-test-key",
+            ANTHROPIC_BASE_URL=anthropic.url,
+            OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
+            OTEL_BSP_SCHEDULE_DELAY="100",
+        )
+        with running_worker(
+            "run_multi_provider_worker.py", environment=environment, tmp_path=tmp_path
+        ):
+            run = run_script("run_handoffs_workflow.py", environment=environment)
+            assert run.returncode == 0, run.stderr
+            receiver.wait_for(lambda spans: any(not s.parent_span_id for s in spans))
+        spans = receiver.spans
+
+    [trace] = by_trace(spans).values()
+    assert len({s.span_id for s in spans}) == len(spans)
+    by_name = {s.name: s for s in trace}
+    # Each agent under the workflow; the handoff in the triage agent's turn.
+    for agent in ("Triage", "Weather specialist"):
+        assert by_name[agent].attributes["openinference.span.kind"] == "AGENT"
+        assert chain_to_root(by_name[agent], trace)[1:] == ["Agent workflow", "Agent workflow"]
+    handoff = by_name["handoff to Weather specialist"]
+    assert chain_to_root(handoff, trace)[1:3] == ["turn", "Triage"]
+    # Each model call under its own agent, with its backend's model and tokens.
+    calls = [(chain_to_root(s, trace)[4], s.attributes) for s in trace if s.name == "generation"]
+    assert sorted(
+        (agent, a["llm.model_name"], a["llm.token_count.prompt"], a["llm.token_count.completion"])
+        for agent, a in calls
+    ) == [
+        ("Triage", "gpt-oss:20b", PROMPT_TOKENS, REPLY_TOKENS),
+        ("Weather specialist", "anthropic/claude-sonnet-4-5", INPUT_TOKENS, OUTPUT_TOKENS),
+        ("Weather specialist", "anthropic/claude-sonnet-4-5", INPUT_TOKENS, OUTPUT_TOKENS),
+    ]

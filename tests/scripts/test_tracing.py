@@ -21,6 +21,7 @@ from testkit.fakes.anthropic_messages import INPUT_TOKENS, OUTPUT_TOKENS, FakeAn
 from testkit.fakes.http_server import held
 from testkit.fakes.ollama_native import PROMPT_TOKENS, REPLY_TOKENS, FakeOllama
 from testkit.otlp_receiver import OtlpReceiver, ReceivedSpan
+from testkit.weather_mcp import WeatherMcpServer
 from tests.helpers.processes import (
     WEATHER,
     printed_result,
@@ -359,3 +360,48 @@ def test_a_handoff_is_a_span_and_each_agents_model_calls_carry_their_own_model_a
         ("Weather specialist", "anthropic/claude-sonnet-4-5", INPUT_TOKENS, OUTPUT_TOKENS),
         ("Weather specialist", "anthropic/claude-sonnet-4-5", INPUT_TOKENS, OUTPUT_TOKENS),
     ]
+
+
+@pytest.mark.long
+def test_an_mcp_tool_call_and_its_server_call_are_spans_of_the_runs_trace(
+    dev_server_address: str, tmp_path: Path
+) -> None:
+    steps = [
+        ollama_native.call_tool("get_weather", city="Tokyo"),
+        ollama_native.answer_quoting_tool_result(),
+    ]
+    with (
+        OtlpReceiver() as receiver,
+        FakeOllama(steps) as ollama,
+        WeatherMcpServer(tmp_path) as weather,
+    ):
+        environment = script_environment(
+            TEMPORAL_ADDRESS=dev_server_address,
+            OLLAMA_HOST=ollama.url,
+            WEATHER_MCP_URL=weather.url,
+            OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
+            OTEL_BSP_SCHEDULE_DELAY="100",
+        )
+        with running_worker(
+            "run_multi_provider_worker.py", environment=environment, tmp_path=tmp_path
+        ):
+            run = run_script("run_mcp_workflow.py", "--model", MODEL, environment=environment)
+            assert run.returncode == 0, run.stderr
+            receiver.wait_for(lambda spans: any(not s.parent_span_id for s in spans))
+        spans = receiver.spans
+    [trace] = by_trace(spans).values()
+    assert len({s.span_id for s in spans}) == len(spans)
+    # The agent's call of the MCP tool, in its turn; the call to the server, in its activity.
+    [tool] = [s for s in trace if s.name == "get_weather"]
+    assert tool.attributes["openinference.span.kind"] == "TOOL"
+    assert "The weather in Tokyo is sunny" in tool.attributes["output.value"]
+    assert chain_to_root(tool, trace)[1:3] == ["turn", "Assistant"]
+    [sent] = [s for s in trace if s.name == "MCP send tools/call get_weather"]
+    assert chain_to_root(sent, trace)[1:4] == [
+        "temporal:executeActivity",
+        "temporal:startActivity",
+        "get_weather",
+    ]
+    # Each server's tool list, with what it offered.
+    listed = [s.attributes["output.value"] for s in trace if s.name == "mcp_tools"]
+    assert '["get_weather", "get_forecast"]' in listed

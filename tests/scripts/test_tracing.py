@@ -24,6 +24,7 @@ from testkit.otlp_receiver import OtlpReceiver, ReceivedSpan
 from testkit.weather_mcp import WeatherMcpServer
 from tests.helpers.processes import (
     WEATHER,
+    background_script,
     printed_result,
     run_script,
     running_worker,
@@ -405,3 +406,65 @@ def test_an_mcp_tool_call_and_its_server_call_are_spans_of_the_runs_trace(
     # Each server's tool list, with what it offered.
     listed = [s.attributes["output.value"] for s in trace if s.name == "mcp_tools"]
     assert '["get_weather", "get_forecast"]' in listed
+
+
+@pytest.mark.long
+def test_an_approvals_run_is_one_trace_with_its_wait_and_both_halves(
+    dev_server_address: str, tmp_path: Path
+) -> None:
+    alert = {"city": "Tokyo", "message": "Typhoon tonight: stay indoors"}
+    steps = [
+        ollama_native.call_tool("send_weather_alert", **alert),
+        ollama_native.answer_quoting_tool_result(),
+    ]
+    with OtlpReceiver() as receiver, FakeOllama(steps) as ollama:
+        environment = script_environment(
+            TEMPORAL_ADDRESS=dev_server_address,
+            OLLAMA_HOST=ollama.url,
+            OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
+            OTEL_BSP_SCHEDULE_DELAY="100",
+        )
+        with (
+            running_worker(
+                "run_multi_provider_worker.py", environment=environment, tmp_path=tmp_path
+            ),
+            background_script(
+                "run_approval_workflow.py",
+                environment=environment,
+                tmp_path=tmp_path,
+                ready_text="Decide from another terminal",
+            ) as starter,
+        ):
+            workflow_id = starter.output().split("Running workflow ")[1].split()[0]
+            listed = run_script(
+                "run_approval_workflow.py",
+                "--workflow-id",
+                workflow_id,
+                "--list",
+                environment=environment,
+            )
+            call_id = re.findall(r"call_\w+", listed.stdout)[0]
+            approved = run_script(
+                "run_approval_workflow.py",
+                *("--workflow-id", workflow_id, "--approve", call_id, "--by", "ops"),
+                environment=environment,
+            )
+            assert approved.returncode == 0, approved.stderr
+            assert starter.process.wait(timeout=120) == 0, starter.output()
+        spans = receiver.spans
+    # One trace: the run up to the call, the wait for the person, the approved call, the answer.
+    [trace] = by_trace(spans).values()
+    assert len({s.span_id for s in spans}) == len(spans)
+    [root] = [s for s in trace if not s.parent_span_id]
+    assert root.name == "Approval workflow"
+    [wait] = [s for s in trace if s.name == "waiting for approval"]
+    assert chain_to_root(wait, trace)[1:] == ["Approval workflow"]
+    names = Counter(s.name for s in trace)
+    assert names["generation"] == 2, names  # Before the wait and after it.
+    # The alert, once approved: its delivery activity under the tool's span, once.
+    delivered = [
+        s
+        for s in trace
+        if s.name == "temporal:startActivity" and chain_to_root(s, trace)[1] == "send_weather_alert"
+    ]
+    assert len(delivered) == 1

@@ -16,6 +16,8 @@ import pytest
 from temporalio.client import Client
 from temporalio.openai_agents import OpenAIAgentsPlugin
 
+from openai_agents.model_providers.workflows.chat_workflow import ChatWorkflow, Conversation
+from openai_agents.model_providers.workflows.shared import TASK_QUEUE
 from testkit.fakes import anthropic_messages, ollama_native
 from testkit.fakes.anthropic_messages import INPUT_TOKENS, OUTPUT_TOKENS, FakeAnthropic
 from testkit.fakes.http_server import held
@@ -30,6 +32,7 @@ from tests.helpers.processes import (
     running_worker,
     script_environment,
 )
+from tests.helpers.workflow_runs import new_workflow_id
 from tests.scripts.test_durability import WORKER_ARGUMENTS, a_worker_killed_mid_call
 
 MODEL = "ollama/gpt-oss:20b"
@@ -468,3 +471,50 @@ def test_an_approvals_run_is_one_trace_with_its_wait_and_both_halves(
         if s.name == "temporal:startActivity" and chain_to_root(s, trace)[1] == "send_weather_alert"
     ]
     assert len(delivered) == 1
+
+
+@pytest.mark.long
+async def test_a_chat_that_continues_as_new_has_each_reply_traced_once(
+    dev_server_address: str, tmp_path: Path
+) -> None:
+    """Each message's reply is a run of the agent, so a trace; the second message is answered
+    by the conversation's next run (continue-as-new after one exchange)."""
+    steps = [
+        ollama_native.call_tool("get_weather", city="Tokyo"),
+        ollama_native.answer_quoting_tool_result(),
+    ]
+    with OtlpReceiver() as receiver, FakeOllama(steps * 2) as ollama:
+        environment = script_environment(
+            TEMPORAL_ADDRESS=dev_server_address,
+            OLLAMA_HOST=ollama.url,
+            OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
+            OTEL_BSP_SCHEDULE_DELAY="100",
+        )
+        with running_worker(
+            "run_multi_provider_worker.py", environment=environment, tmp_path=tmp_path
+        ):
+            client = await Client.connect(dev_server_address, plugins=[OpenAIAgentsPlugin()])
+            handle = await client.start_workflow(
+                ChatWorkflow.run,
+                Conversation(model=MODEL, memory_budget=2560, exchanges_per_run=1),
+                id=new_workflow_id(ChatWorkflow),
+                task_queue=TASK_QUEUE,
+            )
+            first_run = handle.first_execution_run_id or ""
+            for question in ("What's the weather in Tokyo?", "And now?"):
+                reply = await handle.execute_update(ChatWorkflow.send, question)
+                assert WEATHER in reply.text
+            assert (await handle.describe()).run_id != first_run  # It continued as new.
+            await handle.execute_update(ChatWorkflow.end)
+            await handle.result()
+            receiver.wait_for(lambda spans: Counter(s.name for s in spans)["generation"] == 4)
+        spans = receiver.spans
+
+    assert len({s.span_id for s in spans}) == len(spans)  # No span twice.
+    traces = by_trace(spans)
+    assert len(traces) == 2  # One per reply.
+    for trace in traces.values():
+        names = Counter(s.name for s in trace)
+        assert (names["generation"], names["get_weather"]) == (2, 1), names
+        for span in trace:  # Every parent arrived.
+            chain_to_root(span, trace)

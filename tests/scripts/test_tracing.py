@@ -135,6 +135,10 @@ async def test_each_run_is_one_trace_with_its_model_calls_tokens_and_tool_and_no
         traces = by_trace(spans)
         assert len(traces) == len(STARTERS)  # One trace per workflow run.
         assert len({s.span_id for s in spans}) == len(spans)  # No span twice.
+        # Every span says which workflow run it belongs to: a trace is found by workflow id.
+        assert sorted(
+            {s.attributes.get("temporal.workflow.id") for s in trace} for trace in traces.values()
+        ) == sorted({workflow_id} for workflow_id in workflow_ids.values())
         for trace in traces.values():
             [root] = [s for s in trace if not s.parent_span_id]
             assert root.name == "Agent workflow"
@@ -152,6 +156,8 @@ async def test_each_run_is_one_trace_with_its_model_calls_tokens_and_tool_and_no
                 assert chain[-3:] == ["Assistant", "Agent workflow", "Agent workflow"]
                 attributes = generation.attributes
                 assert attributes["openinference.span.kind"] == "LLM"
+                assert attributes["temporal.activity.attempt"] == 1
+                assert attributes["temporal.activity.type"].startswith("invoke_model_activity")
                 assert attributes["llm.model_name"] == "gpt-oss:20b"
                 assert attributes["llm.token_count.prompt"] == PROMPT_TOKENS
                 assert attributes["llm.token_count.completion"] == REPLY_TOKENS

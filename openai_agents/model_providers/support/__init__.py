@@ -1,5 +1,5 @@
 """Plumbing the sample scripts share, which a reader can skip: the command line
 (`arguments`), running a script and ending it in one line (`script`), a worker's logging
 (`logs`), what a person types (`terminal`), reaching Temporal (`temporal`), traces when
-OTEL_EXPORTER_OTLP_ENDPOINT is set (`tracing`), and the demo's bundled dev server and model
-(`dev_server`, `bundled_model`)."""
+OTEL_EXPORTER_OTLP_ENDPOINT is set (`tracing`, `span_attributes`), and the demo's bundled
+dev server and model (`dev_server`, `bundled_model`)."""

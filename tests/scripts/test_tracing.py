@@ -16,17 +16,23 @@ import pytest
 from temporalio.client import Client
 from temporalio.openai_agents import OpenAIAgentsPlugin
 
-from testkit.fakes import ollama_native
+from openai_agents.model_providers.workflows.chat_workflow import ChatWorkflow, Conversation
+from openai_agents.model_providers.workflows.shared import TASK_QUEUE
+from testkit.fakes import anthropic_messages, ollama_native
+from testkit.fakes.anthropic_messages import INPUT_TOKENS, OUTPUT_TOKENS, FakeAnthropic
 from testkit.fakes.http_server import held
 from testkit.fakes.ollama_native import PROMPT_TOKENS, REPLY_TOKENS, FakeOllama
 from testkit.otlp_receiver import OtlpReceiver, ReceivedSpan
+from testkit.weather_mcp import WeatherMcpServer
 from tests.helpers.processes import (
     WEATHER,
+    background_script,
     printed_result,
     run_script,
     running_worker,
     script_environment,
 )
+from tests.helpers.workflow_runs import new_workflow_id
 from tests.scripts.test_durability import WORKER_ARGUMENTS, a_worker_killed_mid_call
 
 MODEL = "ollama/gpt-oss:20b"
@@ -129,6 +135,10 @@ async def test_each_run_is_one_trace_with_its_model_calls_tokens_and_tool_and_no
         traces = by_trace(spans)
         assert len(traces) == len(STARTERS)  # One trace per workflow run.
         assert len({s.span_id for s in spans}) == len(spans)  # No span twice.
+        # Every span says which workflow run it belongs to: a trace is found by workflow id.
+        assert sorted(
+            {s.attributes.get("temporal.workflow.id") for s in trace} for trace in traces.values()
+        ) == sorted({workflow_id} for workflow_id in workflow_ids.values())
         for trace in traces.values():
             [root] = [s for s in trace if not s.parent_span_id]
             assert root.name == "Agent workflow"
@@ -146,6 +156,8 @@ async def test_each_run_is_one_trace_with_its_model_calls_tokens_and_tool_and_no
                 assert chain[-3:] == ["Assistant", "Agent workflow", "Agent workflow"]
                 attributes = generation.attributes
                 assert attributes["openinference.span.kind"] == "LLM"
+                assert attributes["temporal.activity.attempt"] == 1
+                assert attributes["temporal.activity.type"].startswith("invoke_model_activity")
                 assert attributes["llm.model_name"] == "gpt-oss:20b"
                 assert attributes["llm.token_count.prompt"] == PROMPT_TOKENS
                 assert attributes["llm.token_count.completion"] == REPLY_TOKENS
@@ -305,3 +317,210 @@ def test_a_fleets_model_calls_join_the_runs_trace(dev_server_address: str, tmp_p
         names = Counter(s.name for s in receiver.spans)
     assert names["temporal:startActivity"] == 2, names  # The workflow worker's side.
     assert names["generation"] == 2, names
+
+
+@pytest.mark.long
+def test_a_handoff_is_a_span_and_each_agents_model_calls_carry_their_own_model_and_tokens(
+    dev_server_address: str, tmp_path: Path
+) -> None:
+    """The handoffs sample: triage on native Ollama hands off to the specialist on Anthropic
+    through LiteLLM; one trace holds both agents, the handoff, and each backend's calls."""
+    with (
+        OtlpReceiver() as receiver,
+        FakeOllama([ollama_native.call_tool("transfer_to_weather_specialist")]) as ollama,
+        FakeAnthropic(
+            [
+                anthropic_messages.call_tool("get_weather", city="Tokyo"),
+                anthropic_messages.answer_quoting_tool_result(),
+            ]
+        ) as anthropic,
+    ):
+        environment = script_environment(
+            TEMPORAL_ADDRESS=dev_server_address,
+            OLLAMA_HOST=ollama.url,
+            ANTHROPIC_API_KEY="sk-ant-test-key",
+            ANTHROPIC_BASE_URL=anthropic.url,
+            OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
+            OTEL_BSP_SCHEDULE_DELAY="100",
+        )
+        with running_worker(
+            "run_multi_provider_worker.py", environment=environment, tmp_path=tmp_path
+        ):
+            run = run_script("run_handoffs_workflow.py", environment=environment)
+            assert run.returncode == 0, run.stderr
+            receiver.wait_for(lambda spans: any(not s.parent_span_id for s in spans))
+        spans = receiver.spans
+
+    [trace] = by_trace(spans).values()
+    assert len({s.span_id for s in spans}) == len(spans)
+    by_name = {s.name: s for s in trace}
+    # Each agent under the workflow; the handoff in the triage agent's turn.
+    for agent in ("Triage", "Weather specialist"):
+        assert by_name[agent].attributes["openinference.span.kind"] == "AGENT"
+        assert chain_to_root(by_name[agent], trace)[1:] == ["Agent workflow", "Agent workflow"]
+    handoff = by_name["handoff to Weather specialist"]
+    assert chain_to_root(handoff, trace)[1:3] == ["turn", "Triage"]
+    # Each model call under its own agent, with its backend's model and tokens.
+    calls = [(chain_to_root(s, trace)[4], s.attributes) for s in trace if s.name == "generation"]
+    assert sorted(
+        (agent, a["llm.model_name"], a["llm.token_count.prompt"], a["llm.token_count.completion"])
+        for agent, a in calls
+    ) == [
+        ("Triage", "gpt-oss:20b", PROMPT_TOKENS, REPLY_TOKENS),
+        ("Weather specialist", "anthropic/claude-sonnet-4-5", INPUT_TOKENS, OUTPUT_TOKENS),
+        ("Weather specialist", "anthropic/claude-sonnet-4-5", INPUT_TOKENS, OUTPUT_TOKENS),
+    ]
+
+
+@pytest.mark.long
+def test_an_mcp_tool_call_and_its_server_call_are_spans_of_the_runs_trace(
+    dev_server_address: str, tmp_path: Path
+) -> None:
+    steps = [
+        ollama_native.call_tool("get_weather", city="Tokyo"),
+        ollama_native.answer_quoting_tool_result(),
+    ]
+    with (
+        OtlpReceiver() as receiver,
+        FakeOllama(steps) as ollama,
+        WeatherMcpServer(tmp_path) as weather,
+    ):
+        environment = script_environment(
+            TEMPORAL_ADDRESS=dev_server_address,
+            OLLAMA_HOST=ollama.url,
+            WEATHER_MCP_URL=weather.url,
+            OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
+            OTEL_BSP_SCHEDULE_DELAY="100",
+        )
+        with running_worker(
+            "run_multi_provider_worker.py", environment=environment, tmp_path=tmp_path
+        ):
+            run = run_script("run_mcp_workflow.py", "--model", MODEL, environment=environment)
+            assert run.returncode == 0, run.stderr
+            receiver.wait_for(lambda spans: any(not s.parent_span_id for s in spans))
+        spans = receiver.spans
+    [trace] = by_trace(spans).values()
+    assert len({s.span_id for s in spans}) == len(spans)
+    # The agent's call of the MCP tool, in its turn; the call to the server, in its activity.
+    [tool] = [s for s in trace if s.name == "get_weather"]
+    assert tool.attributes["openinference.span.kind"] == "TOOL"
+    assert "The weather in Tokyo is sunny" in tool.attributes["output.value"]
+    assert chain_to_root(tool, trace)[1:3] == ["turn", "Assistant"]
+    [sent] = [s for s in trace if s.name == "MCP send tools/call get_weather"]
+    assert chain_to_root(sent, trace)[1:4] == [
+        "temporal:executeActivity",
+        "temporal:startActivity",
+        "get_weather",
+    ]
+    # Each server's tool list, with what it offered.
+    listed = [s.attributes["output.value"] for s in trace if s.name == "mcp_tools"]
+    assert '["get_weather", "get_forecast"]' in listed
+
+
+@pytest.mark.long
+def test_an_approvals_run_is_one_trace_with_its_wait_and_both_halves(
+    dev_server_address: str, tmp_path: Path
+) -> None:
+    alert = {"city": "Tokyo", "message": "Typhoon tonight: stay indoors"}
+    steps = [
+        ollama_native.call_tool("send_weather_alert", **alert),
+        ollama_native.answer_quoting_tool_result(),
+    ]
+    with OtlpReceiver() as receiver, FakeOllama(steps) as ollama:
+        environment = script_environment(
+            TEMPORAL_ADDRESS=dev_server_address,
+            OLLAMA_HOST=ollama.url,
+            OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
+            OTEL_BSP_SCHEDULE_DELAY="100",
+        )
+        with (
+            running_worker(
+                "run_multi_provider_worker.py", environment=environment, tmp_path=tmp_path
+            ),
+            background_script(
+                "run_approval_workflow.py",
+                environment=environment,
+                tmp_path=tmp_path,
+                ready_text="Decide from another terminal",
+            ) as starter,
+        ):
+            workflow_id = starter.output().split("Running workflow ")[1].split()[0]
+            listed = run_script(
+                "run_approval_workflow.py",
+                "--workflow-id",
+                workflow_id,
+                "--list",
+                environment=environment,
+            )
+            call_id = re.findall(r"call_\w+", listed.stdout)[0]
+            approved = run_script(
+                "run_approval_workflow.py",
+                *("--workflow-id", workflow_id, "--approve", call_id, "--by", "ops"),
+                environment=environment,
+            )
+            assert approved.returncode == 0, approved.stderr
+            assert starter.process.wait(timeout=120) == 0, starter.output()
+        spans = receiver.spans
+    # One trace: the run up to the call, the wait for the person, the approved call, the answer.
+    [trace] = by_trace(spans).values()
+    assert len({s.span_id for s in spans}) == len(spans)
+    [root] = [s for s in trace if not s.parent_span_id]
+    assert root.name == "Approval workflow"
+    [wait] = [s for s in trace if s.name == "waiting for approval"]
+    assert chain_to_root(wait, trace)[1:] == ["Approval workflow"]
+    names = Counter(s.name for s in trace)
+    assert names["generation"] == 2, names  # Before the wait and after it.
+    # The alert, once approved: its delivery activity under the tool's span, once.
+    delivered = [
+        s
+        for s in trace
+        if s.name == "temporal:startActivity" and chain_to_root(s, trace)[1] == "send_weather_alert"
+    ]
+    assert len(delivered) == 1
+
+
+@pytest.mark.long
+async def test_a_chat_that_continues_as_new_has_each_reply_traced_once(
+    dev_server_address: str, tmp_path: Path
+) -> None:
+    """Each message's reply is a run of the agent, so a trace; the second message is answered
+    by the conversation's next run (continue-as-new after one exchange)."""
+    steps = [
+        ollama_native.call_tool("get_weather", city="Tokyo"),
+        ollama_native.answer_quoting_tool_result(),
+    ]
+    with OtlpReceiver() as receiver, FakeOllama(steps * 2) as ollama:
+        environment = script_environment(
+            TEMPORAL_ADDRESS=dev_server_address,
+            OLLAMA_HOST=ollama.url,
+            OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
+            OTEL_BSP_SCHEDULE_DELAY="100",
+        )
+        with running_worker(
+            "run_multi_provider_worker.py", environment=environment, tmp_path=tmp_path
+        ):
+            client = await Client.connect(dev_server_address, plugins=[OpenAIAgentsPlugin()])
+            handle = await client.start_workflow(
+                ChatWorkflow.run,
+                Conversation(model=MODEL, memory_budget=2560, exchanges_per_run=1),
+                id=new_workflow_id(ChatWorkflow),
+                task_queue=TASK_QUEUE,
+            )
+            first_run = handle.first_execution_run_id or ""
+            for question in ("What's the weather in Tokyo?", "And now?"):
+                reply = await handle.execute_update(ChatWorkflow.send, question)
+                assert WEATHER in reply.text
+            assert (await handle.describe()).run_id != first_run  # It continued as new.
+            await handle.execute_update(ChatWorkflow.end)
+            await handle.result()
+            receiver.wait_for(lambda spans: Counter(s.name for s in spans)["generation"] == 4)
+        spans = receiver.spans
+
+    assert len({s.span_id for s in spans}) == len(spans)  # No span twice.
+    traces = by_trace(spans)
+    assert len(traces) == 2  # One per reply.
+    for trace in traces.values():
+        names = Counter(s.name for s in trace)
+        assert (names["generation"], names["get_weather"]) == (2, 1), names
+        for span in trace:  # Every parent arrived.
+            chain_to_root(span, trace)

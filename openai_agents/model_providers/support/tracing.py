@@ -45,10 +45,13 @@ def from_environment() -> bool:
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
     from temporalio.contrib.opentelemetry import create_tracer_provider
 
+    from openai_agents.model_providers.support.span_attributes import TemporalAttributes
+
     os.environ.setdefault("OTEL_SERVICE_NAME", DEFAULT_SERVICE_NAME)
     # Replay-safe: a span is exported once, when the workflow really ran it, never on
     # replay, and its ids are deterministic. The SDK reads the endpoint and service name.
     provider = create_tracer_provider()
+    provider.add_span_processor(TemporalAttributes())  # Workflow id, activity attempt.
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)
     # The OpenInference spans are made from the Agents SDK's traces, which the scripts

@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from agents import Agent, Runner, function_tool
+from agents import Agent, Runner, function_tool, trace
 from temporalio import activity, workflow
 from temporalio.common import RetryPolicy
 
@@ -109,7 +109,9 @@ class ApprovalWorkflow(AwaitsDecisions):
             tools=[get_weather, send_weather_alert],
         )
         log = ModelLog()  # Which model answered each call.
-        with agent_errors_as_failures():
+        # One trace for the whole run, the wait included: without it, the resumed run only
+        # reattaches the first run's trace, which a traced worker has already ended.
+        with agent_errors_as_failures(), trace("Approval workflow"):
             result = await Runner.run(agent, require_prompt(prompt), max_turns=MAX_TURNS, hooks=log)
             while result.interruptions:
                 # The run's state stays in workflow memory while it waits (a replay rebuilds

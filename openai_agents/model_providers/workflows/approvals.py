@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from agents import RunState, ToolApprovalItem
+from agents import RunState, ToolApprovalItem, custom_span
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
@@ -126,17 +126,24 @@ class Approvals:
                 call_id, item.name or "", item.arguments or "", now, now + self.timeout
             )
         asked = [item.call_id or "" for item in interruptions]
-        try:
-            await workflow.wait_condition(
-                lambda: not any(call_id in self._pending for call_id in asked),
-                timeout=self.timeout,
-                timeout_summary="approval deadline",
-            )
-        except asyncio.TimeoutError:
-            for call_id in asked:
-                if (call := self._pending.get(call_id)) is not None:
-                    reason = f"no decision within {duration(self.timeout)}"
-                    self._record(call, False, reason, DEADLINE)
+        # The wait is a span of the run's trace: how long the person took, and what they said.
+        with custom_span("waiting for approval", data={"calls": asked}) as span:
+            try:
+                await workflow.wait_condition(
+                    lambda: not any(call_id in self._pending for call_id in asked),
+                    timeout=self.timeout,
+                    timeout_summary="approval deadline",
+                )
+            except asyncio.TimeoutError:
+                for call_id in asked:
+                    if (call := self._pending.get(call_id)) is not None:
+                        reason = f"no decision within {duration(self.timeout)}"
+                        self._record(call, False, reason, DEADLINE)
+            span.span_data.data["decisions"] = [
+                {"call_id": d.call_id, "approved": d.approved, "by": d.decided_by}
+                for d in self.decisions
+                if d.call_id in asked
+            ]
         by_id = {d.call_id: d for d in self.decisions}
         for item in interruptions:
             decision = by_id[item.call_id or ""]

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-from agents import Agent, RunConfig, RunContextWrapper, Runner
+from agents import Agent, RunConfig, RunContextWrapper, Runner, trace
 from agents.mcp import MCPServer
 from agents.run_config import ToolErrorFormatterArgs
 from agents.tool_context import ToolContext
@@ -107,7 +107,8 @@ class McpWorkflow(AwaitsDecisions):
             tool_not_found_behavior="return_error_to_model",
             tool_error_formatter=report_missing_tool,
         )
-        with agent_errors_as_failures(), mcp_errors_as_failures():
+        # One trace for the whole run, a wait for approval included (as the approval sample).
+        with agent_errors_as_failures(), mcp_errors_as_failures(), trace("MCP workflow"):
             result = await Runner.run(
                 agent, require_prompt(prompt), max_turns=MAX_TURNS, run_config=run_config
             )

@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 from agents import ModelProvider
@@ -295,10 +295,10 @@ async def phoenix(args: argparse.Namespace) -> AsyncIterator[Viewer | None]:
             yield Viewer(url, started_here=True)
 
 
-def show_trace(viewer: Viewer, started: datetime) -> None:
+def show_trace(viewer: Viewer, workflow_id: str) -> None:
     """Find the run's trace through Phoenix's API, and print its URL and what it holds."""
     tracing.flush()
-    found = trace_viewer.run_trace(viewer.url, started)
+    found = trace_viewer.run_trace(viewer.url, workflow_id)
     prompt_tokens, completion_tokens = found.tokens()
     model_calls, tool_calls = len(found.model_calls()), len(found.tool_calls())
     print(f"Trace in Phoenix: {found.url}")
@@ -339,7 +339,6 @@ async def demo(args: argparse.Namespace) -> int:
         async with temporal_client(plugin) as (client, ui_url):
             prefix = sample.workflow_id_prefix
             workflow_id = args.workflow_id or arguments.unique_workflow_id(prefix)
-            started = datetime.now(timezone.utc)
             async with Worker(client, task_queue=TASK_QUEUE, workflows=[sample.workflow]):
                 print(f"Running workflow {workflow_id} on task queue {TASK_QUEUE}...")
                 result = await client.execute_workflow(
@@ -355,7 +354,7 @@ async def demo(args: argparse.Namespace) -> int:
             print(f"Result: {result}")
             say_who_answered(backend)
             if viewer:
-                show_trace(viewer, started)
+                show_trace(viewer, workflow_id)
             if ui_url and args.keep_server:
                 history_url = f"{ui_url}/namespaces/{client.namespace}/workflows/{workflow_id}"
                 print(f"Workflow history in the Temporal Web UI: {history_url}")

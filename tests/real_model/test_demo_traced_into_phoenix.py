@@ -50,6 +50,16 @@ def phoenix_spans(base_url: str, trace_id: str, **filters: str) -> list[dict[str
     return spans
 
 
+def phoenix_spans_of_workflow(base_url: str, workflow_id: str) -> list[dict[str, Any]]:
+    """The spans that carry `workflow_id`, by the API's attribute filter."""
+    query = urllib.parse.urlencode(
+        {"attribute": f"temporal.workflow.id:{json.dumps(workflow_id)}", "limit": "1000"}
+    )
+    with urllib.request.urlopen(f"{base_url}/v1/projects/default/spans?{query}") as response:
+        spans: list[dict[str, Any]] = json.load(response)["data"]
+    return spans
+
+
 @pytest.mark.usefixtures("bundled_model_installed", "phoenix_installed")
 def test_the_demo_traces_its_run_into_phoenix(dev_server_address: str, tmp_path: Path) -> None:
     environment = script_environment(TEMPORAL_ADDRESS=dev_server_address)
@@ -77,6 +87,12 @@ def test_the_demo_traces_its_run_into_phoenix(dev_server_address: str, tmp_path:
         base_url, port, trace_id = shown[1], int(shown[2]), shown[4]
 
         spans = phoenix_spans(base_url, trace_id)
+        # The run's own: its workflow id is on its spans, and on no other trace's.
+        running = re.search(r"Running workflow (\S+) on task queue", printed)
+        assert running, printed
+        by_id = phoenix_spans_of_workflow(base_url, running[1])
+        assert by_id, spans
+        assert {span["context"]["trace_id"] for span in by_id} == {trace_id}
         # One tree: a single root, every other span's parent in the trace.
         ids = {span["context"]["span_id"] for span in spans}
         roots = [span for span in spans if span["parent_id"] is None]

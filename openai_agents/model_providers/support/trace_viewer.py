@@ -21,7 +21,6 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -207,28 +206,34 @@ def trace(base_url: str, trace_id: str, project: str = PROJECT) -> Trace:
     return Trace(trace_id, url, spans(base_url, project=project, trace_id=trace_id))
 
 
+WORKFLOW_ID_ATTRIBUTE = "temporal.workflow.id"
+"""Set on every span made in a workflow or activity (support/span_attributes.py)."""
+
+
 def run_trace(
-    base_url: str, started: datetime, project: str = PROJECT, timeout: float = 30.0
+    base_url: str, workflow_id: str, project: str = PROJECT, timeout: float = 30.0
 ) -> Trace:
-    """The trace of a run that began at `started`: the first trace of `project` to start
-    after it, once Phoenix holds its root span and a model call (spans arrive in batches,
-    after the run). Raises ConfigurationError if none does within `timeout` seconds."""
-    since = (started - timedelta(seconds=1)).isoformat()
-    query = urllib.parse.urlencode({"start_time": since, "sort": "start_time", "order": "asc"})
-    listing = f"{base_url}/v1/projects/{urllib.parse.quote(project, safe='')}/traces?{query}"
+    """The trace of the workflow run `workflow_id`, found by the id its spans carry, once
+    Phoenix holds its root span and a model call and no more spans arrive (they arrive in
+    batches, after the run). Raises ConfigurationError if it does not within `timeout`."""
+    # JSON-quoted: the API would read an id like `123` as a number.
+    match = {"attribute": f"{WORKFLOW_ID_ATTRIBUTE}:{json.dumps(workflow_id)}", "limit": "1"}
+    listing = f"{base_url}/v1/projects/{urllib.parse.quote(project, safe='')}/spans?"
     deadline = time.monotonic() + timeout
+    seen = -1
     while True:
         # Not (yet) answering, or not a Phoenix: asked again until the deadline.
         with contextlib.suppress(OSError, ValueError, KeyError):
-            for item in _get(listing)["data"][:1]:
-                found = trace(base_url, item["trace_id"], project)
-                roots = [span for span in found.spans if span.parent_id is None]
-                if roots and found.model_calls():
+            for item in _get(listing + urllib.parse.urlencode(match))["data"]:
+                found = trace(base_url, item["context"]["trace_id"], project)
+                whole = any(span.parent_id is None for span in found.spans)
+                if whole and found.model_calls() and len(found.spans) == seen:
                     return found
+                seen = len(found.spans)
         if time.monotonic() > deadline:
             raise ConfigurationError(
-                f"no trace of the run reached Phoenix at {base_url} within {timeout:.0f} s: "
-                "check that OTEL_EXPORTER_OTLP_ENDPOINT names it"
+                f"no trace of workflow {workflow_id} reached Phoenix at {base_url} within "
+                f"{timeout:.0f} s: check that OTEL_EXPORTER_OTLP_ENDPOINT names it"
             )
         time.sleep(0.5)
 

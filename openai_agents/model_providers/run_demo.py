@@ -285,7 +285,7 @@ async def phoenix(args: argparse.Namespace) -> AsyncIterator[Viewer | None]:
     else:
         refuse_trace_without_phoenix()
         log = dev_server.new_log_file("phoenix-")
-        print(f"Starting Phoenix, the trace viewer (about 30 s; its output goes to {log})...")
+        print(f"Starting Phoenix, the trace viewer (10-30 s; its output goes to {log})...")
         with (
             tempfile.TemporaryDirectory(prefix="phoenix-") as directory,
             trace_viewer.running_phoenix(log, Path(directory)) as url,

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.trace_viewer
 TRACE_LINE = re.compile(
     r"Trace in Phoenix: (http://127\.0\.0\.1:(\d+))/projects/([^/\s]+)/traces/([0-9a-f]{32})"
 )
-# Phoenix's start (about 30 s here), llama-server's, a dev server's and the run's, on a
+# Phoenix's start (10-30 s here), llama-server's, a dev server's and the run's, on a
 # machine that may be busy.
 DEMO_TIMEOUT_SECONDS = 600.0
 

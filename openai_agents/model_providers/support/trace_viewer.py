@@ -35,8 +35,8 @@ GRPC_PORT = 4317
 PROJECT = "default"
 """Where Phoenix files spans that name no project (`openinference.project.name`)."""
 INSTALL = "uv sync --group phoenix"
-# Measured here: 27-32 s from start to a 200 on /healthz on 2 cores (migrations, then the
-# app); a busy machine takes longer.
+# Measured here on 2 cores: 10-32 s from start to a 200 on /healthz (its migrations, then
+# the app; the most without compiled bytecode); a busy machine takes longer.
 STARTUP_TIMEOUT_SECONDS = 180.0
 
 

@@ -212,6 +212,10 @@ def test_unset_exports_and_imports_nothing_and_set_drops_the_openai_exporter() -
     )
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout.splitlines() == ["False []", "True True []"]
+    # Nothing listens there: one line says so, and what to do.
+    [warning] = checked.stderr.strip().splitlines()
+    assert "traces: nothing answers at OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:9" in warning
+    assert "`phoenix serve`" in warning
 
 
 @pytest.mark.long

@@ -10,8 +10,11 @@ tracing is switched on:
 
 from __future__ import annotations
 
+import logging
 import os
+import socket
 from typing import Any
+from urllib.parse import urlsplit
 
 import agents
 
@@ -60,7 +63,26 @@ def from_environment() -> bool:
     # Drop the SDK's own processor, which would send every trace to OpenAI's platform.
     agents.set_trace_processors([])
     _provider = provider
+    warn_if_unreachable()
     return True
+
+
+def warn_if_unreachable() -> None:
+    """One line now if nothing listens where traces go, instead of only the exporter's
+    retries later (the runs themselves go on either way)."""
+    name = next(n for n in reversed(ENDPOINT_VARIABLES) if os.environ.get(n))
+    url = urlsplit(os.environ[name])
+    port = url.port or (443 if url.scheme == "https" else 4318)
+    try:
+        socket.create_connection((url.hostname or "localhost", port), timeout=1).close()
+    except OSError as error:
+        logging.warning(
+            "traces: nothing answers at %s=%s (%s): start the trace collector or viewer "
+            "there (e.g. `phoenix serve`), or unset it; runs go on untraced meanwhile",
+            name,
+            os.environ[name],
+            error.strerror or error,
+        )
 
 
 def flush(timeout_millis: int = 5_000) -> None:

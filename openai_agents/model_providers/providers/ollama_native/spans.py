@@ -8,6 +8,7 @@ import contextlib
 import json
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import ollama
 from agents import ModelSettings, ModelTracing, Usage
@@ -31,7 +32,11 @@ def model_call_span(
     tracing: ModelTracing,
 ) -> Iterator[Span[GenerationSpanData]]:
     """The span of one call; an error raised inside is recorded on it, then re-raised."""
-    config = {**settings.to_traceable_dict(), "base_url": base_url, "model_impl": MODEL_IMPL}
+    config = {
+        **settings.to_traceable_dict(),
+        "base_url": _without_credentials(base_url),
+        "model_impl": MODEL_IMPL,
+    }
     with generation_span(model=model, model_config=config, disabled=tracing.is_disabled()) as span:
         if tracing.include_data():
             span.span_data.input = [_message_dict(m) for m in messages]
@@ -66,6 +71,12 @@ def usage_of_stream(usage: ResponseUsage | None) -> Usage:
         input_tokens_details=usage.input_tokens_details,
         output_tokens_details=usage.output_tokens_details,
     )
+
+
+def _without_credentials(url: str) -> str:
+    """`url` without a user:password part or a query, which a host setting may carry."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[-1], parts.path, "", ""))
 
 
 def _message_dict(message: ollama.Message) -> dict[str, Any]:

@@ -231,6 +231,8 @@ async def test_the_starter_reports_a_failed_message_goes_on_and_quits_leaving_it
         "Not answered: model unavailable",
         "you> Hi",
         "assistant> Hello",
+        # The failed message's call is billed to no one.
+        "Usage: ollama/gpt-oss:20b: 1 call, 0 in + 0 out tokens, $0 (local)",
         "you> /quit",
         f"Left conversation {conversation_id} running: rejoin it with --conversation-id "
         f"{conversation_id}, and send /end there to close it.",

@@ -1,4 +1,5 @@
 """Plumbing the sample scripts share, which a reader can skip: the command line
 (`arguments`), running a script and ending it in one line (`script`), a worker's logging
-(`logs`), what a person types (`terminal`), reaching Temporal (`temporal`), and the demo's
-bundled dev server and model (`dev_server`, `bundled_model`)."""
+(`logs`), what a person types (`terminal`), what a run used and cost (`usage`), reaching
+Temporal (`temporal`), and the demo's bundled dev server and model (`dev_server`,
+`bundled_model`)."""

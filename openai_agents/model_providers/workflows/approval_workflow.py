@@ -108,7 +108,7 @@ class ApprovalWorkflow(AwaitsDecisions):
             model=agent_model(model, fallbacks or []),
             tools=[get_weather, send_weather_alert],
         )
-        log = ModelLog()  # Which model answered each call.
+        log = ModelLog()  # Which model answered each call, and what each used.
         with agent_errors_as_failures():
             result = await Runner.run(agent, require_prompt(prompt), max_turns=MAX_TURNS, hooks=log)
             while result.interruptions:
@@ -119,5 +119,8 @@ class ApprovalWorkflow(AwaitsDecisions):
                 await self.approvals.decided(result.interruptions, state)
                 result = await Runner.run(agent, state, hooks=log)
         return ApprovedAnswer(
-            str(result.final_output), log.models, decisions=self.approvals.decisions
+            str(result.final_output),
+            log.models,
+            usage=log.usage,  # Both halves: before the wait and after it.
+            decisions=self.approvals.decisions,
         )

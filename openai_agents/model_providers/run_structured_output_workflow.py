@@ -43,7 +43,7 @@ async def main(args: argparse.Namespace) -> int:
     print(answer.report.model_dump_json(indent=2))
     if args.fallback_model:  # Which model answered each call; stdout stays pure JSON.
         print(f"Answered by: {', '.join(answer.models)}", file=sys.stderr)
-    usage.print_usage(answer.usage)  # Calls, tokens and cost, per model.
+    usage.print_usage(answer.usage, file=sys.stderr)  # stdout stays the report's JSON.
     return 0
 
 

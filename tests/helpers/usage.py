@@ -4,6 +4,7 @@ computed here from LiteLLM's offline map's own per-token prices."""
 from __future__ import annotations
 
 import os
+import re
 
 from testkit.fakes import anthropic_messages, ollama_native
 
@@ -40,3 +41,13 @@ def usage(model: str, calls: int, per_call: tuple[int, int], cost: str) -> str:
 
 LOCAL = "$0 (local)"
 NO_PRICE_KNOWN = "no price known"
+
+
+def local_usage(stdout: str, model: str) -> tuple[int, int, int]:
+    """The calls, input and output tokens a starter printed for a local `model` (a real
+    model's counts, which a test cannot know in advance)."""
+    numbers = r"(\d+) calls?, ([\d,]+) in \+ ([\d,]+) out tokens"
+    found = re.search(rf"^Usage: {re.escape(model)}: {numbers}, \$0 \(local\)$", stdout, re.M)
+    assert found, stdout
+    calls, tokens_in, tokens_out = (int(n.replace(",", "")) for n in found.groups())
+    return calls, tokens_in, tokens_out

@@ -5,7 +5,9 @@ outside the workflow."""
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterable
+from typing import TextIO
 
 from openai_agents.model_providers.providers import (
     ModelCosts,
@@ -15,11 +17,13 @@ from openai_agents.model_providers.providers import (
 )
 
 
-def print_usage(usage: Iterable[ModelUsage], *, self_hosted: bool = False) -> None:
+def print_usage(
+    usage: Iterable[ModelUsage], *, self_hosted: bool = False, file: TextIO | None = None
+) -> None:
     """Print `usage` priced, one line per model (and a total). `self_hosted`: the models are
     served by a server of your own (the GPT-OSS sample's Ollama, the demo's bundled model),
     so they cost nothing per token, except Ollama's -cloud models."""
-    print(usage_line(priced(usage, self_hosted=self_hosted)))
+    print(usage_line(priced(usage, self_hosted=self_hosted)), file=file or sys.stdout)
 
 
 def priced(usage: Iterable[ModelUsage], *, self_hosted: bool = False) -> list[ModelUsage]:

@@ -26,7 +26,15 @@ copy the folder into your project under any name.
 from .errors.classification import ProviderDescription, describe_ollama, translate_provider_error
 from .errors.types import FAILOVER_TYPES, FAILURE_TYPES, ConfigurationError, FailureType
 from .errors.wrapper import DEFAULT_MAX_TOKENS, ActionableErrorsProvider, request_timeout_under
-from .model_costs import ModelCosts, ModelUsage, add_usage, combined, is_local_url, usage_line
+from .model_costs import (
+    ModelCosts,
+    ModelUsage,
+    PricedUsage,
+    add_usage,
+    combined,
+    is_local_url,
+    usage_line,
+)
 from .ollama_hosts import ollama_host
 from .openai_compatible import check_openai_compatible_model
 from .router.names import (
@@ -51,6 +59,7 @@ __all__ = [
     "ModelUsage",
     "MultiModelProvider",
     "MultiModelProviderMap",
+    "PricedUsage",
     "ProviderDescription",
     "add_usage",
     "check_litellm_model_name",

@@ -1,6 +1,7 @@
 """What a run's model calls used, per model, and what they cost: `ModelUsage` records (made in
 workflow code from each call's `ModelResponse.usage`, so they are deterministic), and
-`ModelCosts`, which prices them from LiteLLM's offline cost map, outside the workflow.
+`ModelCosts`, which prices them (`PricedUsage`) from LiteLLM's offline cost map, outside the
+workflow.
 
 A local model (Ollama without `-cloud`, a server on this machine) costs $0 and says "local"; a
 model the map does not price says "no price known": never a guess. LiteLLM is imported at the
@@ -9,7 +10,6 @@ first price asked for, with its bundled map (`LITELLM_LOCAL_MODEL_COST_MAP=True`
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -26,14 +26,20 @@ _LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0")
 
 @dataclass
 class ModelUsage:
-    """One model's share of a run: its calls and tokens, and, once priced, their cost."""
+    """One model's share of a run: its calls and tokens."""
 
     model: str
     calls: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
+
+
+@dataclass
+class PricedUsage(ModelUsage):
+    """A `ModelUsage` with what it cost."""
+
     cost_usd: float | None = None
-    """None until priced, and when no price is known."""
+    """None when no price is known."""
     pricing: str = ""
     """How `cost_usd` was found: "local", "no price known" or where the price came from."""
 
@@ -88,24 +94,20 @@ class ModelCosts:
         self.local_prefixes = tuple(local_prefixes)
         self.prices = dict(prices or {})
 
-    def priced(self, usage: Iterable[ModelUsage]) -> list[ModelUsage]:
-        """Copies of `usage`, each with its cost and how it was found."""
+    def priced(self, usage: Iterable[ModelUsage]) -> list[PricedUsage]:
+        """`usage`, each record with its cost and how it was found."""
         return [self._priced(record) for record in usage]
 
-    def _priced(self, record: ModelUsage) -> ModelUsage:
-        name = record.model
+    def _priced(self, record: ModelUsage) -> PricedUsage:
+        name, tokens_in, tokens_out = record.model, record.input_tokens, record.output_tokens
+        counts = (name, record.calls, tokens_in, tokens_out)
         if name in self.prices:
             per_input, per_output = self.prices[name]
-            own = record.input_tokens * per_input + record.output_tokens * per_output
-            return dataclasses.replace(record, cost_usd=own, pricing=OWN_PRICE)
+            return PricedUsage(*counts, tokens_in * per_input + tokens_out * per_output, OWN_PRICE)
         if self.is_local(name):
-            return dataclasses.replace(record, cost_usd=0.0, pricing=LOCAL)
-        cost = litellm_cost(
-            name.removeprefix("litellm/"), record.input_tokens, record.output_tokens
-        )
-        if cost is None:
-            return dataclasses.replace(record, cost_usd=None, pricing=NO_PRICE_KNOWN)
-        return dataclasses.replace(record, cost_usd=cost, pricing=PRICED)
+            return PricedUsage(*counts, 0.0, LOCAL)
+        cost = litellm_cost(name.removeprefix("litellm/"), tokens_in, tokens_out)
+        return PricedUsage(*counts, cost, NO_PRICE_KNOWN if cost is None else PRICED)
 
     def is_local(self, name: str) -> bool:
         if name in self.local_models or name.startswith(self.local_prefixes):
@@ -135,7 +137,7 @@ def litellm_cost(model: str, input_tokens: int, output_tokens: int) -> float | N
     return float(input_cost + output_cost)
 
 
-def usage_line(usage: Iterable[ModelUsage]) -> str:
+def usage_line(usage: Iterable[PricedUsage]) -> str:
     """Priced usage in a line, each model's calls, tokens and cost, e.g. `Usage:
     anthropic/claude-sonnet-4-5: 2 calls, 1,200 in + 80 out tokens, $0.004800 (USD from
     LiteLLM's cost map)`; with more than one model, a second line with the total."""
@@ -155,7 +157,7 @@ def usage_line(usage: Iterable[ModelUsage]) -> str:
     return f"{line}\nTotal: {calls} call{'s' if calls != 1 else ''}, {tokens}, {total}"
 
 
-def _one(record: ModelUsage) -> str:
+def _one(record: PricedUsage) -> str:
     calls = f"{record.calls} call{'s' if record.calls != 1 else ''}"
     tokens = f"{record.input_tokens:,} in + {record.output_tokens:,} out tokens"
     if record.pricing == LOCAL:

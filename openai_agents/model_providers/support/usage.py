@@ -12,6 +12,7 @@ from typing import TextIO
 from openai_agents.model_providers.providers import (
     ModelCosts,
     ModelUsage,
+    PricedUsage,
     is_local_url,
     usage_line,
 )
@@ -26,7 +27,7 @@ def print_usage(
     print(usage_line(priced(usage, self_hosted=self_hosted)), file=file or sys.stdout)
 
 
-def priced(usage: Iterable[ModelUsage], *, self_hosted: bool = False) -> list[ModelUsage]:
+def priced(usage: Iterable[ModelUsage], *, self_hosted: bool = False) -> list[PricedUsage]:
     records = list(usage)
     local_models = [r.model for r in records if self_hosted and not r.model.endswith("-cloud")]
     # An OpenAI-compatible server on this machine (llama.cpp, vLLM) costs nothing per token.

@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from openai_agents.model_providers.providers import ModelCosts, ModelUsage
+from openai_agents.model_providers.providers import (
+    ModelCosts,
+    ModelUsage,
+    add_usage,
+    usage_line,
+)
 from openai_agents.model_providers.support.usage import priced
 
 
@@ -55,3 +60,14 @@ def test_a_price_of_your_own_comes_before_the_map() -> None:
     [record] = costs.priced([ModelUsage("openai/gpt-4.1", 3, 1000, 100)])
     assert record.pricing == "USD at the given price"
     assert record.cost_usd == pytest.approx(1000 * 1e-6 + 100 * 2e-6)
+
+
+def test_calls_whose_provider_reported_no_tokens_are_said_to_be_so_not_counted_as_zero() -> None:
+    records: list[ModelUsage] = []
+    add_usage(records, "ollama/gpt-oss:20b", 42, 7)
+    add_usage(records, "ollama/gpt-oss:20b", 0, 0)  # A server that sent no usage.
+    add_usage(records, "openai/no-such-model", 0, 0)
+    assert usage_line(ModelCosts().priced(records)).splitlines()[0] == (
+        "Usage: ollama/gpt-oss:20b: 2 calls, 42 in + 7 out tokens (1 of them reported none), "
+        "$0 (local); openai/no-such-model: 1 call, no tokens reported, no price known"
+    )

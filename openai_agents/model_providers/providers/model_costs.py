@@ -10,6 +10,7 @@ first price asked for, with its bundled map (`LITELLM_LOCAL_MODEL_COST_MAP=True`
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -32,6 +33,9 @@ class ModelUsage:
     calls: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
+    unreported_calls: int = 0
+    """Calls whose provider reported no tokens (a server that sends no usage): the counts,
+    and so the cost, leave them out."""
 
 
 @dataclass
@@ -45,9 +49,17 @@ class PricedUsage(ModelUsage):
 
 
 def add_usage(
-    records: list[ModelUsage], model: str, input_tokens: int, output_tokens: int, calls: int = 1
+    records: list[ModelUsage],
+    model: str,
+    input_tokens: int,
+    output_tokens: int,
+    calls: int = 1,
+    unreported_calls: int | None = None,
 ) -> None:
-    """Count one model call (or `calls` of them) to `model` in `records`, in place."""
+    """Count one model call (or `calls` of them) to `model` in `records`, in place. A call
+    without a token is one whose provider reported none, unless `unreported_calls` says."""
+    if unreported_calls is None:
+        unreported_calls = calls if input_tokens == output_tokens == 0 else 0
     record = next((r for r in records if r.model == model), None)
     if record is None:
         record = ModelUsage(model)
@@ -55,6 +67,7 @@ def add_usage(
     record.calls += calls
     record.input_tokens += input_tokens
     record.output_tokens += output_tokens
+    record.unreported_calls += unreported_calls
 
 
 def combined(*usages: Iterable[ModelUsage]) -> list[ModelUsage]:
@@ -63,7 +76,12 @@ def combined(*usages: Iterable[ModelUsage]) -> list[ModelUsage]:
     for usage in usages:
         for record in usage:
             add_usage(
-                records, record.model, record.input_tokens, record.output_tokens, record.calls
+                records,
+                record.model,
+                record.input_tokens,
+                record.output_tokens,
+                record.calls,
+                record.unreported_calls,
             )
     return records
 
@@ -100,14 +118,16 @@ class ModelCosts:
 
     def _priced(self, record: ModelUsage) -> PricedUsage:
         name, tokens_in, tokens_out = record.model, record.input_tokens, record.output_tokens
-        counts = (name, record.calls, tokens_in, tokens_out)
+        counts = dataclasses.asdict(record)
         if name in self.prices:
             per_input, per_output = self.prices[name]
-            return PricedUsage(*counts, tokens_in * per_input + tokens_out * per_output, OWN_PRICE)
+            own = tokens_in * per_input + tokens_out * per_output
+            return PricedUsage(**counts, cost_usd=own, pricing=OWN_PRICE)
         if self.is_local(name):
-            return PricedUsage(*counts, 0.0, LOCAL)
+            return PricedUsage(**counts, cost_usd=0.0, pricing=LOCAL)
         cost = litellm_cost(name.removeprefix("litellm/"), tokens_in, tokens_out)
-        return PricedUsage(*counts, cost, NO_PRICE_KNOWN if cost is None else PRICED)
+        pricing = NO_PRICE_KNOWN if cost is None else PRICED
+        return PricedUsage(**counts, cost_usd=cost, pricing=pricing)
 
     def is_local(self, name: str) -> bool:
         if name in self.local_models or name.startswith(self.local_prefixes):
@@ -160,6 +180,10 @@ def usage_line(usage: Iterable[PricedUsage]) -> str:
 def _one(record: PricedUsage) -> str:
     calls = f"{record.calls} call{'s' if record.calls != 1 else ''}"
     tokens = f"{record.input_tokens:,} in + {record.output_tokens:,} out tokens"
+    if record.unreported_calls == record.calls:
+        tokens = "no tokens reported"  # The provider sent no usage: not a count of zero.
+    elif record.unreported_calls:
+        tokens += f" ({record.unreported_calls} of them reported none)"
     if record.pricing == LOCAL:
         cost = "$0 (local)"
     elif record.cost_usd is None:

@@ -31,7 +31,6 @@ from .model_costs import (
     ModelUsage,
     PricedUsage,
     add_usage,
-    combined,
     is_local_url,
     usage_line,
 )
@@ -68,7 +67,6 @@ __all__ = [
     "check_ollama_model_name",
     "check_openai_compatible_model",
     "check_routable_model_name",
-    "combined",
     "describe_ollama",
     "is_local_url",
     "ollama_host",

@@ -70,22 +70,6 @@ def add_usage(
     record.unreported_calls += unreported_calls
 
 
-def combined(*usages: Iterable[ModelUsage]) -> list[ModelUsage]:
-    """The usage of several runs (or replies) together, per model, in first-seen order."""
-    records: list[ModelUsage] = []
-    for usage in usages:
-        for record in usage:
-            add_usage(
-                records,
-                record.model,
-                record.input_tokens,
-                record.output_tokens,
-                record.calls,
-                record.unreported_calls,
-            )
-    return records
-
-
 def is_local_url(url: str | None) -> bool:
     """Whether `url` (e.g. OPENAI_BASE_URL or OLLAMA_HOST) names a server on this machine."""
     if not url:

@@ -16,14 +16,10 @@ from temporalio import workflow
 # Passed through: the sandbox uses the worker's copy instead of importing it afresh per run.
 with workflow.unsafe.imports_passed_through():
     from openai_agents.model_providers.providers._library_internals import TemporalModelStub
-    from openai_agents.model_providers.providers.model_costs import (
-        ModelUsage,
-        add_usage,
-        combined,
-    )
+    from openai_agents.model_providers.providers.model_costs import ModelUsage, add_usage
 
 
-__all__ = ["Answer", "ModelLog", "ModelUsage", "combined"]
+__all__ = ["Answer", "ModelLog", "ModelUsage"]
 
 
 @dataclass
@@ -45,9 +41,11 @@ class ModelLog(RunHooks[Any]):
     calls' own results in history, so a replay notes the same, and a retried call counts
     once, for the attempt that answered."""
 
-    def __init__(self) -> None:
+    def __init__(self, totals: list[ModelUsage] | None = None) -> None:
         self.models: list[str] = []
         self.usage: list[ModelUsage] = []
+        self.totals = totals
+        """Where each call is counted too, as it is answered (e.g. a whole conversation's)."""
 
     async def on_llm_end(
         self, context: RunContextWrapper[Any], agent: Agent[Any], response: ModelResponse
@@ -59,3 +57,5 @@ class ModelLog(RunHooks[Any]):
         self.models.append(name)
         usage = response.usage
         add_usage(self.usage, name, usage.input_tokens, usage.output_tokens)
+        if self.totals is not None:
+            add_usage(self.totals, name, usage.input_tokens, usage.output_tokens)

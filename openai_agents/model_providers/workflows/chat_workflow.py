@@ -11,7 +11,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
-from openai_agents.model_providers.workflows.answers import ModelLog, ModelUsage, combined
+from openai_agents.model_providers.workflows.answers import ModelLog, ModelUsage
 from openai_agents.model_providers.workflows.failover import agent_model, plugin_model_params
 from openai_agents.model_providers.workflows.shared import (
     DEFAULT_ROUTER_MODEL,
@@ -133,7 +133,9 @@ class ChatWorkflow:
             self.refuse_if_larger_than(budget, message)
             kept, dropped = self.fitting(budget, said)
             summary = self.conversation.summary
-            log = ModelLog()  # Which model answered each call, and what each used.
+            # Which model answered each call, and what each used, counted in the conversation
+            # as each call is answered (also when the message then fails).
+            log = ModelLog(totals=self.conversation.usage)
             if dropped:  # A model call of its own: an activity, recorded and retried.
                 summary = await self.summarised(summary, dropped, budget, log)
             model_input = [*summary_message(summary), *(i for x in kept for i in x), said]
@@ -157,7 +159,6 @@ class ChatWorkflow:
             self.conversation.summary = summary
             self.conversation.exchanges += 1
             self.exchanges_this_run += 1
-            self.conversation.usage = combined(self.conversation.usage, log.usage)
             return Reply(str(result.final_output), len(dropped), log.models, log.usage)
 
     @send.validator

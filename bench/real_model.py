@@ -95,7 +95,7 @@ async def workflow_row(base: Client, url: str, runs: int, direct: Row) -> Row:
                     task_queue=task_queue,
                 )
                 elapsed = time.perf_counter() - started
-                _checked(result)
+                _checked(result.text)
                 if index >= WARM_UP_RUNS:
                     samples.append(elapsed * 1000)
     finally:

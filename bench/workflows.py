@@ -29,6 +29,7 @@ from bench.models import (
 )
 from bench.report import Row
 from bench.timing import Summary
+from openai_agents.model_providers.workflows.answers import Answer
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.shared import (
     WEATHER_HAIKU_INSTRUCTIONS,
@@ -151,7 +152,7 @@ async def _run_once(client: Client, setup: Setup, task_queue: str) -> tuple[floa
     """One workflow, start to result: its wall time in seconds, and whether the server
     handed its first task back eagerly."""
     started = time.perf_counter()
-    handle: WorkflowHandle[GptOssWorkflow, str] = await client.start_workflow(
+    handle: WorkflowHandle[GptOssWorkflow, Answer] = await client.start_workflow(
         GptOssWorkflow.run,
         args=[PROMPT, MODEL_NAME],
         id=f"bench-{uuid.uuid4().hex}",
@@ -160,7 +161,7 @@ async def _run_once(client: Client, setup: Setup, task_queue: str) -> tuple[floa
     )
     result = await handle.result()
     elapsed = time.perf_counter() - started
-    _checked(result)
+    _checked(result.text)
     # A private attribute of the SDK's handle (no public API says this); only the report's
     # note reads it, to show that eager start really happened.
     eager = bool(getattr(handle, "__temporal_eagerly_started", False))

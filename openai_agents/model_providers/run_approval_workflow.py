@@ -29,7 +29,14 @@ from temporalio.openai_agents import OpenAIAgentsPlugin
 from temporalio.service import RPCError, RPCStatusCode
 
 from openai_agents.model_providers.providers import ConfigurationError, check_models_and_fallbacks
-from openai_agents.model_providers.support import arguments, script, temporal, terminal, tracing
+from openai_agents.model_providers.support import (
+    arguments,
+    script,
+    temporal,
+    terminal,
+    tracing,
+    usage,
+)
 from openai_agents.model_providers.workflows.approval_workflow import (
     WORKFLOW_ID_PREFIX,
     ApprovalWorkflow,
@@ -98,6 +105,7 @@ async def main(args: argparse.Namespace) -> int:
         print(f"Decided: {verdict(decided_call)}")
     if args.fallback_model:  # Which model answered each call, in order.
         print(f"Answered by: {', '.join(answer.models)}")
+    usage.print_usage(answer.usage)  # Before the wait and after it.
     return 0
 
 

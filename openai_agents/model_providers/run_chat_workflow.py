@@ -16,7 +16,14 @@ from temporalio.openai_agents import OpenAIAgentsPlugin
 from temporalio.service import RPCError, RPCStatusCode
 
 from openai_agents.model_providers.providers import check_models_and_fallbacks
-from openai_agents.model_providers.support import arguments, script, temporal, terminal, tracing
+from openai_agents.model_providers.support import (
+    arguments,
+    script,
+    temporal,
+    terminal,
+    tracing,
+    usage,
+)
 from openai_agents.model_providers.workflows.chat_workflow import (
     WORKFLOW_ID_PREFIX,
     ChatWorkflow,
@@ -69,6 +76,8 @@ async def main(args: argparse.Namespace) -> int:
             if message == "/end":
                 exchanges = await handle.execute_update(ChatWorkflow.end)
                 print(f"Conversation {handle.id} ended after {exchanges} exchanges.")
+                # The whole conversation's, in all its runs and summaries.
+                usage.print_usage(await handle.query(ChatWorkflow.usage))
                 return 0
             # Returns once the agent has replied; the worker may crash and retry meanwhile.
             reply = await handle.execute_update(ChatWorkflow.send, message)
@@ -80,6 +89,7 @@ async def main(args: argparse.Namespace) -> int:
             print(f"assistant> {reply.text}")
             if args.fallback_model:  # Which model answered each call, in order.
                 print(f"[answered by {', '.join(reply.models)}]")
+            usage.print_usage(reply.usage)  # This reply's calls, tokens and cost.
             answered += 1
         except WorkflowUpdateFailedError as error:
             # The message is not part of the conversation; the conversation goes on.

@@ -47,6 +47,7 @@ from openai_agents.model_providers.support import (
     temporal,
     trace_viewer,
     tracing,
+    usage,
     worker_environment,
 )
 from openai_agents.model_providers.workflows import (
@@ -341,7 +342,7 @@ async def demo(args: argparse.Namespace) -> int:
             workflow_id = args.workflow_id or arguments.unique_workflow_id(prefix)
             async with Worker(client, task_queue=TASK_QUEUE, workflows=[sample.workflow]):
                 print(f"Running workflow {workflow_id} on task queue {TASK_QUEUE}...")
-                result = await client.execute_workflow(
+                answer = await client.execute_workflow(
                     sample.workflow.run,
                     args=[backend.prompt, backend.model],
                     id=workflow_id,
@@ -351,8 +352,11 @@ async def demo(args: argparse.Namespace) -> int:
                     # starter and the worker share one client.
                     request_eager_start=args.fast_path,
                 )
-            print(f"Result: {result}")
+            print(f"Result: {answer.text}")
             say_who_answered(backend)
+            # Calls, tokens and cost; the GPT-OSS sample's Ollama and the bundled model are
+            # servers of your own.
+            usage.print_usage(answer.usage, self_hosted=args.sample == "gpt-oss")
             if viewer:
                 show_trace(viewer, workflow_id)
             if ui_url and args.keep_server:

@@ -12,7 +12,7 @@ from temporalio.client import Client
 from temporalio.openai_agents import OpenAIAgentsPlugin
 
 from openai_agents.model_providers.providers import check_ollama_model_name
-from openai_agents.model_providers.support import arguments, script, temporal, tracing
+from openai_agents.model_providers.support import arguments, script, temporal, tracing, usage
 from openai_agents.model_providers.workflows.gpt_oss_workflow import (
     DEFAULT_GPT_OSS_MODEL,
     WORKFLOW_ID_PREFIX,
@@ -31,10 +31,11 @@ async def main(args: argparse.Namespace) -> int:
     await temporal.check_namespace(client)
     workflow_id = args.workflow_id or arguments.unique_workflow_id(WORKFLOW_ID_PREFIX)
     print(f"Running workflow {workflow_id} on task queue {TASK_QUEUE}...")
-    result = await client.execute_workflow(
+    answer = await client.execute_workflow(
         GptOssWorkflow.run, args=[prompt, args.model], id=workflow_id, task_queue=TASK_QUEUE
     )
-    print(f"Result: {result}")
+    print(f"Result: {answer.text}")
+    usage.print_usage(answer.usage, self_hosted=True)  # Calls, tokens and cost.
     return 0
 
 

@@ -17,7 +17,7 @@ from temporalio.client import Client
 from temporalio.openai_agents import OpenAIAgentsPlugin
 
 from openai_agents.model_providers.providers import check_models_and_fallbacks
-from openai_agents.model_providers.support import arguments, script, temporal, tracing
+from openai_agents.model_providers.support import arguments, script, temporal, tracing, usage
 from openai_agents.model_providers.workflows.handoffs_workflow import (
     DEFAULT_SPECIALIST_MODEL,
     WORKFLOW_ID_PREFIX,
@@ -46,6 +46,7 @@ async def main(args: argparse.Namespace) -> int:
     print(f"Result: {answer.text}")
     print(f"Answered by: {answer.agent} ({answer.models[-1]})")
     print(f"Model calls: {', '.join(answer.models)}")
+    usage.print_usage(answer.usage)  # Calls, tokens and cost, per agent's model.
     return 0
 
 

@@ -19,7 +19,7 @@ from temporalio.client import Client
 from temporalio.openai_agents import OpenAIAgentsPlugin
 
 from openai_agents.model_providers.providers import check_models_and_fallbacks
-from openai_agents.model_providers.support import arguments, script, temporal, tracing
+from openai_agents.model_providers.support import arguments, script, temporal, tracing, usage
 from openai_agents.model_providers.workflows.approvals import DEFAULT_APPROVAL_TIMEOUT
 from openai_agents.model_providers.workflows.mcp_workflow import (
     DEFAULT_MCP_PROMPT,
@@ -59,7 +59,8 @@ async def main(args: argparse.Namespace) -> int:
         id=workflow_id,
         task_queue=TASK_QUEUE,
     )
-    print(f"Result: {answer}")
+    print(f"Result: {answer.text}")
+    usage.print_usage(answer.usage)  # Calls, tokens and cost, per model.
     return 0
 
 

@@ -22,7 +22,7 @@ from temporalio.contrib.workflow_streams import WorkflowStreamClient
 from temporalio.openai_agents import OpenAIAgentsPlugin
 
 from openai_agents.model_providers.providers import check_models_and_fallbacks
-from openai_agents.model_providers.support import arguments, script, temporal, tracing
+from openai_agents.model_providers.support import arguments, script, temporal, tracing, usage
 from openai_agents.model_providers.workflows.shared import (
     DEFAULT_ROUTER_MODEL,
     MODEL_EVENT,
@@ -92,6 +92,7 @@ async def main(args: argparse.Namespace) -> int:
     print(f"Result: {answer.text}")
     if args.fallback_model:  # Which model answered each call, in order.
         print(f"Answered by: {', '.join(answer.models)}")
+    usage.print_usage(answer.usage)  # Calls, tokens and cost, per model.
     return 0
 
 

@@ -17,7 +17,7 @@ from temporalio.client import Client
 from temporalio.openai_agents import OpenAIAgentsPlugin
 
 from openai_agents.model_providers.providers import check_models_and_fallbacks
-from openai_agents.model_providers.support import arguments, script, temporal, tracing
+from openai_agents.model_providers.support import arguments, script, temporal, tracing, usage
 from openai_agents.model_providers.workflows.shared import DEFAULT_ROUTER_MODEL, TASK_QUEUE
 from openai_agents.model_providers.workflows.structured_output_workflow import (
     WORKFLOW_ID_PREFIX,
@@ -45,6 +45,7 @@ async def main(args: argparse.Namespace) -> int:
     print(answer.report.model_dump_json(indent=2))
     if args.fallback_model:  # Which model answered each call; stdout stays pure JSON.
         print(f"Answered by: {', '.join(answer.models)}", file=sys.stderr)
+    usage.print_usage(answer.usage, file=sys.stderr)  # stdout stays the report's JSON.
     return 0
 
 

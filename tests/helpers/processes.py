@@ -147,9 +147,9 @@ WEATHER = "The weather in Tokyo is sunny."
 
 
 def printed_result(stdout: str) -> str:
-    """What follows `Result:` (a haiku spans several lines)."""
+    """What follows `Result:` (a haiku spans several lines), up to the usage line."""
     assert "\nResult: " in stdout, f"no Result: line in\n{stdout}"
-    return stdout.split("\nResult: ", 1)[1]
+    return stdout.split("\nResult: ", 1)[1].split("\nUsage: ", 1)[0]
 
 
 def closed_port_address() -> str:

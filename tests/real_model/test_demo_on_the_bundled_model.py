@@ -16,6 +16,7 @@ from tests.helpers.processes import (
     run_script,
     script_environment,
 )
+from tests.helpers.usage import local_usage
 
 pytestmark = pytest.mark.real_model
 
@@ -37,6 +38,8 @@ def test_without_ollama_or_a_key_the_demo_runs_on_the_bundled_model(
     assert WEATHER in printed_result(printed), printed
     assert "Answered by smollm2:135m: SmolLM2-135M-Instruct on llama.cpp's llama-server" in printed
     assert "It is a 135M-parameter stand-in for gpt-oss:20b" in printed
+    calls, tokens_in, tokens_out = local_usage(printed, "smollm2:135m")
+    assert calls >= 2 and tokens_in > 0 and tokens_out > 0  # The bundled model's own counts.
     # The server it started is gone with it.
     started = re.search(r"Started llama-server at http://127\.0\.0\.1:(\d+) ", printed)
     assert started, printed

@@ -27,6 +27,7 @@ from tests.helpers.processes import (
     running_worker,
     script_environment,
 )
+from tests.helpers.usage import local_usage
 from tests.real_model.conftest import RealModelServer
 
 pytestmark = pytest.mark.real_model
@@ -63,6 +64,9 @@ def test_the_gpt_oss_sample_calls_the_tool_and_the_model_reads_its_result(
     assert completed.returncode == 0, completed.stderr
     assert WEATHER in printed_result(completed.stdout)
     assert "Getting weather for Tokyo" in worker.output()
+    # llama-server's own counts through `/v1`; a server of your own costs nothing.
+    calls, tokens_in, tokens_out = local_usage(completed.stdout, MODEL_ALIAS)
+    assert calls >= 2 and tokens_in > 0 and tokens_out > 0  # The tool call, then the answer.
 
 
 def test_the_litellm_sample_on_litellms_openai_route(
@@ -84,6 +88,8 @@ def test_the_litellm_sample_on_litellms_openai_route(
 
     assert completed.returncode == 0, completed.stderr
     assert printed_result(completed.stdout).strip() == "Hello."
+    # Through LiteLLM, to an OPENAI_BASE_URL on this machine: local.
+    assert min(local_usage(completed.stdout, model)) > 0
 
 
 def test_the_router_worker_serves_its_openai_routes_a_stream_and_a_chat(
@@ -121,11 +127,21 @@ def test_the_router_worker_serves_its_openai_routes_a_stream_and_a_chat(
     assert any(line.startswith("[tool call] get_weather(") for line in lines), streamed.stdout
     assert f"[tool result] {WEATHER}" in lines
     assert WEATHER in printed_result(streamed.stdout)
+    # A real stream's final usage event (`include_usage`), through the router's `openai/`.
+    assert min(local_usage(streamed.stdout, f"openai/{MODEL_ALIAS}")) > 0
     assert chat.returncode == 0, chat.stderr
-    assert "assistant> Hello." in chat.stdout.splitlines()
-    assert chat.stdout.rstrip().endswith("ended after 1 exchanges.")
+    lines = chat.stdout.splitlines()
+    assert "assistant> Hello." in lines
+    # The reply's usage, then on /end the conversation's: the same one call.
+    *_, reply_usage, typed_end, ended, conversation_usage = lines
+    assert typed_end == "you> /end"
+    assert ended.endswith("ended after 1 exchanges.")
+    assert reply_usage == conversation_usage
+    assert local_usage(conversation_usage, f"openai/{MODEL_ALIAS}")[0] == 1
     assert typed.returncode == 0, typed.stderr
     report = json.loads(typed.stdout.split("\n", 1)[1])
+    # The usage to stderr: stdout stays the report's JSON.
+    assert min(local_usage(typed.stderr, f"litellm/openai/{MODEL_ALIAS}")) > 0
     assert set(report) == {"city", "conditions", "temperature", "haiku"}
     assert report["temperature"]["unit"] in ("celsius", "fahrenheit")
 

@@ -31,6 +31,7 @@ from tests.helpers.processes import (
     script_environment,
     wait_until,
 )
+from tests.helpers.usage import ANTHROPIC_CALL, LOCAL, OLLAMA_CALL, anthropic_cost, usage
 from tests.helpers.workflow_runs import model_call_attempts
 
 # Shorter than the default 10 s, which the test would wait out: a dead worker cannot report
@@ -122,6 +123,7 @@ async def test_a_conversation_survives_a_killed_worker_and_its_terminal(
             )
         requests = ollama.chat_requests
 
+    reply_usage = f"Usage: {usage('ollama/gpt-oss:20b', 2, OLLAMA_CALL, LOCAL)}"
     transcript = chat.output().splitlines()
     assert transcript == [
         "Type a message; /quit leaves the conversation running, /end closes it.",
@@ -130,10 +132,12 @@ async def test_a_conversation_survives_a_killed_worker_and_its_terminal(
         "assistant> Skies over the town",
         "The weather in Tokyo is sunny.",
         "so the haiku ends",
+        reply_usage,
         "you> And in Paris?",
         "assistant> Skies over the town",
         "The weather in Paris is sunny.",
         "so the haiku ends",
+        reply_usage,  # The call in flight when the worker died counts once.
         f"Left conversation {conversation_id} running: rejoin it with --conversation-id "
         f"{conversation_id}, and send /end there to close it.",
     ], chat.output()
@@ -143,6 +147,7 @@ async def test_a_conversation_survives_a_killed_worker_and_its_terminal(
         "Type a message; /quit leaves the conversation running, /end closes it.",
         "you> /end",
         f"Conversation {conversation_id} ended after 2 exchanges.",
+        f"Usage: {usage('ollama/gpt-oss:20b', 4, OLLAMA_CALL, LOCAL)}",  # The conversation's.
     ]
     # Every model call made once, except the one in flight when the worker died; the
     # Paris calls saw the Tokyo exchange (two tool results in the last ones).
@@ -248,10 +253,16 @@ def test_a_handoff_across_providers_resumes_after_a_killed_worker_without_repeat
     # The triage call was made once: the second worker started at the specialist's call.
     assert len(ollama.chat_requests) == 1
     specialist = "litellm/anthropic/claude-sonnet-4-5"
-    *_, answered_by, calls = starter.output().splitlines()
+    *_, answered_by, calls, used, total = starter.output().splitlines()
     assert "The weather in Tokyo is sunny." in printed_result(starter.output())
     assert answered_by == f"Answered by: Weather specialist ({specialist})"
     assert calls == f"Model calls: ollama/gpt-oss:20b, {specialist}, {specialist}"
+    # Each agent's calls on its own model, none counted twice after the kill.
+    assert used == (
+        f"Usage: {usage('ollama/gpt-oss:20b', 1, OLLAMA_CALL, LOCAL)}; "
+        + usage(specialist, 2, ANTHROPIC_CALL, anthropic_cost(*(2 * n for n in ANTHROPIC_CALL)))
+    )
+    assert total.startswith("Total: 3 calls, ")
     # The specialist read the conversation so far: the user's question, and the handoff.
     first_specialist_call = anthropic.requests[1].body
     assert (

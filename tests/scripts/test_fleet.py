@@ -25,6 +25,7 @@ import pytest
 from temporalio.client import Client, WorkflowHandle
 from temporalio.openai_agents import OpenAIAgentsPlugin
 
+from openai_agents.model_providers.providers import ModelUsage
 from openai_agents.model_providers.workflows.chat_workflow import ChatWorkflow, Conversation
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.handoffs_workflow import HandoffsWorkflow
@@ -48,6 +49,7 @@ from tests.helpers.processes import (
     script_environment,
     wait_until,
 )
+from tests.helpers.usage import OLLAMA_CALL
 from tests.helpers.workflow_runs import model_call_attempts
 
 MODEL_QUEUE = "fleet-test-model-calls"
@@ -182,6 +184,9 @@ async def test_a_fleet_keeps_to_its_rate_loses_nothing_and_needs_no_keys_where_w
 
     # Every workflow finished, its answer made from the tool's result.
     assert all(WEATHER in answer.text for answer in answers)
+    # Each run's usage, from the model-call workers' replies: two calls, however retried.
+    two_calls = ModelUsage("ollama/gpt-oss:20b", 2, 2 * OLLAMA_CALL[0], 2 * OLLAMA_CALL[1])
+    assert all(answer.usage == [two_calls] for answer in answers)
     # The fleet kept to its limit, with no 429 to make it: in any stretch of time (one
     # second, or the whole run), no more calls than the rate allows and the server's burst.
     assert burst_beyond_rate(fleet_calls, CALLS_PER_SECOND) <= BURST

@@ -28,6 +28,7 @@ from tests.helpers.processes import (
     script_environment,
     wait_until,
 )
+from tests.helpers.usage import ANTHROPIC_CALL, LOCAL, OLLAMA_CALL, anthropic_cost, usage
 
 TRACE_EXPORT_WARNING = "skipping trace export"
 
@@ -78,6 +79,8 @@ def test_gpt_oss_worker_and_workflow_scripts(dev_server_address: str, tmp_path: 
 
     assert second.returncode == 0, second.stderr
     assert "Running workflow litellm-gpt-oss-workflow-id-" in first.stdout
+    # Ollama's `/v1` usage, on a server of your own.
+    assert first.stdout.splitlines()[-1] == f"Usage: {usage('gpt-oss:20b', 2, OLLAMA_CALL, LOCAL)}"
     assert len(ollama.chat_requests) == 4
     # The workflow's debug log lines are visible in the worker's output.
     assert "Getting weather for Tokyo" in worker_output
@@ -100,6 +103,12 @@ def test_litellm_worker_and_workflow_scripts(dev_server_address: str, tmp_path: 
     assert WEATHER in printed_result(completed.stdout)
     assert len(anthropic.message_requests) == 2
     assert "Running workflow litellm-auto-workflow-id-" in completed.stdout
+    assert completed.stdout.splitlines()[-1] == "Usage: " + usage(
+        "anthropic/claude-sonnet-4-5",
+        2,
+        ANTHROPIC_CALL,
+        anthropic_cost(*(2 * n for n in ANTHROPIC_CALL)),
+    )
     assert "Provider List" not in worker_output
     assert TRACE_EXPORT_WARNING not in worker_output
 

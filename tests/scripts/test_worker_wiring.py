@@ -128,7 +128,7 @@ async def test_the_gpt_oss_workers_client_gives_up_before_its_activity_times_out
         ) as worker:
             result, history = await run_sample(env, worker, GptOssWorkflow, PROMPT, "gpt-oss:20b")
 
-    assert WEATHER in result
+    assert WEATHER in result.text
     assert_scheduled_as_flagged(history)
     # The worker's own HTTP timeout is under the activity's: a slow model fails with the
     # client's clear error, before Temporal's bare timeout.
@@ -206,7 +206,7 @@ async def test_the_litellm_worker_sends_its_bounds(
         ) as worker:
             result, history = await run_sample(env, worker, LitellmAutoWorkflow, PROMPT, model)
 
-    assert WEATHER in result
+    assert WEATHER in result.text
     assert_scheduled_as_flagged(history)
     assert [r.body["max_tokens"] for r in anthropic.message_requests] == [FLAGS["max_tokens"]] * 2
 

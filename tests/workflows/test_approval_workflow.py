@@ -83,13 +83,15 @@ def alerts(*calls: ResponseFunctionToolCall) -> ModelResponse:
     """One model turn calling the alert tool once per call, as a model may."""
     return ModelResponse(
         output=list(calls),
-        usage=Usage(requests=1, input_tokens=1, output_tokens=1, total_tokens=2),
+        usage=Usage(requests=1, input_tokens=30, output_tokens=5, total_tokens=35),
         response_id=None,
     )
 
 
 def answer(text: str = "Storm over Tokyo") -> ModelResponse:
-    return ResponseBuilders.output_message(text)
+    response = ResponseBuilders.output_message(text)
+    response.usage = Usage(requests=1, input_tokens=12, output_tokens=3, total_tokens=15)
+    return response
 
 
 @contextlib.asynccontextmanager
@@ -435,8 +437,10 @@ async def test_the_starter_asks_at_the_terminal_for_each_call_and_lists_the_deci
     assert lines[4].startswith("approve? [y/N] why not? (the model is told) Decided: call_osaka")
     assert lines[4].endswith(": only rain")
     assert lines[5] == "Result: Storm over Tokyo"
-    assert [line.split()[1] for line in lines[6:]] == ["call_tokyo", "call_osaka"]
-    assert [" approved by ada" in line for line in lines[6:]] == [True, False]
+    assert [line.split()[1] for line in lines[6:8]] == ["call_tokyo", "call_osaka"]
+    assert [" approved by ada" in line for line in lines[6:8]] == [True, False]
+    # Both halves of the run: the call before the wait and the one after it.
+    assert lines[8:] == [f"Usage: {MODEL}: 2 calls, 42 in + 8 out tokens, $0 (local)"]
     assert later == (f"error: workflow {workflow_id!r} is over (completed): nothing to decide", 2)
 
 

@@ -53,6 +53,8 @@ async def test_old_exchanges_are_summarised_by_the_model_once_the_budget_is_reac
     assert says(third, "2: Tell me") and texts(third)[-1].startswith("3: Tell me")
     assert (memory.summarised, len(memory.memory), memory.exchanges) == (1, 2, 3)
     assert memory.summary.startswith("SUMMARY")
+    # The summary's model call counts in the reply that needed it.
+    assert [sum(u.calls for u in reply.usage) for reply in replies] == [1, 1, 2]
     # And the trimmed, summarised conversation replays deterministically.
     async with AgentEnvironment(
         model_provider=provider, model_params=POLICY.activity_parameters()
@@ -126,6 +128,8 @@ async def test_continue_as_new_carries_the_bounded_memory_not_the_whole_conversa
 
     assert last_run != first_run
     assert memory.exchanges == 28
+    # The conversation's usage goes on across runs: every reply and every summary counted.
+    assert sum(u.calls for u in memory.usage) == len(provider.calls)
     assert memory.summarised + len(memory.memory) == 28
     last = provider.reply_calls()[-1].input
     assert says(last, "SUMMARY") and texts(last)[-1].startswith("28: Tell me")

@@ -137,6 +137,7 @@ async def test_a_message_sent_after_end_is_refused_while_a_reply_still_arrives(
 async def test_a_failed_reply_fails_only_its_message(env: WorkflowEnvironment) -> None:
     provider = RecordingProvider(
         [
+            ResponseBuilders.tool_call('{"city": "Tokyo"}', "get_weather"),
             ApplicationError("model unavailable", type="ProviderServerError", non_retryable=True),
             ResponseBuilders.output_message("Hello"),
         ]
@@ -145,11 +146,14 @@ async def test_a_failed_reply_fails_only_its_message(env: WorkflowEnvironment) -
         with pytest.raises(WorkflowUpdateFailedError):
             await chat.execute_update(ChatWorkflow.send, "Are you there?")
         reply = await chat.execute_update(ChatWorkflow.send, "Hi")
+        usage = await chat.query(ChatWorkflow.usage)
 
     assert reply.text == "Hello"
     # The unanswered message did not join the conversation.
-    assert texts(provider.calls[1].input) == ["Hi"]
+    assert texts(provider.calls[2].input) == ["Hi"]
     assert await chat.result() == 1
+    # Its answered call still counts in what the conversation used.
+    assert [(u.model, u.calls) for u in usage] == [("ollama/gpt-oss:20b", 2)]
 
 
 async def test_the_conversation_carries_on_across_continue_as_new(
@@ -231,6 +235,9 @@ async def test_the_starter_reports_a_failed_message_goes_on_and_quits_leaving_it
         "Not answered: model unavailable",
         "you> Hi",
         "assistant> Hello",
+        # The failed message's call is billed to no one.
+        # (The scripted model reports no tokens, which the line says.)
+        "Usage: ollama/gpt-oss:20b: 1 call, no tokens reported, $0 (local)",
         "you> /quit",
         f"Left conversation {conversation_id} running: rejoin it with --conversation-id "
         f"{conversation_id}, and send /end there to close it.",

@@ -14,6 +14,7 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from openai_agents.model_providers import run_streaming_workflow
+from openai_agents.model_providers.providers import ModelUsage
 from openai_agents.model_providers.workflows.chat_workflow import ChatWorkflow, Conversation
 from openai_agents.model_providers.workflows.handoffs_workflow import HandoffsWorkflow
 from openai_agents.model_providers.workflows.multi_provider_workflow import (
@@ -33,6 +34,14 @@ from testkit.wiring import (
 )
 from tests.helpers.in_process import script_arguments
 from tests.helpers.processes import closed_port_address
+from tests.helpers.usage import (
+    ANTHROPIC_CALL,
+    LOCAL,
+    OLLAMA_CALL,
+    anthropic_cost,
+    anthropic_usd,
+    usage,
+)
 from tests.helpers.workflow_runs import (
     activity_failure,
     model_call_attempts,
@@ -85,7 +94,14 @@ async def test_a_streamed_run_goes_on_on_the_fallback_when_its_model_fails(
         '[tool call] get_weather({"city": "Tokyo"})',
         f"[tool result] {WEATHER}",
     ]
-    assert printed[-1] == f"Answered by: {PRIMARY}, {FALLBACK}"
+    # Each call billed to the model that answered it; the primary's failed call to none.
+    assert printed[-3:] == [
+        f"Answered by: {PRIMARY}, {FALLBACK}",
+        f"Usage: {usage(PRIMARY, 1, OLLAMA_CALL, LOCAL)}; "
+        + usage(FALLBACK, 1, ANTHROPIC_CALL, anthropic_cost(*ANTHROPIC_CALL)),
+        f"Total: 2 calls, {OLLAMA_CALL[0] + ANTHROPIC_CALL[0]} in + "
+        f"{OLLAMA_CALL[1] + ANTHROPIC_CALL[1]} out tokens, ${anthropic_usd(*ANTHROPIC_CALL):.6f}",
+    ]
 
 
 async def test_a_chat_reply_says_which_model_answered(
@@ -113,9 +129,11 @@ async def test_a_chat_reply_says_which_model_answered(
             reply = await chat.execute_update(ChatWorkflow.send, "Hello")
             await chat.execute_update(ChatWorkflow.end)
             await chat.result()
+            conversation_usage = await chat.query(ChatWorkflow.usage)
         await router.aclose()
 
     assert (reply.text, reply.models) == ("Hello from the fallback", [FALLBACK])
+    assert reply.usage == conversation_usage == [ModelUsage(FALLBACK, 1, *ANTHROPIC_CALL)]
     assert len(ollama.chat_requests) == 1  # Refused for good: not retried.
 
 

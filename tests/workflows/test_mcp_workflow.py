@@ -541,7 +541,7 @@ async def test_an_mcp_tool_that_requires_approval_waits_for_the_decide_update(
 
     assert sorted(call.tool for call in pending) == ["get_forecast", "get_weather"]
     assert received_before_deciding == []
-    assert result == "Sunny in Tokyo."
+    assert result.text == "Sunny in Tokyo."
     assert weather.calls()[already:] == [("get_weather", {"city": "Tokyo"})]
     outputs = tool_outputs(provider.calls[1].input)
     assert outputs["c-weather"] == TOKYO_WEATHER

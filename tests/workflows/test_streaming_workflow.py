@@ -54,11 +54,21 @@ from testkit.wiring import (
     create_router_provider,
 )
 from tests.helpers.in_process import script_arguments
+from tests.helpers.usage import (
+    ANTHROPIC_CALL,
+    LOCAL,
+    NO_PRICE_KNOWN,
+    OLLAMA_CALL,
+    anthropic_cost,
+    usage,
+)
 
 POLICY = ModelCallPolicy(max_attempts=3)
 ANSWER = "Bright sun on Tokyo\nno cloud in the noon sky\nthe tool said so too"
 TOOL_RESULT = "[tool result] The weather in Tokyo is sunny."
 RESTART = "[the model call failed and was retried: its reply restarts]"
+# The tool call and the answer on native Ollama: the broken or repeated attempt not counted.
+TWO_CALLS = "Usage: " + usage("ollama/gpt-oss:20b", 2, OLLAMA_CALL, LOCAL)
 
 
 class StarterOutput(io.StringIO):
@@ -90,6 +100,8 @@ class ModelPath:
     environment: Callable[[str], dict[str, str]]
     call_tool: Route
     answer: Route
+    usage: Callable[[], str]
+    """The usage line the starter prints for the two calls: tokens from the fake's wire."""
 
 
 PATHS = {
@@ -100,6 +112,7 @@ PATHS = {
         lambda url: {"OLLAMA_HOST": url},
         ollama_native.call_tool("get_weather", city="Tokyo"),
         ollama_native.answer(ANSWER),
+        lambda: "Usage: " + usage("ollama/gpt-oss:20b", 2, OLLAMA_CALL, LOCAL),
     ),
     # Ollama's OpenAI-compatible `/v1`, server-sent events: the SDK's Chat Completions
     # model, as the GPT-OSS sample's worker builds it.
@@ -109,6 +122,8 @@ PATHS = {
         lambda url: {"OLLAMA_HOST": url},
         ollama_openai.call_tool("get_weather", city="Tokyo"),
         ollama_openai.answer(ANSWER),
+        # A bare name: the router's starter cannot tell where it is served.
+        lambda: "Usage: " + usage("gpt-oss:20b", 2, OLLAMA_CALL, NO_PRICE_KNOWN),
     ),
     # LiteLLM, here to Anthropic's Messages API, server-sent events: `LitellmModel`.
     "litellm": ModelPath(
@@ -117,6 +132,15 @@ PATHS = {
         lambda url: {"ANTHROPIC_BASE_URL": url, "ANTHROPIC_API_KEY": "sk-ant-test"},
         anthropic_messages.call_tool("get_weather", city="Tokyo"),
         anthropic_messages.answer(ANSWER),
+        lambda: (
+            "Usage: "
+            + usage(
+                "litellm/anthropic/claude-sonnet-4-5",
+                2,
+                ANTHROPIC_CALL,
+                anthropic_cost(2 * ANTHROPIC_CALL[0], 2 * ANTHROPIC_CALL[1]),
+            )
+        ),
     ),
 }
 
@@ -149,7 +173,8 @@ async def test_the_starter_prints_the_answer_before_the_model_has_finished_it(
     assert running.startswith("Running workflow")
     assert tool_call.startswith("[tool call] get_weather(")  # Each provider spaces its JSON.
     assert json.loads(tool_call.removeprefix("[tool call] get_weather(")[:-1]) == {"city": "Tokyo"}
-    assert printed == f"{TOOL_RESULT}\n{ANSWER}\nResult: {ANSWER}\n"
+    # What each call used, from the stream's final usage event.
+    assert printed == f"{TOOL_RESULT}\n{ANSWER}\nResult: {ANSWER}\n{path.usage()}\n"
 
 
 async def run_the_starter(
@@ -189,7 +214,7 @@ async def test_a_reply_broken_off_mid_stream_is_shown_restarting_not_run_on(
     # The first attempt's words stay on screen, cut off; the retry's reply follows in full,
     # once, after a line that says what happened.
     _running, _tool_call, _tool_result, *rest = printed.splitlines()
-    assert "\n".join(rest) == f"{ANSWER[:4]}\n{RESTART}\n{ANSWER}\nResult: {ANSWER}"
+    assert "\n".join(rest) == f"{ANSWER[:4]}\n{RESTART}\n{ANSWER}\nResult: {ANSWER}\n{TWO_CALLS}"
 
 
 Misstep = Callable[[], Awaitable[None]]
@@ -263,7 +288,8 @@ async def test_a_reply_retried_after_it_completed_is_shown_restarting_too(
         await router.aclose()
 
     _running, _tool_call, _tool_result, *rest = printed.splitlines()
-    assert "\n".join(rest) == f"{ANSWER}\n{RESTART}\n{ANSWER}\nResult: {ANSWER}"
+    # The retried call counts once, for the attempt whose reply was recorded.
+    assert "\n".join(rest) == f"{ANSWER}\n{RESTART}\n{ANSWER}\nResult: {ANSWER}\n{TWO_CALLS}"
 
 
 def weather_turn(request: RecordedRequest) -> ollama_native.ReplyPlan:
@@ -291,7 +317,7 @@ async def test_a_hung_model_call_is_retried_after_the_heartbeat_timeout(
         printed = await run_the_starter(env, monkeypatch, provider, policy)
         await router.aclose()
 
-    assert printed.endswith(f"Result: {ANSWER}\n")
+    assert printed.endswith(f"Result: {ANSWER}\n{TWO_CALLS}\n")
     [workflow_id] = [line.split()[2] for line in printed.splitlines() if line.startswith("Running")]
     history = await env.client.get_workflow_handle(workflow_id).fetch_history()
     # A retried activity's last failure is recorded on the attempt that started next.

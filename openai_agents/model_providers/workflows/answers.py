@@ -1,4 +1,5 @@
-"""What a router-based run answers, and which model answered each of its model calls.
+"""What a run answers, which model answered each of its model calls, and what each model
+used (calls and tokens, from each call's own `ModelResponse.usage`).
 
 Runs in Temporal's workflow sandbox: deterministic code only, no model clients.
 """
@@ -15,25 +16,36 @@ from temporalio import workflow
 # Passed through: the sandbox uses the worker's copy instead of importing it afresh per run.
 with workflow.unsafe.imports_passed_through():
     from openai_agents.model_providers.providers._library_internals import TemporalModelStub
+    from openai_agents.model_providers.providers.model_costs import ModelUsage, add_usage
+
+
+__all__ = ["Answer", "ModelLog", "ModelUsage"]
 
 
 @dataclass
 class Answer:
-    """A router-based run's answer, and which model answered each of its model calls."""
+    """A run's answer, which model answered each of its model calls, and what they used."""
 
     text: str
     models: list[str] = field(default_factory=list)
     agent: str = ""
     """The agent whose answer it is (where agents hand off to each other)."""
+    usage: list[ModelUsage] = field(default_factory=list)
+    """Calls and tokens per model; the starter prices them (`ModelCosts`)."""
 
 
 class ModelLog(RunHooks[Any]):
-    """Run hooks that note which model answered each model call, in order: pass as
-    `Runner.run(..., hooks=log)`. Filled in the workflow from the model calls' own results
-    in history, so a replay notes the same."""
+    """Run hooks that note which model answered each model call, in order, and each model's
+    calls and tokens: pass as `Runner.run(..., hooks=log)`, to every run whose calls count
+    (an approval's resumed run, a chat's summary). Filled in the workflow from the model
+    calls' own results in history, so a replay notes the same, and a retried call counts
+    once, for the attempt that answered."""
 
-    def __init__(self) -> None:
+    def __init__(self, totals: list[ModelUsage] | None = None) -> None:
         self.models: list[str] = []
+        self.usage: list[ModelUsage] = []
+        self.totals = totals
+        """Where each call is counted too, as it is answered (e.g. a whole conversation's)."""
 
     async def on_llm_end(
         self, context: RunContextWrapper[Any], agent: Agent[Any], response: ModelResponse
@@ -41,7 +53,9 @@ class ModelLog(RunHooks[Any]):
         # A string until the plugin turns it into its activity stub; a `FailoverModel`'s
         # name is the one whose call just succeeded.
         model = agent.model
-        if isinstance(model, TemporalModelStub):
-            self.models.append(model.model_name or "")
-        else:
-            self.models.append(str(model))
+        name = (model.model_name or "") if isinstance(model, TemporalModelStub) else str(model)
+        self.models.append(name)
+        usage = response.usage
+        add_usage(self.usage, name, usage.input_tokens, usage.output_tokens)
+        if self.totals is not None:
+            add_usage(self.totals, name, usage.input_tokens, usage.output_tokens)

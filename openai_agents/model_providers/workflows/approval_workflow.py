@@ -108,7 +108,7 @@ class ApprovalWorkflow(AwaitsDecisions):
             model=agent_model(model, fallbacks or []),
             tools=[get_weather, send_weather_alert],
         )
-        log = ModelLog()  # Which model answered each call.
+        log = ModelLog()  # Which model answered each call, and what each used.
         # One trace for the whole run, the wait included: without it, the resumed run only
         # reattaches the first run's trace, which a traced worker has already ended.
         with agent_errors_as_failures(), trace("Approval workflow"):
@@ -121,5 +121,8 @@ class ApprovalWorkflow(AwaitsDecisions):
                 await self.approvals.decided(result.interruptions, state)
                 result = await Runner.run(agent, state, hooks=log)
         return ApprovedAnswer(
-            str(result.final_output), log.models, decisions=self.approvals.decisions
+            str(result.final_output),
+            log.models,
+            usage=log.usage,  # Both halves: before the wait and after it.
+            decisions=self.approvals.decisions,
         )

@@ -11,7 +11,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
-from openai_agents.model_providers.workflows.answers import ModelLog
+from openai_agents.model_providers.workflows.answers import ModelLog, ModelUsage
 from openai_agents.model_providers.workflows.failover import agent_model, plugin_model_params
 from openai_agents.model_providers.workflows.shared import (
     DEFAULT_ROUTER_MODEL,
@@ -56,6 +56,8 @@ class Conversation:
     the next run as a one-shot iterator, which the next model call cannot even copy."""
     exchanges: int = 0
     exchanges_per_run: int = EXCHANGES_PER_RUN
+    usage: list[ModelUsage] = field(default_factory=list)
+    """Calls and tokens per model, summaries included, over every run of the conversation."""
 
     @property
     def summarised(self) -> int:
@@ -71,6 +73,8 @@ class Reply:
     """How many earlier exchanges this message pushed out of memory into the summary."""
     models: list[str] = field(default_factory=list)
     """The model that answered each of this reply's model calls, in order."""
+    usage: list[ModelUsage] = field(default_factory=list)
+    """Calls and tokens per model for this reply, its summary call included."""
 
 
 def estimated_tokens(items: list[dict[str, Any]]) -> int:
@@ -129,8 +133,11 @@ class ChatWorkflow:
             self.refuse_if_larger_than(budget, message)
             kept, dropped = self.fitting(budget, said)
             summary = self.conversation.summary
+            # Which model answered each call, and what each used, counted in the conversation
+            # as each call is answered (also when the message then fails).
+            log = ModelLog(totals=self.conversation.usage)
             if dropped:  # A model call of its own: an activity, recorded and retried.
-                summary = await self.summarised(summary, dropped, budget)
+                summary = await self.summarised(summary, dropped, budget, log)
             model_input = [*summary_message(summary), *(i for x in kept for i in x), said]
             agent = Agent(
                 name="Assistant",
@@ -140,7 +147,6 @@ class ChatWorkflow:
             )
             # A failure here fails this message's Update only; the conversation goes on
             # without it, its memory as it was.
-            log = ModelLog()  # Which model answered each call.
             with agent_errors_as_failures():
                 result = await Runner.run(
                     agent,
@@ -153,7 +159,7 @@ class ChatWorkflow:
             self.conversation.summary = summary
             self.conversation.exchanges += 1
             self.exchanges_this_run += 1
-            return Reply(str(result.final_output), len(dropped), log.models)
+            return Reply(str(result.final_output), len(dropped), log.models, log.usage)
 
     @send.validator
     def check_message(self, message: str) -> None:
@@ -209,9 +215,11 @@ class ChatWorkflow:
             kept_tokens, first_kept = kept_tokens + size, first_kept - 1
         return memory[first_kept:], memory[:first_kept]
 
-    async def summarised(self, summary: str, dropped: list[Exchange], budget: int) -> str:
+    async def summarised(
+        self, summary: str, dropped: list[Exchange], budget: int, log: ModelLog
+    ) -> str:
         """The summary, rewritten by the model to cover `dropped` too, within its share of
-        the budget."""
+        the budget; its model call noted in `log`."""
         limit = budget // SUMMARY_SHARE
         words = max(20, limit // 2)
         summariser = Agent(
@@ -224,7 +232,7 @@ class ChatWorkflow:
         transcript = [*summary_message(summary), *(i for x in dropped for i in x)]
         text = json.dumps(transcript, ensure_ascii=False)[-budget * 3 :]  # What fits.
         with agent_errors_as_failures():
-            result = await Runner.run(summariser, text, max_turns=1)
+            result = await Runner.run(summariser, text, max_turns=1, hooks=log)
         return str(result.final_output)[: limit * 3]
 
     @workflow.update
@@ -237,6 +245,11 @@ class ChatWorkflow:
     def exchanges(self) -> int:
         """How many exchanges the conversation has had, in all its runs."""
         return self.conversation.exchanges
+
+    @workflow.query
+    def usage(self) -> list[ModelUsage]:
+        """Calls and tokens per model over the whole conversation, summaries included."""
+        return self.conversation.usage
 
     @workflow.query
     def memory(self) -> Conversation:

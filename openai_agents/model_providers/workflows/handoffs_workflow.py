@@ -58,9 +58,9 @@ class HandoffsWorkflow:
             model=agent_model(triage_model, fallbacks or []),
             handoffs=[specialist],
         )
-        log = ModelLog()  # Which agent answered, and which model answered each call.
+        log = ModelLog()  # Which model answered each call, and what each model used.
         with agent_errors_as_failures():
             result = await Runner.run(
                 triage, require_prompt(prompt), max_turns=MAX_TURNS, hooks=log
             )
-        return Answer(str(result.final_output), log.models, result.last_agent.name)
+        return Answer(str(result.final_output), log.models, result.last_agent.name, log.usage)

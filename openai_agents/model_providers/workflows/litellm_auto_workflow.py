@@ -3,6 +3,7 @@ from __future__ import annotations
 from agents import Agent, Runner
 from temporalio import workflow
 
+from openai_agents.model_providers.workflows.answers import Answer, ModelLog
 from openai_agents.model_providers.workflows.shared import (
     MAX_TURNS,
     agent_errors_as_failures,
@@ -27,13 +28,14 @@ class LitellmAutoWorkflow:
     """
 
     @workflow.run
-    async def run(self, prompt: str, model: str = DEFAULT_LITELLM_MODEL) -> str:
+    async def run(self, prompt: str, model: str = DEFAULT_LITELLM_MODEL) -> Answer:
         agent = Agent(
             name="Assistant",
             instructions="You only respond in haikus.",
             model=model,
             tools=[get_weather],
         )
+        log = ModelLog()  # What the model used: its calls and tokens.
         with agent_errors_as_failures():
-            result = await Runner.run(agent, require_prompt(prompt), max_turns=MAX_TURNS)
-        return str(result.final_output)
+            result = await Runner.run(agent, require_prompt(prompt), max_turns=MAX_TURNS, hooks=log)
+        return Answer(str(result.final_output), log.models, usage=log.usage)

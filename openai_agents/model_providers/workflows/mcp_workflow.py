@@ -22,6 +22,7 @@ from temporalio.exceptions import ActivityError, ApplicationError, FailureError,
 from temporalio.openai_agents.workflow import temporal_mcp_server
 from temporalio.workflow import ActivityConfig
 
+from openai_agents.model_providers.workflows.answers import Answer, ModelLog
 from openai_agents.model_providers.workflows.approvals import (
     DEFAULT_APPROVAL_TIMEOUT,
     Approvals,
@@ -92,7 +93,7 @@ class McpWorkflow(AwaitsDecisions):
         approval_timeout: timedelta = DEFAULT_APPROVAL_TIMEOUT,
         # Last, with a default: runs started before it existed replay unchanged.
         fallbacks: list[str] | None = None,
-    ) -> str:
+    ) -> Answer:
         agent = Agent(
             name="Assistant",
             instructions=MCP_INSTRUCTIONS,
@@ -107,17 +108,18 @@ class McpWorkflow(AwaitsDecisions):
             tool_not_found_behavior="return_error_to_model",
             tool_error_formatter=report_missing_tool,
         )
+        log = ModelLog()  # What each model used, both halves of an approval's wait.
         # One trace for the whole run, a wait for approval included (as the approval sample).
         with agent_errors_as_failures(), mcp_errors_as_failures(), trace("MCP workflow"):
             result = await Runner.run(
-                agent, require_prompt(prompt), max_turns=MAX_TURNS, run_config=run_config
+                agent, require_prompt(prompt), max_turns=MAX_TURNS, run_config=run_config, hooks=log
             )
             while result.interruptions:
                 # Kept in workflow memory while it waits, as the approval sample does.
                 state = result.to_state()
                 await self.approvals.decided(result.interruptions, state)
-                result = await Runner.run(agent, state, run_config=run_config)
-        return str(result.final_output)
+                result = await Runner.run(agent, state, run_config=run_config, hooks=log)
+        return Answer(str(result.final_output), log.models, usage=log.usage)
 
 
 def mcp_servers(**server_options: Any) -> list[MCPServer]:

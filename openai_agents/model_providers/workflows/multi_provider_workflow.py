@@ -24,7 +24,8 @@ class MultiProviderWorkflow:
     `model` is a router name: `ollama/gpt-oss:20b`, `litellm/anthropic/claude-...` or
     `openai/gpt-4.1`. The worker's `MultiModelProvider` picks the backend inside the
     model activity. A model call that fails in a way its provider will not fix is made
-    again on each of `fallbacks` in turn; the answer says which model answered each call.
+    again on each of `fallbacks` in turn; the answer says which model answered each call,
+    and each model's calls and tokens.
     """
 
     @workflow.run
@@ -37,7 +38,7 @@ class MultiProviderWorkflow:
             model=agent_model(model, fallbacks or []),
             tools=[get_weather],
         )
-        log = ModelLog()  # Which model answered each call.
+        log = ModelLog()  # Which model answered each call, and what each used.
         with agent_errors_as_failures():
             result = await Runner.run(agent, require_prompt(prompt), max_turns=MAX_TURNS, hooks=log)
-        return Answer(str(result.final_output), log.models)
+        return Answer(str(result.final_output), log.models, usage=log.usage)

@@ -64,7 +64,7 @@ class StreamingWorkflow:
             model=agent_model(model, fallbacks or []),
             tools=[get_weather],
         )
-        log = ModelLog()  # Which model answered each call.
+        log = ModelLog()  # Which model answered each call (its final usage event counted).
         try:
             with agent_errors_as_failures():
                 result = Runner.run_streamed(
@@ -80,7 +80,7 @@ class StreamingWorkflow:
                     elif isinstance(event.item, ToolCallOutputItem):
                         self.agent_steps.publish(AgentStep("tool result", str(event.item.output)))
             self.done.publish(True)
-            return Answer(str(result.final_output), log.models)
+            return Answer(str(result.final_output), log.models, usage=log.usage)
         finally:
             # Succeeded or failed, release the subscribers waiting on this run and let their
             # polls finish before it ends; what they have not read, they read from the

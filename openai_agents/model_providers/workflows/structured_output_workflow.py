@@ -6,7 +6,7 @@ from agents import Agent, Runner
 from pydantic import BaseModel, Field
 from temporalio import workflow
 
-from openai_agents.model_providers.workflows.answers import ModelLog
+from openai_agents.model_providers.workflows.answers import ModelLog, ModelUsage
 from openai_agents.model_providers.workflows.failover import agent_model
 from openai_agents.model_providers.workflows.shared import (
     DEFAULT_ROUTER_MODEL,
@@ -42,10 +42,12 @@ class WeatherReport(BaseModel):
 
 
 class ReportAnswer(BaseModel):
-    """The run's result: the report, and which model answered each of its model calls."""
+    """The run's result: the report, which model answered each of its model calls, and
+    what each model used."""
 
     report: WeatherReport
     models: list[str] = []
+    usage: list[ModelUsage] = []
 
 
 @workflow.defn
@@ -67,8 +69,8 @@ class StructuredOutputWorkflow:
             tools=[get_weather],
             output_type=WeatherReport,
         )
-        log = ModelLog()  # Which model answered each call.
+        log = ModelLog()  # Which model answered each call, and what each used.
         with agent_errors_as_failures():
             result = await Runner.run(agent, require_prompt(prompt), max_turns=MAX_TURNS, hooks=log)
         report = result.final_output_as(WeatherReport, raise_if_incorrect_type=True)
-        return ReportAnswer(report=report, models=log.models)
+        return ReportAnswer(report=report, models=log.models, usage=log.usage)

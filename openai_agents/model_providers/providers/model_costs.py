@@ -1,0 +1,177 @@
+"""What a run's model calls used, per model, and what they cost: `ModelUsage` records (made in
+workflow code from each call's `ModelResponse.usage`, so they are deterministic), and
+`ModelCosts`, which prices them (`PricedUsage`) from LiteLLM's offline cost map, outside the
+workflow.
+
+A local model (Ollama without `-cloud`, a server on this machine) costs $0 and says "local"; a
+model the map does not price says "no price known": never a guess. LiteLLM is imported at the
+first price asked for, with its bundled map (`LITELLM_LOCAL_MODEL_COST_MAP=True`: no network).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+LOCAL = "local"
+NO_PRICE_KNOWN = "no price known"
+PRICED = "USD from LiteLLM's cost map"
+OWN_PRICE = "USD at the given price"
+
+# Hosts whose model servers run on this machine: their calls cost nothing per token.
+_LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0")
+
+
+@dataclass
+class ModelUsage:
+    """One model's share of a run: its calls and tokens."""
+
+    model: str
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    unreported_calls: int = 0
+    """Calls whose provider reported no tokens (a server that sends no usage): the counts,
+    and so the cost, leave them out."""
+
+
+@dataclass
+class PricedUsage(ModelUsage):
+    """A `ModelUsage` with what it cost."""
+
+    cost_usd: float | None = None
+    """None when no price is known."""
+    pricing: str = ""
+    """How `cost_usd` was found: "local", "no price known" or where the price came from."""
+
+
+def add_usage(
+    records: list[ModelUsage],
+    model: str,
+    input_tokens: int,
+    output_tokens: int,
+    calls: int = 1,
+    unreported_calls: int | None = None,
+) -> None:
+    """Count one model call (or `calls` of them) to `model` in `records`, in place. A call
+    without a token is one whose provider reported none, unless `unreported_calls` says."""
+    if unreported_calls is None:
+        unreported_calls = calls if input_tokens == output_tokens == 0 else 0
+    record = next((r for r in records if r.model == model), None)
+    if record is None:
+        record = ModelUsage(model)
+        records.append(record)
+    record.calls += calls
+    record.input_tokens += input_tokens
+    record.output_tokens += output_tokens
+    record.unreported_calls += unreported_calls
+
+
+def is_local_url(url: str | None) -> bool:
+    """Whether `url` (e.g. OPENAI_BASE_URL or OLLAMA_HOST) names a server on this machine."""
+    if not url:
+        return False
+    host = urlsplit(url if "//" in url else f"http://{url}").hostname or ""
+    return host in _LOCAL_HOSTS
+
+
+class ModelCosts:
+    """Prices `ModelUsage` records. A model is local, and costs $0, if it is an `ollama/` name
+    without `-cloud` (also under `litellm/`), in `local_models`, or starts with one of
+    `local_prefixes` (e.g. `openai/` when OPENAI_BASE_URL is a server on this machine);
+    `prices` (USD per input and output token, by model name) come before LiteLLM's map, e.g.
+    for a negotiated rate or a model the map does not know. Router prefixes (`litellm/`,
+    `openai/`) are read as LiteLLM reads them."""
+
+    def __init__(
+        self,
+        local_models: Iterable[str] = (),
+        local_prefixes: Iterable[str] = (),
+        prices: Mapping[str, tuple[float, float]] | None = None,
+    ) -> None:
+        self.local_models = set(local_models)
+        self.local_prefixes = tuple(local_prefixes)
+        self.prices = dict(prices or {})
+
+    def priced(self, usage: Iterable[ModelUsage]) -> list[PricedUsage]:
+        """`usage`, each record with its cost and how it was found."""
+        return [self._priced(record) for record in usage]
+
+    def _priced(self, record: ModelUsage) -> PricedUsage:
+        name, tokens_in, tokens_out = record.model, record.input_tokens, record.output_tokens
+        counts = dataclasses.asdict(record)
+        if name in self.prices:
+            per_input, per_output = self.prices[name]
+            own = tokens_in * per_input + tokens_out * per_output
+            return PricedUsage(**counts, cost_usd=own, pricing=OWN_PRICE)
+        if self.is_local(name):
+            return PricedUsage(**counts, cost_usd=0.0, pricing=LOCAL)
+        cost = litellm_cost(name.removeprefix("litellm/"), tokens_in, tokens_out)
+        pricing = NO_PRICE_KNOWN if cost is None else PRICED
+        return PricedUsage(**counts, cost_usd=cost, pricing=pricing)
+
+    def is_local(self, name: str) -> bool:
+        if name in self.local_models or name.startswith(self.local_prefixes):
+            return True
+        bare = name.removeprefix("litellm/")
+        # LiteLLM's map prices every `ollama/` name at $0, Ollama Cloud's too: not a price.
+        return bare.startswith("ollama/") and not bare.endswith("-cloud")
+
+
+def litellm_cost(model: str, input_tokens: int, output_tokens: int) -> float | None:
+    """What LiteLLM's offline cost map says `model`'s tokens cost in USD, or None if it does
+    not price that model (or is not installed)."""
+    if model.startswith("ollama"):
+        return None  # The map prices every Ollama name at $0, Ollama Cloud's too: no price.
+    os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"  # The bundled map: no network.
+    try:
+        import litellm
+    except ImportError:
+        return None
+    litellm.suppress_debug_info = True  # No "Provider List" banner for an unknown model.
+    try:
+        input_cost, output_cost = litellm.cost_per_token(
+            model=model, prompt_tokens=input_tokens, completion_tokens=output_tokens
+        )
+    except Exception:  # LiteLLM raises several types for "not in the map".
+        return None
+    return float(input_cost + output_cost)
+
+
+def usage_line(usage: Iterable[PricedUsage]) -> str:
+    """Priced usage in a line, each model's calls, tokens and cost, e.g. `Usage:
+    anthropic/claude-sonnet-4-5: 2 calls, 1,200 in + 80 out tokens, $0.004800 (USD from
+    LiteLLM's cost map)`; with more than one model, a second line with the total."""
+    records = list(usage)
+    if not records:
+        return "Usage: no model calls"
+    line = "Usage: " + "; ".join(_one(record) for record in records)
+    if len(records) == 1:
+        return line
+    known = [r.cost_usd for r in records if r.cost_usd is not None]
+    total = f"${sum(known):.6f}" if known else NO_PRICE_KNOWN
+    if known and len(known) < len(records):
+        total += " and calls with no price known"
+    calls = sum(r.calls for r in records)
+    tokens = f"{sum(r.input_tokens for r in records):,} in + "
+    tokens += f"{sum(r.output_tokens for r in records):,} out tokens"
+    return f"{line}\nTotal: {calls} call{'s' if calls != 1 else ''}, {tokens}, {total}"
+
+
+def _one(record: PricedUsage) -> str:
+    calls = f"{record.calls} call{'s' if record.calls != 1 else ''}"
+    tokens = f"{record.input_tokens:,} in + {record.output_tokens:,} out tokens"
+    if record.unreported_calls == record.calls:
+        tokens = "no tokens reported"  # The provider sent no usage: not a count of zero.
+    elif record.unreported_calls:
+        tokens += f" ({record.unreported_calls} of them reported none)"
+    if record.pricing == LOCAL:
+        cost = "$0 (local)"
+    elif record.cost_usd is None:
+        cost = NO_PRICE_KNOWN
+    else:
+        cost = f"${record.cost_usd:.6f} ({record.pricing})"
+    return f"{record.model}: {calls}, {tokens}, {cost}"

@@ -5,6 +5,7 @@ OpenTelemetry exporter posts to /v1/traces (protobuf), decodes it with the
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -65,19 +66,12 @@ class OtlpReceiver:
         self, condition: Callable[[list[ReceivedSpan]], bool], timeout: float = 60
     ) -> None:
         """Wait until `condition(spans)` holds; fail with what arrived after `timeout` s."""
-        done = threading.Event()
-        deadline = threading.Event()
-        timer = threading.Timer(timeout, deadline.set)
-        timer.start()
-        try:
-            while not done.is_set():
-                if condition(self.spans):
-                    return
-                if deadline.wait(0.1):
-                    names = Counter(s.name for s in self.spans)
-                    raise AssertionError(f"spans not received in {timeout:g}s; got {names}")
-        finally:
-            timer.cancel()
+        deadline = time.monotonic() + timeout
+        while not condition(self.spans):
+            if time.monotonic() > deadline:
+                names = Counter(s.name for s in self.spans)
+                raise AssertionError(f"spans not received in {timeout:g}s; got {names}")
+            time.sleep(0.1)
 
     def _receive(self, body: bytes) -> None:
         request = ExportTraceServiceRequest.FromString(body)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from openai_agents.model_providers.support.bundled_model import MODEL_ALIAS
+from testkit.otlp_receiver import OtlpReceiver
 from testkit.real_model import (
     REPORT_PROMPT,
     RUNAWAY_PROMPT,
@@ -67,6 +68,40 @@ def test_the_gpt_oss_sample_calls_the_tool_and_the_model_reads_its_result(
     # llama-server's own counts through `/v1`; a server of your own costs nothing.
     calls, tokens_in, tokens_out = local_usage(completed.stdout, MODEL_ALIAS)
     assert calls >= 2 and tokens_in > 0 and tokens_out > 0  # The tool call, then the answer.
+
+
+def test_a_traced_run_on_the_real_model_carries_its_model_and_token_counts(
+    real_model_server: RealModelServer, dev_server_address: str, tmp_path: Path
+) -> None:
+    """The GPT-OSS sample traced (OTEL_EXPORTER_OTLP_ENDPOINT) on llama.cpp's `/v1`: each
+    model call's span carries the model and the token counts the server reported."""
+    with OtlpReceiver() as receiver:
+        environment = {
+            **openai_compatible(real_model_server.url, dev_server_address),
+            "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint,
+        }
+        with running_worker(
+            "run_gpt_oss_worker.py",
+            "--model",
+            MODEL_ALIAS,
+            environment=environment,
+            tmp_path=tmp_path,
+        ):
+            completed = run_script(
+                "run_gpt_oss_workflow.py",
+                *("--model", MODEL_ALIAS, "--prompt", TOOL_CALL_PROMPT),
+                environment=environment,
+            )
+            assert completed.returncode == 0, completed.stderr
+        # The worker has stopped, and flushed.
+        generations = [s for s in receiver.spans if s.name == "generation"]
+
+    assert len(generations) == 2  # The tool call, then the answer.
+    assert len({s.trace_id for s in generations}) == 1
+    for span in generations:
+        assert span.attributes["llm.model_name"] == MODEL_ALIAS
+        assert span.attributes["llm.token_count.prompt"] > 0
+        assert span.attributes["llm.token_count.completion"] > 0
 
 
 def test_the_litellm_sample_on_litellms_openai_route(

@@ -357,6 +357,7 @@ def test_a_handoff_is_a_span_and_each_agents_model_calls_carry_their_own_model_a
 
     [trace] = by_trace(spans).values()
     assert len({s.span_id for s in spans}) == len(spans)
+    assert "sk-ant-test-key" not in repr(spans)  # No key in a trace.
     by_name = {s.name: s for s in trace}
     # Each agent under the workflow; the handoff in the triage agent's turn.
     for agent in ("Triage", "Weather specialist"):

@@ -47,7 +47,7 @@ def test_a_worker_imports_litellm_without_calling_out() -> None:
 def test_a_starter_prices_usage_without_calling_out() -> None:
     """A starter prices a run's usage from LiteLLM's bundled cost map, not a fetched one."""
     statement = (
-        "from openai_agents.model_providers.providers import ModelUsage\n"
+        "from openai_agents.model_providers.workflows.answers import ModelUsage\n"
         "from openai_agents.model_providers.support.usage import priced\n"
         "[record] = priced([ModelUsage('litellm/anthropic/claude-sonnet-4-5', 1, 10, 10)])\n"
         "assert record.cost_usd, record"

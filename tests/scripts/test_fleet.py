@@ -25,7 +25,7 @@ import pytest
 from temporalio.client import Client, WorkflowHandle
 from temporalio.openai_agents import OpenAIAgentsPlugin
 
-from openai_agents.model_providers.providers import ModelUsage
+from openai_agents.model_providers.workflows.answers import ModelUsage
 from openai_agents.model_providers.workflows.chat_workflow import ChatWorkflow, Conversation
 from openai_agents.model_providers.workflows.gpt_oss_workflow import GptOssWorkflow
 from openai_agents.model_providers.workflows.handoffs_workflow import HandoffsWorkflow

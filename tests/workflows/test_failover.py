@@ -14,7 +14,7 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from openai_agents.model_providers import run_streaming_workflow
-from openai_agents.model_providers.providers import ModelUsage
+from openai_agents.model_providers.workflows.answers import ModelUsage
 from openai_agents.model_providers.workflows.chat_workflow import ChatWorkflow, Conversation
 from openai_agents.model_providers.workflows.handoffs_workflow import HandoffsWorkflow
 from openai_agents.model_providers.workflows.multi_provider_workflow import (

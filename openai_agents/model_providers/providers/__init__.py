@@ -14,7 +14,6 @@ examples work by changing only these imports. Each unit is read on its own:
     ollama_hosts.py     OLLAMA_HOST read as Ollama reads it; Ollama Cloud
     openai_compatible.py  the start-up check of an OpenAI-compatible server (`/v1`)
     litellm_checks.py   LiteLLM's key check, failure description and call bounds
-    model_costs.py      ModelUsage and ModelCosts: a run's calls and tokens per model, priced
     _library_internals.py  every use of another library's private API
 
 This package imports neither the `ollama` library nor LiteLLM: `providers.ollama_native` and
@@ -26,14 +25,6 @@ copy the folder into your project under any name.
 from .errors.classification import ProviderDescription, describe_ollama, translate_provider_error
 from .errors.types import FAILOVER_TYPES, FAILURE_TYPES, ConfigurationError, FailureType
 from .errors.wrapper import DEFAULT_MAX_TOKENS, ActionableErrorsProvider, request_timeout_under
-from .model_costs import (
-    ModelCosts,
-    ModelUsage,
-    PricedUsage,
-    add_usage,
-    is_local_url,
-    usage_line,
-)
 from .ollama_hosts import ollama_host
 from .openai_compatible import check_openai_compatible_model
 from .router.names import (
@@ -54,13 +45,9 @@ __all__ = [
     "ActionableErrorsProvider",
     "ConfigurationError",
     "FailureType",
-    "ModelCosts",
-    "ModelUsage",
     "MultiModelProvider",
     "MultiModelProviderMap",
-    "PricedUsage",
     "ProviderDescription",
-    "add_usage",
     "check_litellm_model_name",
     "check_models_and_fallbacks",
     "check_models_ready",
@@ -68,10 +55,8 @@ __all__ = [
     "check_openai_compatible_model",
     "check_routable_model_name",
     "describe_ollama",
-    "is_local_url",
     "ollama_host",
     "request_timeout_under",
     "split_model_name",
     "translate_provider_error",
-    "usage_line",
 ]

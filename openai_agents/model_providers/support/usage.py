@@ -9,13 +9,13 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
-from openai_agents.model_providers.providers import (
+from openai_agents.model_providers.support.model_costs import (
     ModelCosts,
-    ModelUsage,
     PricedUsage,
     is_local_url,
     usage_line,
 )
+from openai_agents.model_providers.workflows.answers import ModelUsage
 
 
 def print_usage(

@@ -10,16 +10,41 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agents import Agent, ModelResponse, RunContextWrapper, RunHooks
-from temporalio import workflow
-
-# The plugin's private workflow-side model stub, pinned with every other private API use.
-# Passed through: the sandbox uses the worker's copy instead of importing it afresh per run.
-with workflow.unsafe.imports_passed_through():
-    from openai_agents.model_providers.providers._library_internals import TemporalModelStub
-    from openai_agents.model_providers.providers.model_costs import ModelUsage, add_usage
 
 
-__all__ = ["Answer", "ModelLog", "ModelUsage"]
+@dataclass
+class ModelUsage:
+    """One model's share of a run: its calls and tokens."""
+
+    model: str
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    unreported_calls: int = 0
+    """Calls whose provider reported no tokens (a server that sends no usage): the counts,
+    and so the cost, leave them out."""
+
+
+def add_usage(
+    records: list[ModelUsage],
+    model: str,
+    input_tokens: int,
+    output_tokens: int,
+    calls: int = 1,
+    unreported_calls: int | None = None,
+) -> None:
+    """Count one model call (or `calls` of them) to `model` in `records`, in place. A call
+    without a token is one whose provider reported none, unless `unreported_calls` says."""
+    if unreported_calls is None:
+        unreported_calls = calls if input_tokens == output_tokens == 0 else 0
+    record = next((r for r in records if r.model == model), None)
+    if record is None:
+        record = ModelUsage(model)
+        records.append(record)
+    record.calls += calls
+    record.input_tokens += input_tokens
+    record.output_tokens += output_tokens
+    record.unreported_calls += unreported_calls
 
 
 @dataclass
@@ -53,7 +78,7 @@ class ModelLog(RunHooks[Any]):
         # A string until the plugin turns it into its activity stub; a `FailoverModel`'s
         # name is the one whose call just succeeded.
         model = agent.model
-        name = (model.model_name or "") if isinstance(model, TemporalModelStub) else str(model)
+        name = model if isinstance(model, str) else (getattr(model, "model_name", None) or "")
         self.models.append(name)
         usage = response.usage
         add_usage(self.usage, name, usage.input_tokens, usage.output_tokens)

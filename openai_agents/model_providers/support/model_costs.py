@@ -1,7 +1,6 @@
-"""What a run's model calls used, per model, and what they cost: `ModelUsage` records (made in
-workflow code from each call's `ModelResponse.usage`, so they are deterministic), and
-`ModelCosts`, which prices them (`PricedUsage`) from LiteLLM's offline cost map, outside the
-workflow.
+"""What a run's model calls cost: `ModelCosts` prices the `ModelUsage` records a workflow's
+answer carries (workflows/answers.py) from LiteLLM's offline cost map, in the starter, outside
+the workflow.
 
 A local model (Ollama without `-cloud`, a server on this machine) costs $0 and says "local"; a
 model the map does not price says "no price known": never a guess. LiteLLM is imported at the
@@ -16,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from openai_agents.model_providers.workflows.answers import ModelUsage
+
 LOCAL = "local"
 NO_PRICE_KNOWN = "no price known"
 PRICED = "USD from LiteLLM's cost map"
@@ -26,19 +27,6 @@ _LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0")
 
 
 @dataclass
-class ModelUsage:
-    """One model's share of a run: its calls and tokens."""
-
-    model: str
-    calls: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
-    unreported_calls: int = 0
-    """Calls whose provider reported no tokens (a server that sends no usage): the counts,
-    and so the cost, leave them out."""
-
-
-@dataclass
 class PricedUsage(ModelUsage):
     """A `ModelUsage` with what it cost."""
 
@@ -46,28 +34,6 @@ class PricedUsage(ModelUsage):
     """None when no price is known."""
     pricing: str = ""
     """How `cost_usd` was found: "local", "no price known" or where the price came from."""
-
-
-def add_usage(
-    records: list[ModelUsage],
-    model: str,
-    input_tokens: int,
-    output_tokens: int,
-    calls: int = 1,
-    unreported_calls: int | None = None,
-) -> None:
-    """Count one model call (or `calls` of them) to `model` in `records`, in place. A call
-    without a token is one whose provider reported none, unless `unreported_calls` says."""
-    if unreported_calls is None:
-        unreported_calls = calls if input_tokens == output_tokens == 0 else 0
-    record = next((r for r in records if r.model == model), None)
-    if record is None:
-        record = ModelUsage(model)
-        records.append(record)
-    record.calls += calls
-    record.input_tokens += input_tokens
-    record.output_tokens += output_tokens
-    record.unreported_calls += unreported_calls
 
 
 def is_local_url(url: str | None) -> bool:

@@ -1,4 +1,4 @@
-"""`ModelCosts` (providers/model_costs.py) as the starters use it (support/usage.py): what is
+"""`ModelCosts` (support/model_costs.py) as the starters use it (support/usage.py): what is
 local and costs $0, and what has no known price and is never guessed. The cost of a priced
 model, from LiteLLM's offline map, is checked end to end
 (tests/workflows/test_streaming_workflow.py)."""
@@ -7,13 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from openai_agents.model_providers.providers import (
-    ModelCosts,
-    ModelUsage,
-    add_usage,
-    usage_line,
-)
+from openai_agents.model_providers.support.model_costs import ModelCosts, usage_line
 from openai_agents.model_providers.support.usage import priced
+from openai_agents.model_providers.workflows.answers import ModelUsage, add_usage
 
 
 def price_of(model: str, **options: bool) -> tuple[float | None, str]:

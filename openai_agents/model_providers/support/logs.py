@@ -8,12 +8,15 @@ import logging
 from temporalio import activity, workflow
 from temporalio.exceptions import ApplicationError
 
+# Every long-running script's lines: the workers' and the weather MCP server's.
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
 
 def set_up_worker_logging(verbose: bool, *, quiet: bool = False) -> None:
     """A worker's logging: INFO, DEBUG with `verbose`, warnings and errors only with
     `quiet` (the demo)."""
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=level, format=LOG_FORMAT)
     # HTTP clients log each request's URL, which may carry credentials: never, even -v.
     for http_client in ("httpx", "httpx2", "httpcore", "httpcore2"):
         logging.getLogger(http_client).setLevel(logging.WARNING)

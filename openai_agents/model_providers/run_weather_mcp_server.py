@@ -22,7 +22,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import INVALID_PARAMS
 from pydantic import BaseModel, Field
 
-from openai_agents.model_providers.support import script
+from openai_agents.model_providers.support import logs, script
 from openai_agents.model_providers.workflows.shared import DEFAULT_WEATHER_MCP_URL
 
 # Made-up, fixed weather: the sample is about the tool call, not about a forecast service.
@@ -113,7 +113,8 @@ if __name__ == "__main__":
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logs")
     arguments = parser.parse_args()
-    logging.basicConfig(level=logging.DEBUG if arguments.verbose else logging.INFO)
+    level = logging.DEBUG if arguments.verbose else logging.INFO
+    logging.basicConfig(level=level, format=logs.LOG_FORMAT)  # As the workers' lines read.
     if not arguments.verbose:  # The MCP session manager's start and stop lines.
         logging.getLogger("mcp").setLevel(logging.WARNING)
     # Ctrl-C or SIGTERM: "Interrupted." and exit code 130, as every script ends.

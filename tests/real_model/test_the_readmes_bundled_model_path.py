@@ -62,7 +62,7 @@ def accepts_connections(port: int) -> bool:
 def test_the_readmes_bundled_model_commands_run_the_gpt_oss_and_router_samples(
     bundled_model_installed: None, dev_server_address: str, tmp_path: Path
 ) -> None:
-    [install, serve], exports, gpt_oss, router = readme_commands()
+    [install, serve], exports, gpt_oss, router, _approval = readme_commands()
     assert install[-1] == "install"
     port = free_local_port()
     assert serve[:3] == ["uv", "run", "python"], serve

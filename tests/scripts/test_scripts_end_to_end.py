@@ -3,6 +3,7 @@ Temporal dev server and local model servers."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import runpy
 import socket
@@ -234,6 +235,45 @@ def test_ctrl_c_at_the_chat_prompt_exits_at_once(dev_server_address: str) -> Non
     assert chat.stdout.read().strip() == "Interrupted."
 
 
+async def test_ctrl_c_while_the_chat_waits_for_a_reply_says_interrupted(
+    dev_server_env: WorkflowEnvironment, dev_server_address: str
+) -> None:
+    """Ctrl-C while a message's Update is in flight: the Temporal client turns the
+    cancellation into its own error, which must still read as the interruption it is."""
+    client = dev_server_env.client
+    query = 'WorkflowType="ChatWorkflow" AND ExecutionStatus="Running"'
+    before = {execution.id async for execution in client.list_workflows(query)}
+    chat = subprocess.Popen(
+        [sys.executable, str(SCRIPTS / "run_chat_workflow.py")],
+        env=script_environment(TEMPORAL_ADDRESS=dev_server_address),
+        stdin=subprocess.PIPE,  # Held open after the message: no end of input comes.
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    started: set[str] = set()
+    try:
+        assert chat.stdin is not None and chat.stdout is not None
+        chat.stdin.write("What's the weather in Tokyo?\n")
+        chat.stdin.flush()
+        # No worker polls the task queue here: the message waits for its reply for ever.
+        for _ in range(200):
+            started = {e.id async for e in client.list_workflows(query)} - before
+            if started:
+                break
+            await asyncio.sleep(0.1)
+        assert started, "the chat started no conversation"
+        exit_code = interrupted(chat, 20, lambda: "(read by the test)")
+    finally:
+        chat.kill()
+        chat.wait()
+        for workflow_id in started:  # No later test's worker should answer it.
+            await client.get_workflow_handle(workflow_id).terminate()
+
+    assert exit_code == 130
+    assert chat.stdout.read().strip().endswith("Interrupted.")
+
+
 def test_the_weather_mcp_server_stops_on_ctrl_c_in_one_line(tmp_path: Path) -> None:
     port = free_local_port()
     with background_script(
@@ -247,11 +287,14 @@ def test_the_weather_mcp_server_stops_on_ctrl_c_in_one_line(tmp_path: Path) -> N
         output = server.output()
 
     assert exit_code == 130
-    # Its start in one line, its stop in one line.
-    assert output.splitlines() == [
-        f"INFO:root:Weather MCP server on http://127.0.0.1:{port}/mcp; Ctrl-C to stop",
-        "Interrupted.",
-    ]
+    # Its start in one line, as a worker's lines read (time, level, logger), its stop in one.
+    started, stopped = output.splitlines()
+    assert re.fullmatch(
+        rf"\d{{4}}-\d\d-\d\d [\d:,]+ INFO root: Weather MCP server on "
+        rf"http://127\.0\.0\.1:{port}/mcp; Ctrl-C to stop",
+        started,
+    ), started
+    assert stopped == "Interrupted."
 
 
 def accepts_connections(port: int) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any, NoReturn
 
 from agents.tracing import get_trace_provider
+from temporalio.client import WorkflowUpdateRPCTimeoutOrCancelledError
 
 from openai_agents.model_providers.support import tracing
 from openai_agents.model_providers.support.temporal import one_line_failure
@@ -42,6 +43,11 @@ def run_script(main: Callable[[], Coroutine[Any, Any, int]], *, verbose: bool) -
         print("Interrupted.", file=sys.stderr)
         exit_code = 130
     except Exception as error:
+        if isinstance(error, WorkflowUpdateRPCTimeoutOrCancelledError) and isinstance(
+            error.__cause__, asyncio.CancelledError
+        ):  # Ctrl-C while waiting for an Update's result: the client re-raises it so.
+            print("Interrupted.", file=sys.stderr)
+            exit_skipping_teardown(130)
         if verbose:
             traceback.print_exc()
         line, exit_code = failure_line(error)

@@ -276,13 +276,15 @@ def refuse_trace_without_phoenix() -> None:
 @asynccontextmanager
 async def phoenix(args: argparse.Namespace) -> AsyncIterator[Viewer | None]:
     """With --trace, the Phoenix the run's trace goes to, for the block: the one
-    OTEL_EXPORTER_OTLP_ENDPOINT names, else one started here on a free port."""
-    configured = os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+    OTEL_EXPORTER_OTLP_ENDPOINT (or its traces-only form) names, else one started here on a
+    free port."""
+    configured = trace_viewer.configured()
     if not args.trace:
         yield None
     elif configured:
-        print(f"Tracing into the Phoenix at {configured} (OTEL_EXPORTER_OTLP_ENDPOINT).")
-        yield Viewer(configured.rstrip("/"), started_here=False)
+        variable, url = configured
+        print(f"Tracing into the Phoenix at {url} ({variable}).")
+        yield Viewer(url, started_here=False)
     else:
         refuse_trace_without_phoenix()
         log = dev_server.new_log_file("phoenix-")
@@ -318,7 +320,7 @@ async def demo(args: argparse.Namespace) -> int:
     prompt = arguments.checked_prompt(args)
     if args.bundled_model:
         refuse_bundled_model_options(args)
-    if args.trace and not os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
+    if args.trace and not tracing.enabled():
         refuse_trace_without_phoenix()
     call_timeout = timedelta(seconds=args.timeout)
     # Check the model backend first: it is the likeliest thing to be missing, and the
@@ -334,7 +336,7 @@ async def demo(args: argparse.Namespace) -> int:
                 ),
             ),
             model_provider=backend.provider,
-            # OTEL_EXPORTER_OTLP_ENDPOINT set: the run's trace goes there.
+            # OTEL_EXPORTER_OTLP_ENDPOINT (or its traces-only form) set: the trace goes there.
             use_otel_instrumentation=tracing.from_environment(),
         )
         async with temporal_client(plugin) as (client, ui_url):
@@ -419,7 +421,8 @@ def parse_args() -> argparse.Namespace:
         action="store_true",
         help="also start Arize Phoenix, the trace viewer (`uv sync --group phoenix` installs "
         "it), export the run's trace into it and print its URL; with "
-        "OTEL_EXPORTER_OTLP_ENDPOINT set, trace into the Phoenix that names instead",
+        "OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) set, trace into "
+        "the Phoenix it names instead",
     )
     arguments.add_model_call_arguments(parser)
     return parser.parse_args()

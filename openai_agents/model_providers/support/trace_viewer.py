@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from openai_agents.model_providers.providers import ConfigurationError
+from openai_agents.model_providers.support import tracing
 from openai_agents.model_providers.support.bundled_model import cache_dir
 from openai_agents.model_providers.support.dev_server import free_local_port
 
@@ -51,6 +52,17 @@ def executable() -> str | None:
     """The `phoenix` command the group installs into this virtualenv, if it is there."""
     beside_python = Path(sys.executable).with_name("phoenix")
     return str(beside_python) if beside_python.is_file() else shutil.which("phoenix")
+
+
+def configured() -> tuple[str, str] | None:
+    """The variable that names where this process's traces go, and the base URL of the
+    Phoenix it names; None when tracing is off. As the exporter reads them: the traces-only
+    variable first, a full URL (ending in `/v1/traces`), else the general one, a base."""
+    if not tracing.enabled():
+        return None
+    name = next(name for name in reversed(tracing.ENDPOINT_VARIABLES) if os.environ.get(name))
+    url = os.environ[name].rstrip("/")
+    return name, url.removesuffix("/v1/traces")
 
 
 def working_dir() -> Path:
@@ -233,7 +245,7 @@ def run_trace(
         if time.monotonic() > deadline:
             raise ConfigurationError(
                 f"no trace of workflow {workflow_id} reached Phoenix at {base_url} within "
-                f"{timeout:.0f} s: check that OTEL_EXPORTER_OTLP_ENDPOINT names it"
+                f"{timeout:.0f} s: check that {' or '.join(tracing.ENDPOINT_VARIABLES)} names it"
             )
         time.sleep(0.5)
 

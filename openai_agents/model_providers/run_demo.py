@@ -24,6 +24,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agents import ModelProvider
 from openai import AsyncOpenAI
@@ -61,6 +62,9 @@ from openai_agents.model_providers.workflows.multi_provider_workflow import (
     MultiProviderWorkflow,
 )
 from openai_agents.model_providers.workflows.shared import DEFAULT_ROUTER_MODEL, TASK_QUEUE
+
+if TYPE_CHECKING:  # OpenTelemetry's SDK is imported only with tracing on.
+    from openai_agents.model_providers.support.span_attributes import ExportedSpans
 
 
 @dataclass(frozen=True)
@@ -298,10 +302,10 @@ async def phoenix(args: argparse.Namespace) -> AsyncIterator[Viewer | None]:
             yield Viewer(url, started_here=True)
 
 
-def show_trace(viewer: Viewer, workflow_id: str) -> None:
+def show_trace(viewer: Viewer, exported: ExportedSpans, workflow_id: str) -> None:
     """Find the run's trace through Phoenix's API, and print its URL and what it holds."""
     tracing.flush()
-    found = trace_viewer.run_trace(viewer.url, workflow_id)
+    found = trace_viewer.run_trace(viewer.url, workflow_id, exported)
     prompt_tokens, completion_tokens = found.tokens()
     model_calls, tool_calls = len(found.model_calls()), len(found.tool_calls())
     print(f"Trace in Phoenix: {found.url}")
@@ -339,6 +343,9 @@ async def demo(args: argparse.Namespace) -> int:
             # OTEL_EXPORTER_OTLP_ENDPOINT (or its traces-only form) set: the trace goes there.
             use_otel_instrumentation=tracing.from_environment(),
         )
+        # With --trace: counted as they are exported, so that Phoenix is awaited until it
+        # holds the run's whole trace.
+        exported = trace_viewer.count_exported_spans() if viewer else None
         async with temporal_client(plugin) as (client, ui_url):
             prefix = sample.workflow_id_prefix
             workflow_id = args.workflow_id or arguments.unique_workflow_id(prefix)
@@ -359,8 +366,8 @@ async def demo(args: argparse.Namespace) -> int:
             # Calls, tokens and cost; the GPT-OSS sample's Ollama and the bundled model are
             # servers of your own.
             usage.print_usage(answer.usage, self_hosted=args.sample == "gpt-oss")
-            if viewer:
-                show_trace(viewer, workflow_id)
+            if viewer and exported:
+                show_trace(viewer, exported, workflow_id)
             if ui_url and args.keep_server:
                 history_url = f"{ui_url}/namespaces/{client.namespace}/workflows/{workflow_id}"
                 print(f"Workflow history in the Temporal Web UI: {history_url}")

@@ -22,12 +22,15 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openai_agents.model_providers.providers import ConfigurationError
 from openai_agents.model_providers.support import tracing
 from openai_agents.model_providers.support.bundled_model import cache_dir
 from openai_agents.model_providers.support.dev_server import free_local_port
+
+if TYPE_CHECKING:  # OpenTelemetry's SDK is imported only when tracing is on.
+    from openai_agents.model_providers.support.span_attributes import ExportedSpans
 
 PORT = 6006
 """Phoenix's own default: the UI, its API and OTLP over HTTP."""
@@ -218,34 +221,64 @@ def trace(base_url: str, trace_id: str, project: str = PROJECT) -> Trace:
     return Trace(trace_id, url, spans(base_url, project=project, trace_id=trace_id))
 
 
-WORKFLOW_ID_ATTRIBUTE = "temporal.workflow.id"
+RUN_ID_ATTRIBUTE = "temporal.workflow.run_id"
 """Set on every span made in a workflow or activity (support/span_attributes.py)."""
+# How long Phoenix may take to hold a run's spans once they are sent: it files them in
+# batches; a busy machine takes longer.
+TRACE_TIMEOUT_SECONDS = 120.0
+
+
+def count_exported_spans() -> ExportedSpans:
+    """From now on, counts the spans this process exports (after `tracing.from_environment()`
+    installed its tracer provider): how many of a run's spans Phoenix should hold."""
+    from opentelemetry import trace as otel_trace
+
+    from openai_agents.model_providers.support.span_attributes import ExportedSpans
+
+    # The SDK's provider, or the replay-safe one wrapping it (the API's proxy has no processors).
+    add_span_processor = getattr(otel_trace.get_tracer_provider(), "add_span_processor", None)
+    if add_span_processor is None:
+        raise ConfigurationError("tracing is off: set OTEL_EXPORTER_OTLP_ENDPOINT to trace a run")
+    counts = ExportedSpans()
+    add_span_processor(counts)
+    return counts
 
 
 def run_trace(
-    base_url: str, workflow_id: str, project: str = PROJECT, timeout: float = 30.0
+    base_url: str,
+    workflow_id: str,
+    exported: ExportedSpans,
+    project: str = PROJECT,
+    timeout: float = TRACE_TIMEOUT_SECONDS,
 ) -> Trace:
-    """The trace of the workflow run `workflow_id`, found by the id its spans carry, once
-    Phoenix holds its root span and a model call and no more spans arrive (they arrive in
-    batches, after the run). Raises ConfigurationError if it does not within `timeout`."""
+    """The trace of the run of `workflow_id` this process made, found by its run id, once
+    Phoenix holds every span of it this process exported. Raises ConfigurationError if it
+    does not within `timeout`."""
+    run = exported.of_run(workflow_id)
+    if run is None:
+        raise ConfigurationError(
+            f"no span of workflow {workflow_id} was made here: is tracing on "
+            f"({' or '.join(tracing.ENDPOINT_VARIABLES)})?"
+        )
+    run_id, expected = run
     # JSON-quoted: the API would read an id like `123` as a number.
-    match = {"attribute": f"{WORKFLOW_ID_ATTRIBUTE}:{json.dumps(workflow_id)}", "limit": "1"}
+    match = {"attribute": f"{RUN_ID_ATTRIBUTE}:{json.dumps(run_id)}", "limit": "1"}
     listing = f"{base_url}/v1/projects/{urllib.parse.quote(project, safe='')}/spans?"
     deadline = time.monotonic() + timeout
-    seen = -1
+    held = 0
     while True:
         # Not (yet) answering, or not a Phoenix: asked again until the deadline.
         with contextlib.suppress(OSError, ValueError, KeyError):
             for item in _get(listing + urllib.parse.urlencode(match))["data"]:
                 found = trace(base_url, item["context"]["trace_id"], project)
-                whole = any(span.parent_id is None for span in found.spans)
-                if whole and found.model_calls() and len(found.spans) == seen:
+                held = len(found.spans)
+                if held >= expected:
                     return found
-                seen = len(found.spans)
         if time.monotonic() > deadline:
             raise ConfigurationError(
-                f"no trace of workflow {workflow_id} reached Phoenix at {base_url} within "
-                f"{timeout:.0f} s: check that {' or '.join(tracing.ENDPOINT_VARIABLES)} names it"
+                f"Phoenix at {base_url} holds {held} of the {expected} spans of workflow "
+                f"{workflow_id}'s run {run_id} after {timeout:.0f} s: see its log, or check "
+                f"that {' or '.join(tracing.ENDPOINT_VARIABLES)} names it"
             )
         time.sleep(0.5)
 

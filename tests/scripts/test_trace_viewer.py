@@ -6,11 +6,9 @@ it against a real Phoenix (tests/real_model/test_demo_traced_into_phoenix.py).""
 from __future__ import annotations
 
 import json
-import threading
 import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -18,6 +16,7 @@ from opentelemetry.sdk.trace import TracerProvider
 
 from openai_agents.model_providers.support import trace_viewer
 from openai_agents.model_providers.support.span_attributes import ExportedSpans
+from testkit.fakes.http_server import FakeHTTPServer, RecordedRequest, Reply, Route
 
 WORKFLOW_ID = "gpt-oss-workflow-1"
 
@@ -67,32 +66,16 @@ def phoenix_spans(trace_id: str, workflow_id: str, run_id: str, count: int) -> l
 def phoenix() -> Iterator[tuple[FakePhoenix, str]]:
     fake = FakePhoenix()
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            url = urllib.parse.urlsplit(self.path)
-            if url.path == "/v1/projects/default":
-                body: Any = {"data": {"id": "UHJvamVjdDox"}}
-            else:
-                query = dict(urllib.parse.parse_qsl(url.query))
-                body = {"data": fake.listing(query), "next_cursor": None}
-            encoded = json.dumps(body).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(encoded)))
-            self.end_headers()
-            self.wfile.write(encoded)
+    def listing(request: RecordedRequest) -> Reply:
+        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(request.path).query))
+        return Reply(200, {"data": fake.listing(query), "next_cursor": None})
 
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield fake, f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    routes: dict[tuple[str, str], Route] = {
+        ("GET", "/v1/projects/default/spans"): listing,
+        ("GET", "/v1/projects/default"): lambda _request: Reply(200, {"data": {"id": "UHJv"}}),
+    }
+    with FakeHTTPServer(routes) as server:
+        yield fake, server.url
 
 
 def exported_run(spans: int) -> tuple[ExportedSpans, str, str]:

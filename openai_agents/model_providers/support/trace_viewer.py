@@ -14,7 +14,6 @@ import contextlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openai_agents.model_providers.providers import ConfigurationError
-from openai_agents.model_providers.support import tracing
+from openai_agents.model_providers.support import processes, tracing
 from openai_agents.model_providers.support.bundled_model import cache_dir
 from openai_agents.model_providers.support.dev_server import free_local_port
 
@@ -110,37 +109,17 @@ def running_phoenix(log: Path, directory: Path) -> Iterator[str]:
         raise ConfigurationError(reason)
     port = free_local_port()
     environment = offline_environment(directory, port, free_local_port())
-    command = [str(executable()), "serve"]
-    with log.open("w") as sink:
-        server = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=environment)
     url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_ready(url, server, log)
+    with processes.running(
+        "Phoenix",
+        [str(executable()), "serve"],
+        log=log,
+        health_url=f"{url}/healthz",
+        startup_timeout=STARTUP_TIMEOUT_SECONDS,
+        stop_timeout=20,
+        environment=environment,
+    ):
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def _wait_until_ready(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise ConfigurationError(f"Phoenix exited with {server.returncode}: see {log}")
-        with (
-            contextlib.suppress(OSError),
-            urllib.request.urlopen(f"{url}/healthz", timeout=2) as response,
-        ):
-            if response.status == 200:
-                return
-        time.sleep(0.5)
-    raise ConfigurationError(
-        f"Phoenix did not answer {url}/healthz within {STARTUP_TIMEOUT_SECONDS:.0f} s: see {log}"
-    )
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,16 @@ it against a real Phoenix (tests/real_model/test_demo_traced_into_phoenix.py).""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import socket
+import subprocess
+import sys
 import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +23,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from openai_agents.model_providers.support import trace_viewer
 from openai_agents.model_providers.support.span_attributes import ExportedSpans
 from testkit.fakes.http_server import FakeHTTPServer, RecordedRequest, Reply, Route
+from tests.helpers.processes import script_environment
 
 WORKFLOW_ID = "gpt-oss-workflow-1"
 
@@ -120,3 +127,36 @@ def test_the_trace_is_awaited_until_phoenix_holds_every_span_exported(
     found = trace_viewer.run_trace(url, WORKFLOW_ID, counts, timeout=30)
 
     assert len(found.spans) == 5
+
+
+def test_phoenix_is_given_no_key_or_token_of_the_shell_it_starts_from(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-not-for-phoenix")
+    monkeypatch.setenv("GITHUB_TOKEN", "not-for-phoenix")
+
+    environment = trace_viewer.offline_environment(tmp_path, 6006, 4317)
+
+    assert "not-for-phoenix" not in " ".join(environment.values())
+    assert environment["PATH"] == os.environ["PATH"]
+
+
+@pytest.mark.parametrize("port", [trace_viewer.PORT, trace_viewer.GRPC_PORT])
+def test_the_viewer_script_with_a_port_taken_ends_in_one_error_line(port: int) -> None:
+    with socket.socket() as taken:
+        # Bound by someone else already: taken all the same.
+        with contextlib.suppress(OSError):
+            taken.bind(("127.0.0.1", port))
+            taken.listen()
+        result = subprocess.run(
+            [sys.executable, "-m", trace_viewer.__name__],
+            env=script_environment(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    # Where the `phoenix` group is not installed, that comes first.
+    reason = trace_viewer.missing() or f"port {port} is taken"
+    assert result.stderr.startswith(f"error: {reason}"), result.stderr
+    assert (result.stderr.count("\n"), result.returncode) == (1, 2), result.stderr

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openai_agents.model_providers.providers import ConfigurationError
-from openai_agents.model_providers.support import processes, tracing
+from openai_agents.model_providers.support import processes, script, tracing
 from openai_agents.model_providers.support.bundled_model import cache_dir
 from openai_agents.model_providers.support.dev_server import free_local_port
 
@@ -80,8 +80,14 @@ def offline_environment(directory: Path, port: int, grpc_port: int) -> dict[str,
     # this names a file. Sandboxes are off below, so the file is never run.
     no_sandbox = directory / "no-wasm-sandbox"
     no_sandbox.write_text("Code sandboxes are off (PHOENIX_ALLOWED_SANDBOX_PROVIDERS=NONE).\n")
+    # Nothing of the shell's keys and tokens: Phoenix calls no provider here.
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.endswith(("_API_KEY", "_TOKEN"))
+    }
     return {
-        **os.environ,
+        **inherited,
         "PHOENIX_WORKING_DIR": str(directory),  # SQLite: phoenix.db there
         "PHOENIX_HOST": "127.0.0.1",
         "PHOENIX_PORT": str(port),
@@ -262,11 +268,17 @@ def run_trace(
         time.sleep(0.5)
 
 
-def serve() -> None:
+async def serve() -> int:
     """`phoenix serve` in this terminal, offline, on port 6006, until Ctrl-C."""
     reason = missing()
     if reason:
-        sys.exit(reason)
+        raise ConfigurationError(reason)
+    for port in (PORT, GRPC_PORT):  # Else Phoenix exits after its start, in a traceback.
+        if processes.listening(port):
+            raise ConfigurationError(
+                f"port {port} is taken (Phoenix serves on {PORT} and {GRPC_PORT}): stop what "
+                "listens there, another Phoenix perhaps, or use that one"
+            )
     directory = working_dir()
     print(f"Phoenix at http://127.0.0.1:{PORT} (its database in {directory}); Ctrl-C stops it.")
     print(f"Workers and starters: export OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:{PORT}")
@@ -276,4 +288,4 @@ def serve() -> None:
 
 
 if __name__ == "__main__":
-    serve()
+    script.run_script(serve, verbose=False)

@@ -1,9 +1,10 @@
 """Arize Phoenix, the trace viewer built for OpenInference spans, on this machine: `phoenix
-serve` from the optional dependency group (`uv sync --group phoenix`), offline, its SQLite
-database in a directory of its own. The demo's `--trace` starts one and finds its run's trace
-through Phoenix's REST API; in a terminal of its own, until Ctrl-C:
+serve` from the optional dependency group, offline, its SQLite database in a directory of its
+own. The demo's `--trace` starts one and finds its run's trace through Phoenix's REST API; in a
+terminal of its own, until Ctrl-C:
 
-    uv run --group phoenix python -m openai_agents.model_providers.support.trace_viewer
+    uv sync --group phoenix                                              # once
+    uv run python -m openai_agents.model_providers.support.trace_viewer
 
 Its UI and OTLP/HTTP receiver share one port (6006; the SDK sends to `/v1/traces`).
 """

@@ -224,7 +224,9 @@ def count_exported_spans() -> ExportedSpans:
     # The SDK's provider, or the replay-safe one wrapping it (the API's proxy has no processors).
     add_span_processor = getattr(otel_trace.get_tracer_provider(), "add_span_processor", None)
     if add_span_processor is None:
-        raise ConfigurationError("tracing is off: set OTEL_EXPORTER_OTLP_ENDPOINT to trace a run")
+        raise ConfigurationError(
+            f"tracing is off: set {' or '.join(tracing.ENDPOINT_VARIABLES)} to trace a run"
+        )
     counts = ExportedSpans()
     add_span_processor(counts)
     return counts

@@ -24,6 +24,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agents import ModelProvider
 from openai import AsyncOpenAI
@@ -61,6 +62,9 @@ from openai_agents.model_providers.workflows.multi_provider_workflow import (
     MultiProviderWorkflow,
 )
 from openai_agents.model_providers.workflows.shared import DEFAULT_ROUTER_MODEL, TASK_QUEUE
+
+if TYPE_CHECKING:  # OpenTelemetry's SDK is imported only with tracing on.
+    from openai_agents.model_providers.support.span_attributes import ExportedSpans
 
 
 @dataclass(frozen=True)
@@ -276,13 +280,15 @@ def refuse_trace_without_phoenix() -> None:
 @asynccontextmanager
 async def phoenix(args: argparse.Namespace) -> AsyncIterator[Viewer | None]:
     """With --trace, the Phoenix the run's trace goes to, for the block: the one
-    OTEL_EXPORTER_OTLP_ENDPOINT names, else one started here on a free port."""
-    configured = os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+    OTEL_EXPORTER_OTLP_ENDPOINT (or its traces-only form) names, else one started here on a
+    free port."""
+    configured = trace_viewer.configured()
     if not args.trace:
         yield None
     elif configured:
-        print(f"Tracing into the Phoenix at {configured} (OTEL_EXPORTER_OTLP_ENDPOINT).")
-        yield Viewer(configured.rstrip("/"), started_here=False)
+        variable, url = configured
+        print(f"Tracing into the Phoenix at {url} ({variable}).")
+        yield Viewer(url, started_here=False)
     else:
         refuse_trace_without_phoenix()
         log = dev_server.new_log_file("phoenix-")
@@ -296,10 +302,10 @@ async def phoenix(args: argparse.Namespace) -> AsyncIterator[Viewer | None]:
             yield Viewer(url, started_here=True)
 
 
-def show_trace(viewer: Viewer, workflow_id: str) -> None:
+def show_trace(viewer: Viewer, exported: ExportedSpans, workflow_id: str) -> None:
     """Find the run's trace through Phoenix's API, and print its URL and what it holds."""
     tracing.flush()
-    found = trace_viewer.run_trace(viewer.url, workflow_id)
+    found = trace_viewer.run_trace(viewer.url, workflow_id, exported)
     prompt_tokens, completion_tokens = found.tokens()
     model_calls, tool_calls = len(found.model_calls()), len(found.tool_calls())
     print(f"Trace in Phoenix: {found.url}")
@@ -318,7 +324,7 @@ async def demo(args: argparse.Namespace) -> int:
     prompt = arguments.checked_prompt(args)
     if args.bundled_model:
         refuse_bundled_model_options(args)
-    if args.trace and not os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
+    if args.trace and not tracing.enabled():
         refuse_trace_without_phoenix()
     call_timeout = timedelta(seconds=args.timeout)
     # Check the model backend first: it is the likeliest thing to be missing, and the
@@ -334,9 +340,12 @@ async def demo(args: argparse.Namespace) -> int:
                 ),
             ),
             model_provider=backend.provider,
-            # OTEL_EXPORTER_OTLP_ENDPOINT set: the run's trace goes there.
+            # OTEL_EXPORTER_OTLP_ENDPOINT (or its traces-only form) set: the trace goes there.
             use_otel_instrumentation=tracing.from_environment(),
         )
+        # With --trace: counted as they are exported, so that Phoenix is awaited until it
+        # holds the run's whole trace.
+        exported = trace_viewer.count_exported_spans() if viewer else None
         async with temporal_client(plugin) as (client, ui_url):
             prefix = sample.workflow_id_prefix
             workflow_id = args.workflow_id or arguments.unique_workflow_id(prefix)
@@ -357,8 +366,8 @@ async def demo(args: argparse.Namespace) -> int:
             # Calls, tokens and cost; the GPT-OSS sample's Ollama and the bundled model are
             # servers of your own.
             usage.print_usage(answer.usage, self_hosted=args.sample == "gpt-oss")
-            if viewer:
-                show_trace(viewer, workflow_id)
+            if viewer and exported:
+                show_trace(viewer, exported, workflow_id)
             if ui_url and args.keep_server:
                 history_url = f"{ui_url}/namespaces/{client.namespace}/workflows/{workflow_id}"
                 print(f"Workflow history in the Temporal Web UI: {history_url}")
@@ -419,7 +428,8 @@ def parse_args() -> argparse.Namespace:
         action="store_true",
         help="also start Arize Phoenix, the trace viewer (`uv sync --group phoenix` installs "
         "it), export the run's trace into it and print its URL; with "
-        "OTEL_EXPORTER_OTLP_ENDPOINT set, trace into the Phoenix that names instead",
+        "OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) set, trace into "
+        "the Phoenix it names instead",
     )
     arguments.add_model_call_arguments(parser)
     return parser.parse_args()

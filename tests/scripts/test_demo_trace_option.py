@@ -8,7 +8,7 @@ import pytest
 
 from openai_agents.model_providers import run_demo
 from openai_agents.model_providers.support import trace_viewer
-from tests.helpers.in_process import failure_of
+from tests.helpers.in_process import failure_of, script_arguments
 
 
 async def test_trace_without_the_phoenix_group_says_how_to_install_it(
@@ -24,3 +24,16 @@ async def test_trace_without_the_phoenix_group_says_how_to_install_it(
         "`uv sync --group phoenix` (about 650 MB, once)",
         2,
     )
+
+
+async def test_trace_follows_the_traces_only_endpoint_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The exporter sends to OTEL_EXPORTER_OTLP_TRACES_ENDPOINT when only it is set: --trace
+    looks for the run there, and starts no Phoenix of its own."""
+    monkeypatch.delenv("OTEL_EXPORTER_OTLP_ENDPOINT", raising=False)
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://127.0.0.1:6006/v1/traces")
+    monkeypatch.setattr(trace_viewer, "executable", lambda: None)  # Never started here.
+
+    async with run_demo.phoenix(script_arguments(model=None, trace=True)) as viewer:
+        assert viewer == run_demo.Viewer("http://127.0.0.1:6006", started_here=False)

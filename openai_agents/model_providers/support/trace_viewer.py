@@ -1,9 +1,10 @@
 """Arize Phoenix, the trace viewer built for OpenInference spans, on this machine: `phoenix
-serve` from the optional dependency group (`uv sync --group phoenix`), offline, its SQLite
-database in a directory of its own. The demo's `--trace` starts one and finds its run's trace
-through Phoenix's REST API; in a terminal of its own, until Ctrl-C:
+serve` from the optional dependency group, offline, its SQLite database in a directory of its
+own. The demo's `--trace` starts one and finds its run's trace through Phoenix's REST API; in a
+terminal of its own, until Ctrl-C:
 
-    uv run --group phoenix python -m openai_agents.model_providers.support.trace_viewer
+    uv sync --group phoenix                                              # once
+    uv run python -m openai_agents.model_providers.support.trace_viewer
 
 Its UI and OTLP/HTTP receiver share one port (6006; the SDK sends to `/v1/traces`).
 """
@@ -14,7 +15,6 @@ import contextlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -22,11 +22,15 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openai_agents.model_providers.providers import ConfigurationError
+from openai_agents.model_providers.support import processes, script, tracing
 from openai_agents.model_providers.support.bundled_model import cache_dir
 from openai_agents.model_providers.support.dev_server import free_local_port
+
+if TYPE_CHECKING:  # OpenTelemetry's SDK is imported only when tracing is on.
+    from openai_agents.model_providers.support.span_attributes import ExportedSpans
 
 PORT = 6006
 """Phoenix's own default: the UI, its API and OTLP over HTTP."""
@@ -53,6 +57,17 @@ def executable() -> str | None:
     return str(beside_python) if beside_python.is_file() else shutil.which("phoenix")
 
 
+def configured() -> tuple[str, str] | None:
+    """The variable that names where this process's traces go, and the base URL of the
+    Phoenix it names; None when tracing is off. As the exporter reads them: the traces-only
+    variable first, a full URL (ending in `/v1/traces`), else the general one, a base."""
+    if not tracing.enabled():
+        return None
+    name = next(name for name in reversed(tracing.ENDPOINT_VARIABLES) if os.environ.get(name))
+    url = os.environ[name].rstrip("/")
+    return name, url.removesuffix("/v1/traces")
+
+
 def working_dir() -> Path:
     """Where a Phoenix started in its own terminal keeps its database: beside the bundled
     model's cache, so that traces outlive a restart."""
@@ -66,8 +81,14 @@ def offline_environment(directory: Path, port: int, grpc_port: int) -> dict[str,
     # this names a file. Sandboxes are off below, so the file is never run.
     no_sandbox = directory / "no-wasm-sandbox"
     no_sandbox.write_text("Code sandboxes are off (PHOENIX_ALLOWED_SANDBOX_PROVIDERS=NONE).\n")
+    # Nothing of the shell's keys and tokens: Phoenix calls no provider here.
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.endswith(("_API_KEY", "_TOKEN"))
+    }
     return {
-        **os.environ,
+        **inherited,
         "PHOENIX_WORKING_DIR": str(directory),  # SQLite: phoenix.db there
         "PHOENIX_HOST": "127.0.0.1",
         "PHOENIX_PORT": str(port),
@@ -95,37 +116,17 @@ def running_phoenix(log: Path, directory: Path) -> Iterator[str]:
         raise ConfigurationError(reason)
     port = free_local_port()
     environment = offline_environment(directory, port, free_local_port())
-    command = [str(executable()), "serve"]
-    with log.open("w") as sink:
-        server = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=environment)
     url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_ready(url, server, log)
+    with processes.running(
+        "Phoenix",
+        [str(executable()), "serve"],
+        log=log,
+        health_url=f"{url}/healthz",
+        startup_timeout=STARTUP_TIMEOUT_SECONDS,
+        stop_timeout=20,
+        environment=environment,
+    ):
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def _wait_until_ready(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise ConfigurationError(f"Phoenix exited with {server.returncode}: see {log}")
-        with (
-            contextlib.suppress(OSError),
-            urllib.request.urlopen(f"{url}/healthz", timeout=2) as response,
-        ):
-            if response.status == 200:
-                return
-        time.sleep(0.5)
-    raise ConfigurationError(
-        f"Phoenix did not answer {url}/healthz within {STARTUP_TIMEOUT_SECONDS:.0f} s: see {log}"
-    )
 
 
 @dataclass(frozen=True)
@@ -206,43 +207,81 @@ def trace(base_url: str, trace_id: str, project: str = PROJECT) -> Trace:
     return Trace(trace_id, url, spans(base_url, project=project, trace_id=trace_id))
 
 
-WORKFLOW_ID_ATTRIBUTE = "temporal.workflow.id"
+RUN_ID_ATTRIBUTE = "temporal.workflow.run_id"
 """Set on every span made in a workflow or activity (support/span_attributes.py)."""
+# How long Phoenix may take to hold a run's spans once they are sent: it files them in
+# batches; a busy machine takes longer.
+TRACE_TIMEOUT_SECONDS = 120.0
+
+
+def count_exported_spans() -> ExportedSpans:
+    """From now on, counts the spans this process exports (after `tracing.from_environment()`
+    installed its tracer provider): how many of a run's spans Phoenix should hold."""
+    from opentelemetry import trace as otel_trace
+
+    from openai_agents.model_providers.support.span_attributes import ExportedSpans
+
+    # The SDK's provider, or the replay-safe one wrapping it (the API's proxy has no processors).
+    add_span_processor = getattr(otel_trace.get_tracer_provider(), "add_span_processor", None)
+    if add_span_processor is None:
+        raise ConfigurationError(
+            f"tracing is off: set {' or '.join(tracing.ENDPOINT_VARIABLES)} to trace a run"
+        )
+    counts = ExportedSpans()
+    add_span_processor(counts)
+    return counts
 
 
 def run_trace(
-    base_url: str, workflow_id: str, project: str = PROJECT, timeout: float = 30.0
+    base_url: str,
+    workflow_id: str,
+    exported: ExportedSpans,
+    project: str = PROJECT,
+    timeout: float = TRACE_TIMEOUT_SECONDS,
 ) -> Trace:
-    """The trace of the workflow run `workflow_id`, found by the id its spans carry, once
-    Phoenix holds its root span and a model call and no more spans arrive (they arrive in
-    batches, after the run). Raises ConfigurationError if it does not within `timeout`."""
+    """The trace of the run of `workflow_id` this process made, found by its run id, once
+    Phoenix holds every span of it this process exported. Raises ConfigurationError if it
+    does not within `timeout`."""
+    run = exported.of_run(workflow_id)
+    if run is None:
+        raise ConfigurationError(
+            f"no span of workflow {workflow_id} was made here: is tracing on "
+            f"({' or '.join(tracing.ENDPOINT_VARIABLES)})?"
+        )
+    run_id, expected = run
     # JSON-quoted: the API would read an id like `123` as a number.
-    match = {"attribute": f"{WORKFLOW_ID_ATTRIBUTE}:{json.dumps(workflow_id)}", "limit": "1"}
+    match = {"attribute": f"{RUN_ID_ATTRIBUTE}:{json.dumps(run_id)}", "limit": "1"}
     listing = f"{base_url}/v1/projects/{urllib.parse.quote(project, safe='')}/spans?"
     deadline = time.monotonic() + timeout
-    seen = -1
+    held = 0
     while True:
         # Not (yet) answering, or not a Phoenix: asked again until the deadline.
         with contextlib.suppress(OSError, ValueError, KeyError):
             for item in _get(listing + urllib.parse.urlencode(match))["data"]:
                 found = trace(base_url, item["context"]["trace_id"], project)
-                whole = any(span.parent_id is None for span in found.spans)
-                if whole and found.model_calls() and len(found.spans) == seen:
+                held = len(found.spans)
+                if held >= expected:
                     return found
-                seen = len(found.spans)
         if time.monotonic() > deadline:
             raise ConfigurationError(
-                f"no trace of workflow {workflow_id} reached Phoenix at {base_url} within "
-                f"{timeout:.0f} s: check that OTEL_EXPORTER_OTLP_ENDPOINT names it"
+                f"Phoenix at {base_url} holds {held} of the {expected} spans of workflow "
+                f"{workflow_id}'s run {run_id} after {timeout:.0f} s: see its log, or check "
+                f"that {' or '.join(tracing.ENDPOINT_VARIABLES)} names it"
             )
         time.sleep(0.5)
 
 
-def serve() -> None:
+async def serve() -> int:
     """`phoenix serve` in this terminal, offline, on port 6006, until Ctrl-C."""
     reason = missing()
     if reason:
-        sys.exit(reason)
+        raise ConfigurationError(reason)
+    for port in (PORT, GRPC_PORT):  # Else Phoenix exits after its start, in a traceback.
+        if processes.listening(port):
+            raise ConfigurationError(
+                f"port {port} is taken (Phoenix serves on {PORT} and {GRPC_PORT}): stop what "
+                "listens there, another Phoenix perhaps, or use that one"
+            )
     directory = working_dir()
     print(f"Phoenix at http://127.0.0.1:{PORT} (its database in {directory}); Ctrl-C stops it.")
     print(f"Workers and starters: export OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:{PORT}")
@@ -252,4 +291,4 @@ def serve() -> None:
 
 
 if __name__ == "__main__":
-    serve()
+    script.run_script(serve, verbose=False)

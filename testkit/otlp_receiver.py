@@ -49,7 +49,6 @@ class OtlpReceiver:
     def __init__(self) -> None:
         self._spans: list[ReceivedSpan] = []
         self._lock = threading.Lock()
-        self.requests = 0
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -92,7 +91,6 @@ class OtlpReceiver:
                     )
         with self._lock:
             self._spans.extend(received)
-            self.requests += 1
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         receiver = self

@@ -238,8 +238,8 @@ def test_a_model_call_longer_than_its_timeout_is_cut_and_retried_a_bounded_numbe
     assert real_model_server.cancelled_requests() - cancelled_before == 2
 
 
-# Row 9 alone, in a fresh process: its `Runner.run` half needs a process where no worker
-# has installed the Temporal plugin's runner yet, as this one's may have.
+# Each row in a fresh process: row 9's `Runner.run` half needs one where no worker has
+# installed the Temporal plugin's runner yet, as this one's may have.
 _ROW_9 = """
 import asyncio, json, sys
 from temporalio.client import Client
@@ -252,26 +252,6 @@ async def rows(url, address):
 
 print(json.dumps(asyncio.run(rows(*sys.argv[1:]))))
 """
-
-
-def test_the_benchmark_measures_what_temporal_adds_to_a_real_model_call(
-    real_model_server: RealModelServer, dev_server_address: str
-) -> None:
-    """Row 9 of `python -m bench --real-model`: the same two-turn run through `Runner.run`
-    and as the GPT-OSS workflow, on the real model (a smoke test: measured, not judged)."""
-    completed = subprocess.run(
-        [sys.executable, "-c", _ROW_9, real_model_server.url, dev_server_address],
-        cwd=Path(__file__).resolve().parents[2],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    rows = {row["key"]: row for row in json.loads(completed.stdout.strip().splitlines()[-1])}
-    for key in ("real_model_direct", "real_model_workflow"):
-        assert rows[key]["measured"] and rows[key]["median"] > 0, rows[key]
-    assert rows["real_model_workflow"]["note"].startswith("Temporal adds ")
-
 
 _ROW_13 = """
 import asyncio, json, sys
@@ -286,13 +266,35 @@ print(json.dumps(asyncio.run(rows(*sys.argv[1:]))))
 """
 
 
-def test_the_benchmark_measures_what_tracing_adds_to_a_real_model_call(
-    real_model_server: RealModelServer, dev_server_address: str
+@pytest.mark.parametrize(
+    ("script", "keys", "note"),
+    [
+        pytest.param(
+            _ROW_9,
+            ("real_model_direct", "real_model_workflow"),
+            "Temporal adds ",
+            id="row-9-what-temporal-adds",
+        ),
+        pytest.param(
+            _ROW_13,
+            ("tracing_off_real_model", "tracing_on_real_model"),
+            "on/off ",
+            id="row-13-what-tracing-adds",
+        ),
+    ],
+)
+def test_the_benchmark_measures_what_is_added_to_a_real_model_call(
+    real_model_server: RealModelServer,
+    dev_server_address: str,
+    script: str,
+    keys: tuple[str, str],
+    note: str,
 ) -> None:
-    """Row 13 of `python -m bench --real-model`: the workflow with tracing off and on, on
-    the real model, exported to a real receiver (a smoke test: measured, not judged)."""
+    """Rows 9 and 13 of `python -m bench --real-model`, on the real model: the same two-turn
+    run through `Runner.run` and as the GPT-OSS workflow; the workflow with tracing off and
+    on, exported to a real receiver (smoke tests: measured, not judged)."""
     completed = subprocess.run(
-        [sys.executable, "-c", _ROW_13, real_model_server.url, dev_server_address],
+        [sys.executable, "-c", script, real_model_server.url, dev_server_address],
         cwd=Path(__file__).resolve().parents[2],
         capture_output=True,
         text=True,
@@ -300,9 +302,9 @@ def test_the_benchmark_measures_what_tracing_adds_to_a_real_model_call(
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
     rows = {row["key"]: row for row in json.loads(completed.stdout.strip().splitlines()[-1])}
-    for key in ("tracing_off_real_model", "tracing_on_real_model"):
+    for key in keys:
         assert rows[key]["measured"] and rows[key]["median"] > 0, rows[key]
-    assert rows["tracing_on_real_model"]["note"].startswith("on/off ")
+    assert rows[keys[1]]["note"].startswith(note)
 
 
 def test_a_prompt_longer_than_the_models_context_fails_at_once_naming_the_budget(

@@ -5,8 +5,7 @@ from another terminal, nor the run."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -21,15 +20,23 @@ from openai_agents.model_providers.workflows.approvals import Decision, PendingC
 from testkit.fakes import ollama_native
 from testkit.fakes.ollama_native import FakeOllama
 from tests.helpers.processes import printed_result, running_worker, script_environment
-from tests.helpers.terminals import ScriptAtATerminal, script_at_a_terminal
+from tests.helpers.terminals import script_at_a_terminal
 
 ALERT = {"city": "Tokyo", "message": "Typhoon tonight: stay indoors"}
 PROMPT = "approve? [y/N] "
 
 
-@contextmanager
-def asking_at_a_terminal(dev_server_address: str, tmp_path: Path) -> Iterator[ScriptAtATerminal]:
-    """The router worker, and the approval starter at a terminal, asking about the alert."""
+Elsewhere = Callable[
+    [WorkflowHandle[ApprovalWorkflow, ApprovedAnswer], PendingCall], Awaitable[object]
+]
+
+
+async def asked_at_a_terminal(
+    elsewhere: Elsewhere, dev_server_address: str, tmp_path: Path
+) -> tuple[PendingCall, int, str]:
+    """The router worker, and the approval starter at a terminal asking about the alert while
+    `elsewhere` acts on its run, as another terminal would (nothing is typed at this one):
+    the call it asked about, its exit code and all it printed."""
     steps = [
         ollama_native.call_tool("send_weather_alert", **ALERT),
         ollama_native.answer_quoting_tool_result(),
@@ -45,34 +52,28 @@ def asking_at_a_terminal(dev_server_address: str, tmp_path: Path) -> Iterator[Sc
             script_at_a_terminal("run_approval_workflow.py", environment=environment) as starter,
         ):
             starter.wait_for(PROMPT)
-            yield starter
-
-
-async def the_run(
-    dev_server_address: str, starter: ScriptAtATerminal
-) -> tuple[WorkflowHandle[ApprovalWorkflow, ApprovedAnswer], PendingCall]:
-    """The starter's run, and the call it asks about."""
-    workflow_id = starter.output().split("Running workflow ")[1].split()[0]
-    # With the plugin's data converter, as the starter has, to read the pending calls.
-    client = await Client.connect(dev_server_address, plugins=[OpenAIAgentsPlugin()])
-    handle = client.get_workflow_handle_for(ApprovalWorkflow.run, workflow_id)
-    [call] = await handle.query(ApprovalWorkflow.pending)
-    return handle, call
+            workflow_id = starter.output().split("Running workflow ")[1].split()[0]
+            # With the plugin's data converter, as the starter has, to read the pending calls.
+            client = await Client.connect(dev_server_address, plugins=[OpenAIAgentsPlugin()])
+            run = client.get_workflow_handle_for(ApprovalWorkflow.run, workflow_id)
+            [call] = await run.query(ApprovalWorkflow.pending)
+            await elsewhere(run, call)
+            exit_code = starter.exit_code()
+    return call, exit_code, starter.output()
 
 
 @pytest.mark.long
 async def test_a_call_decided_elsewhere_is_no_longer_asked_and_the_result_is_printed(
     dev_server_address: str, tmp_path: Path
 ) -> None:
-    with asking_at_a_terminal(dev_server_address, tmp_path) as starter:
-        handle, call = await the_run(dev_server_address, starter)
-        # Another terminal decides; nothing is typed at this one.
-        await handle.execute_update(
+    call, exit_code, output = await asked_at_a_terminal(
+        lambda run, call: run.execute_update(
             ApprovalWorkflow.decide, Decision(call.call_id, True, "", "ops")
-        )
-        exit_code = starter.exit_code()
+        ),
+        dev_server_address,
+        tmp_path,
+    )
 
-    output = starter.output()
     assert exit_code == 0, output
     assert (call.tool, json.loads(call.arguments)) == ("send_weather_alert", ALERT)
     _, after = output.split(PROMPT)  # Asked once, and the prompt's line ended.
@@ -87,12 +88,10 @@ async def test_a_call_decided_elsewhere_is_no_longer_asked_and_the_result_is_pri
 async def test_a_run_that_ends_while_asked_about_stops_the_prompt_in_one_line(
     dev_server_address: str, tmp_path: Path
 ) -> None:
-    with asking_at_a_terminal(dev_server_address, tmp_path) as starter:
-        handle, call = await the_run(dev_server_address, starter)
-        await handle.terminate("ended by ops")
-        exit_code = starter.exit_code()
+    call, exit_code, output = await asked_at_a_terminal(
+        lambda run, call: run.terminate("ended by ops"), dev_server_address, tmp_path
+    )
 
-    output = starter.output()
     assert exit_code == 1, output
     *_, no_longer, failed = output.split(PROMPT)[1].splitlines()
     assert no_longer == f"No longer waiting for a decision: {call.call_id}"

@@ -428,8 +428,9 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     # Quiet unless --verbose: the demo shows the run's result, not the worker's log.
-    # Tracing off, LiteLLM's catalogs from its own copy: before the libraries read them.
-    worker_environment.tracing_off_and_litellm_offline()
+    # No traces to OpenAI (OTLP traces only with OTEL_EXPORTER_OTLP_ENDPOINT), LiteLLM offline:
+    # before the libraries read them.
+    worker_environment.no_traces_to_openai_and_litellm_offline()
     logs.set_up_worker_logging(args.verbose, quiet=not args.verbose)
     script.run_script(lambda: demo(args), verbose=args.verbose)
 

@@ -34,6 +34,7 @@ from temporalio.worker import Worker
 
 from openai_agents.model_providers import providers
 from openai_agents.model_providers.providers import ConfigurationError, describe_ollama
+from openai_agents.model_providers.providers.errors.classification import without_credentials
 from openai_agents.model_providers.providers.router.names import split_model_name
 
 # The GPT-OSS sample's own provider, from its worker: this demo runs that sample in-process.
@@ -281,7 +282,8 @@ async def phoenix(args: argparse.Namespace) -> AsyncIterator[Viewer | None]:
     if not args.trace:
         yield None
     elif configured:
-        print(f"Tracing into the Phoenix at {configured} (OTEL_EXPORTER_OTLP_ENDPOINT).")
+        shown = without_credentials(configured)
+        print(f"Tracing into the Phoenix at {shown} (OTEL_EXPORTER_OTLP_ENDPOINT).")
         yield Viewer(configured.rstrip("/"), started_here=False)
     else:
         refuse_trace_without_phoenix()

@@ -4,7 +4,9 @@ OTLP/HTTP receiver (testkit/otlp_receiver.py) decoding what they export."""
 
 from __future__ import annotations
 
+import logging
 import re
+import socket
 import subprocess
 import sys
 import textwrap
@@ -16,6 +18,7 @@ import pytest
 from temporalio.client import Client
 from temporalio.openai_agents import OpenAIAgentsPlugin
 
+from openai_agents.model_providers.support import tracing
 from openai_agents.model_providers.workflows.chat_workflow import ChatWorkflow, Conversation
 from openai_agents.model_providers.workflows.shared import TASK_QUEUE
 from testkit.fakes import anthropic_messages, ollama_native
@@ -529,3 +532,69 @@ async def test_a_chat_that_continues_as_new_has_each_reply_traced_once(
         assert (names["generation"], names["get_weather"]) == (2, 1), names
         for span in trace:  # Every parent arrived.
             chain_to_root(span, trace)
+
+
+def test_a_traced_script_with_nothing_listening_says_so_once_and_exits_without_flushing() -> None:
+    """The exporter would retry each batch until its timeout, warning each time, and hold the
+    script's exit that long; the one line at start is all it prints."""
+    code = textwrap.dedent(
+        """
+        import logging
+        from opentelemetry import trace
+        from openai_agents.model_providers.support import script, tracing
+
+        logging.basicConfig(level=logging.INFO)
+        assert tracing.from_environment()
+        trace.get_tracer("test").start_span("buffered").end()
+        print("done")
+        script.exit_skipping_teardown(0)
+        """
+    )
+    checked = subprocess.run(
+        [sys.executable, "-c", code],
+        env=script_environment(OTEL_EXPORTER_OTLP_ENDPOINT=f"http://127.0.0.1:{closed_port()}"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (checked.returncode, checked.stdout) == (0, "done\n"), checked.stderr
+    [warning] = checked.stderr.strip().splitlines()
+    assert "traces: nothing answers at OTEL_EXPORTER_OTLP_ENDPOINT" in warning
+
+
+def closed_port() -> int:
+    """A local port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "probed"),
+    [
+        ("http://user:secret@collector.example?token=secret", ("collector.example", 80)),
+        ("https://user:secret@collector.example/otlp", ("collector.example", 443)),
+        ("http://collector.example:6006", ("collector.example", 6006)),
+    ],
+)
+def test_the_probe_asks_where_the_exporter_sends_and_its_warning_shows_no_credentials(
+    endpoint: str,
+    probed: tuple[str, int],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    asked = []
+
+    def refuse(address: tuple[str, int], timeout: float) -> socket.socket:
+        asked.append(address)
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    exporter_logs = logging.getLogger("opentelemetry.exporter.otlp")
+    monkeypatch.setattr(exporter_logs, "level", exporter_logs.level)  # It quietens them.
+    tracing.warn_if_unreachable()
+    assert asked == [probed]
+    [warning] = caplog.messages
+    assert "Connection refused" in warning
+    assert "secret" not in warning

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from openai_agents.model_providers.providers import ConfigurationError
+from openai_agents.model_providers.providers.errors.classification import without_credentials
 from openai_agents.model_providers.support.bundled_model import cache_dir
 from openai_agents.model_providers.support.dev_server import free_local_port
 
@@ -232,7 +233,8 @@ def run_trace(
                 seen = len(found.spans)
         if time.monotonic() > deadline:
             raise ConfigurationError(
-                f"no trace of workflow {workflow_id} reached Phoenix at {base_url} within "
+                f"no trace of workflow {workflow_id} reached Phoenix at "
+                f"{without_credentials(base_url)} within "
                 f"{timeout:.0f} s: check that OTEL_EXPORTER_OTLP_ENDPOINT names it"
             )
         time.sleep(0.5)

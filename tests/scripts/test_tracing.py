@@ -530,16 +530,18 @@ def test_an_approvals_run_is_one_trace_with_its_wait_and_both_halves(
 
 
 @pytest.mark.long
-async def test_a_chat_that_continues_as_new_has_each_reply_traced_once(
+async def test_a_chat_reply_is_one_trace_with_its_summary_across_continue_as_new(
     dev_server_address: str, tmp_path: Path
 ) -> None:
-    """Each message's reply is a run of the agent, so a trace; the second message is answered
-    by the conversation's next run (continue-as-new after one exchange)."""
-    steps = [
+    """Each message's reply is a trace; the second message is answered by the conversation's
+    next run (continue-as-new after one exchange), and with a small memory budget it first
+    summarises the first exchange: a model call of its own, in the reply's trace."""
+    first = [
         ollama_native.call_tool("get_weather", city="Tokyo"),
         ollama_native.answer_quoting_tool_result(),
     ]
-    with OtlpReceiver() as receiver, FakeOllama(steps * 2) as ollama:
+    second = [ollama_native.answer("Asked about the weather in Tokyo: sunny."), *first]
+    with OtlpReceiver() as receiver, FakeOllama(first + second) as ollama:
         environment = script_environment(
             TEMPORAL_ADDRESS=dev_server_address,
             OLLAMA_HOST=ollama.url,
@@ -552,28 +554,36 @@ async def test_a_chat_that_continues_as_new_has_each_reply_traced_once(
             client = await Client.connect(dev_server_address, plugins=[OpenAIAgentsPlugin()])
             handle = await client.start_workflow(
                 ChatWorkflow.run,
-                Conversation(model=MODEL, memory_budget=2560, exchanges_per_run=1),
+                # Too small to keep the first exchange whole beside the second message.
+                Conversation(model=MODEL, memory_budget=150, exchanges_per_run=1),
                 id=new_workflow_id(ChatWorkflow),
                 task_queue=TASK_QUEUE,
             )
             first_run = handle.first_execution_run_id or ""
-            for question in ("What's the weather in Tokyo?", "And now?"):
-                reply = await handle.execute_update(ChatWorkflow.send, question)
-                assert WEATHER in reply.text
+            replies = [
+                await handle.execute_update(ChatWorkflow.send, question)
+                for question in ("What's the weather in Tokyo?", "And now?")
+            ]
+            assert all(WEATHER in reply.text for reply in replies)
+            assert [reply.summarised_now for reply in replies] == [0, 1]
             assert (await handle.describe()).run_id != first_run  # It continued as new.
             await handle.execute_update(ChatWorkflow.end)
             await handle.result()
-            receiver.wait_for(lambda spans: Counter(s.name for s in spans)["generation"] == 4)
+            receiver.wait_for(lambda spans: Counter(s.name for s in spans)["generation"] == 5)
         spans = receiver.spans
 
     assert len({s.span_id for s in spans}) == len(spans)  # No span twice.
     traces = by_trace(spans)
-    assert len(traces) == 2  # One per reply.
+    assert len(traces) == 2  # One per reply, the summary's call in its reply's.
+    seen = []
     for trace in traces.values():
+        [root] = [s for s in trace if not s.parent_span_id]
+        assert root.name == "Chat reply"
         names = Counter(s.name for s in trace)
-        assert (names["generation"], names["get_weather"]) == (2, 1), names
+        seen.append((names["Summariser"], names["generation"], names["get_weather"]))
         for span in trace:  # Every parent arrived.
             chain_to_root(span, trace)
+    assert sorted(seen) == [(0, 2, 1), (1, 3, 1)]
 
 
 def test_a_traced_script_with_nothing_listening_says_so_once_and_exits_without_flushing() -> None:

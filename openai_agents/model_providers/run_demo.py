@@ -420,8 +420,8 @@ def parse_args() -> argparse.Namespace:
         "--trace",
         action="store_true",
         help="also start Arize Phoenix, the trace viewer (`uv sync --group phoenix` installs "
-        "it), export the run's trace into it and print its URL; with "
-        "OTEL_EXPORTER_OTLP_ENDPOINT set, trace into the Phoenix that names instead",
+        "it), export the run's trace into it and print its URL; with the traces endpoint "
+        "(below) set, trace into the Phoenix it names instead",
     )
     arguments.add_model_call_arguments(parser)
     return parser.parse_args()

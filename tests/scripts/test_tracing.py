@@ -162,6 +162,7 @@ async def test_each_run_is_one_trace_with_its_model_calls_tokens_and_tool_and_no
                 assert attributes["temporal.activity.attempt"] == 1
                 assert attributes["temporal.activity.type"].startswith("invoke_model_activity")
                 assert attributes["llm.model_name"] == "gpt-oss:20b"
+                assert attributes["llm.provider"] == "ollama"  # The router's `ollama/`.
                 assert attributes["llm.token_count.prompt"] == PROMPT_TOKENS
                 assert attributes["llm.token_count.completion"] == REPLY_TOKENS
             [tool] = [s for s in trace if s.name == "get_weather"]
@@ -412,13 +413,20 @@ def test_a_handoff_is_a_span_and_each_agents_model_calls_carry_their_own_model_a
     assert chain_to_root(handoff, trace)[1:3] == ["turn", "Triage"]
     # Each model call under its own agent, with its backend's model and tokens.
     calls = [(chain_to_root(s, trace)[4], s.attributes) for s in trace if s.name == "generation"]
+    specialist = ("anthropic", "anthropic/claude-sonnet-4-5", INPUT_TOKENS, OUTPUT_TOKENS)
     assert sorted(
-        (agent, a["llm.model_name"], a["llm.token_count.prompt"], a["llm.token_count.completion"])
+        (
+            agent,
+            a["llm.provider"],
+            a["llm.model_name"],
+            a["llm.token_count.prompt"],
+            a["llm.token_count.completion"],
+        )
         for agent, a in calls
     ) == [
-        ("Triage", "gpt-oss:20b", PROMPT_TOKENS, REPLY_TOKENS),
-        ("Weather specialist", "anthropic/claude-sonnet-4-5", INPUT_TOKENS, OUTPUT_TOKENS),
-        ("Weather specialist", "anthropic/claude-sonnet-4-5", INPUT_TOKENS, OUTPUT_TOKENS),
+        ("Triage", "ollama", "gpt-oss:20b", PROMPT_TOKENS, REPLY_TOKENS),
+        ("Weather specialist", *specialist),
+        ("Weather specialist", *specialist),
     ]
 
 

@@ -55,7 +55,10 @@ def from_environment() -> bool:
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
     from temporalio.contrib.opentelemetry import create_tracer_provider
 
-    from openai_agents.model_providers.support.span_attributes import TemporalAttributes
+    from openai_agents.model_providers.support.span_attributes import (
+        TemporalAttributes,
+        WithModelProvider,
+    )
 
     os.environ.setdefault("OTEL_SERVICE_NAME", DEFAULT_SERVICE_NAME)
     # Replay-safe: a span is exported once, when the workflow really ran it, never on
@@ -63,7 +66,8 @@ def from_environment() -> bool:
     provider = create_tracer_provider()
     provider.add_span_processor(TemporalAttributes())  # Workflow id, activity attempt.
     timeout = None if any(os.environ.get(n) for n in TIMEOUT_VARIABLES) else EXPORT_TIMEOUT
-    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(timeout=timeout)))
+    exporter = WithModelProvider(OTLPSpanExporter(timeout=timeout))  # Adds llm.provider.
+    provider.add_span_processor(BatchSpanProcessor(exporter))
     trace.set_tracer_provider(provider)
     # The OpenInference spans are made from the Agents SDK's traces, which the scripts
     # otherwise switch off (OPENAI_AGENTS_DISABLE_TRACING=1, read when a run starts).

@@ -93,8 +93,11 @@ async def main(args: argparse.Namespace) -> int:
                         ),
                     ),
                     model_provider=provider,
-                    # OTEL_EXPORTER_OTLP_ENDPOINT set: a trace per workflow run.
-                    use_otel_instrumentation=tracing.from_environment(),
+                    # OTEL_EXPORTER_OTLP_ENDPOINT set: a trace per workflow run, its model
+                    # calls' spans naming Ollama as their provider.
+                    use_otel_instrumentation=tracing.from_environment(
+                        servers={str(openai_client.base_url): "ollama"}
+                    ),
                 )
             ],
         )

@@ -40,9 +40,12 @@ NATIVE_OLLAMA_IMPL = "ollama_native"
 LITELLM_IMPL = "litellm"
 
 
-def model_provider(attributes: Mapping[str, Any]) -> str | None:
-    """Who serves a model-call span's model, where the span says it and OpenInference could
-    not tell it (it knows only well-known hosts): None otherwise."""
+def model_provider(
+    attributes: Mapping[str, Any], servers: Mapping[str, str] | None = None
+) -> str | None:
+    """Who serves a model-call span's model, where the span says it, or `servers` names
+    the provider at the span's base URL, and OpenInference could not tell it (it knows only
+    well-known hosts): None otherwise."""
     if attributes.get("openinference.span.kind") != "LLM" or "llm.provider" in attributes:
         return None
     try:
@@ -55,23 +58,23 @@ def model_provider(attributes: Mapping[str, Any]) -> str | None:
     model = str(attributes.get("llm.model_name", ""))
     if implementation == LITELLM_IMPL and "/" in model:
         return model.split("/", 1)[0]
-    return None
+    base_url = str(parameters.get("base_url", "")).rstrip("/")
+    return {url.rstrip("/"): name for url, name in (servers or {}).items()}.get(base_url)
 
 
 class WithModelProvider(SpanExporter):
     """Exports spans through `exporter`, each model-call span with `llm.provider` added
     where `model_provider` knows it (a span can't be changed once ended, so this copies)."""
 
-    def __init__(self, exporter: SpanExporter) -> None:
-        self.exporter = exporter
+    def __init__(self, exporter: SpanExporter, servers: Mapping[str, str] | None = None) -> None:
+        self.exporter, self.servers = exporter, servers
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
         return self.exporter.export([self.with_provider(span) for span in spans])
 
-    @staticmethod
-    def with_provider(span: ReadableSpan) -> ReadableSpan:
+    def with_provider(self, span: ReadableSpan) -> ReadableSpan:
         attributes = span.attributes or {}
-        provider = model_provider(attributes)
+        provider = model_provider(attributes, self.servers)
         if provider is None:
             return span
         return ReadableSpan(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -40,10 +41,12 @@ def enabled() -> bool:
     return any(os.environ.get(name) for name in ENDPOINT_VARIABLES)
 
 
-def from_environment() -> bool:
+def from_environment(servers: Mapping[str, str] | None = None) -> bool:
     """If the environment names an OTLP endpoint, install the global replay-safe tracer
     provider the plugin needs, exporting over OTLP/HTTP, and return True; else False.
-    Call it before the plugin is created. Calling it again reuses what the first call set."""
+    `servers`: the provider behind each OpenAI-compatible base URL the worker calls, for its
+    model-call spans' `llm.provider`. Call it before the plugin is created. Calling it again
+    reuses what the first call set."""
     global _provider
     if not enabled():
         return False
@@ -66,7 +69,7 @@ def from_environment() -> bool:
     provider = create_tracer_provider()
     provider.add_span_processor(TemporalAttributes())  # Workflow id, activity attempt.
     timeout = None if any(os.environ.get(n) for n in TIMEOUT_VARIABLES) else EXPORT_TIMEOUT
-    exporter = WithModelProvider(OTLPSpanExporter(timeout=timeout))  # Adds llm.provider.
+    exporter = WithModelProvider(OTLPSpanExporter(timeout=timeout), servers)  # llm.provider
     provider.add_span_processor(BatchSpanProcessor(exporter))
     trace.set_tracer_provider(provider)
     # The OpenInference spans are made from the Agents SDK's traces, which the scripts

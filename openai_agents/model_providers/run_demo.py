@@ -304,7 +304,7 @@ def show_trace(viewer: Viewer, workflow_id: str) -> None:
     found = trace_viewer.run_trace(viewer.url, workflow_id)
     prompt_tokens, completion_tokens = found.tokens()
     model_calls, tool_calls = len(found.model_calls()), len(found.tool_calls())
-    print(f"Trace in Phoenix: {found.url}")
+    print(f"Trace in Phoenix: {without_credentials(found.url)}")
     print(
         f"It holds {len(found.spans)} spans: {model_calls} model call{'s' * (model_calls != 1)} "
         f"({prompt_tokens} input and {completion_tokens} output tokens) and "

@@ -4,6 +4,8 @@ trace-viewer tier runs it (tests/real_model/test_demo_traced_into_phoenix.py).""
 
 from __future__ import annotations
 
+import argparse
+
 import pytest
 
 from openai_agents.model_providers import run_demo
@@ -24,3 +26,14 @@ async def test_trace_without_the_phoenix_group_says_how_to_install_it(
         "`uv sync --group phoenix` (about 650 MB, once)",
         2,
     )
+
+
+async def test_trace_into_a_configured_phoenix_names_it_without_credentials(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://ops:secret@phoenix.internal:6006")
+    async with run_demo.phoenix(argparse.Namespace(trace=True)) as viewer:
+        assert viewer is not None
+    printed = capsys.readouterr().out
+    assert "Tracing into the Phoenix at http://phoenix.internal:6006 " in printed
+    assert "secret" not in printed

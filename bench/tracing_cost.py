@@ -151,8 +151,8 @@ async def _compare(
     cpu_off, cpu_on = statistics.median(cpu[False]), statistics.median(cpu[True])
     note = f"on/off {ratio:.2f}; worker CPU per call {cpu_off:.1f} -> {cpu_on:.1f} ms"
     return [
-        Row(off_key, f"13 per model call, tracing off, {what}", "ms", off_summary),
-        Row(on_key, f"13 per model call, tracing on, {what}", "ms", on_summary, note),
+        Row(off_key, f"13 per model call, tracing off, {what}", "ms", off_summary, "", cpu_off),
+        Row(on_key, f"13 per model call, tracing on, {what}", "ms", on_summary, note, cpu_on),
     ]
 
 

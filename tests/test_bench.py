@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.report import Results, Row, Target, targets
+from bench.timing import Summary
+
 REPOSITORY = Path(__file__).resolve().parents[1]
 # Each row's key (stable across runs: compare JSON files by it).
 ROWS = {
@@ -96,3 +99,27 @@ def test_quick_benchmark_measures_every_row(tmp_path: Path) -> None:
     # Whether the router worker imported LiteLLM was found out (either way); --quick
     # profiles it only.
     assert set(document["findings"]["litellm_imported"]) == {"router"}
+
+
+def test_the_tracing_target_is_judged_on_the_worker_cpu_it_adds_not_the_wall_clock() -> None:
+    """A real model call's wall clock swings more than 5% between samples: a 10% slower
+    traced sample with 1 ms more CPU meets the target, and 30 ms more CPU does not."""
+
+    def judged(cpu_added: float) -> Target:
+        off = Summary.of([400.0])
+        results = Results(
+            rows=[
+                Row("tracing_off_real_model", "off", "ms", off, cpu_ms=20.0),
+                Row(
+                    "tracing_on_real_model", "on", "ms", Summary.of([440.0]), cpu_ms=20 + cpu_added
+                ),
+            ]
+        )
+        [target] = [t for t in targets(results) if t.goal.startswith("tracing adds")]
+        return target
+
+    met = judged(1.0)
+    assert met.met is True
+    assert "worker CPU +1.0 ms a call / 400.0 ms = 0.2%" in met.evidence
+    assert "wall on/off 440.0 ms / 400.0 ms = 1.10x" in met.evidence
+    assert judged(30.0).met is False

@@ -35,6 +35,7 @@ from temporalio.worker import Worker
 
 from openai_agents.model_providers import providers
 from openai_agents.model_providers.providers import ConfigurationError, describe_ollama
+from openai_agents.model_providers.providers.errors.classification import without_credentials
 from openai_agents.model_providers.providers.router.names import split_model_name
 
 # The GPT-OSS sample's own provider, from its worker: this demo runs that sample in-process.
@@ -287,7 +288,7 @@ async def phoenix(args: argparse.Namespace) -> AsyncIterator[Viewer | None]:
         yield None
     elif configured:
         variable, url = configured
-        print(f"Tracing into the Phoenix at {url} ({variable}).")
+        print(f"Tracing into the Phoenix at {without_credentials(url)} ({variable}).")
         yield Viewer(url, started_here=False)
     else:
         refuse_trace_without_phoenix()
@@ -308,7 +309,7 @@ def show_trace(viewer: Viewer, exported: ExportedSpans, workflow_id: str) -> Non
     found = trace_viewer.run_trace(viewer.url, workflow_id, exported)
     prompt_tokens, completion_tokens = found.tokens()
     model_calls, tool_calls = len(found.model_calls()), len(found.tool_calls())
-    print(f"Trace in Phoenix: {found.url}")
+    print(f"Trace in Phoenix: {without_credentials(found.url)}")
     print(
         f"It holds {len(found.spans)} spans: {model_calls} model call{'s' * (model_calls != 1)} "
         f"({prompt_tokens} input and {completion_tokens} output tokens) and "
@@ -427,9 +428,8 @@ def parse_args() -> argparse.Namespace:
         "--trace",
         action="store_true",
         help="also start Arize Phoenix, the trace viewer (`uv sync --group phoenix` installs "
-        "it), export the run's trace into it and print its URL; with "
-        "OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) set, trace into "
-        "the Phoenix it names instead",
+        "it), export the run's trace into it and print its URL; with the traces endpoint "
+        "(below) set, trace into the Phoenix it names instead",
     )
     arguments.add_model_call_arguments(parser)
     return parser.parse_args()
@@ -438,8 +438,9 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     # Quiet unless --verbose: the demo shows the run's result, not the worker's log.
-    # Tracing off, LiteLLM's catalogs from its own copy: before the libraries read them.
-    worker_environment.tracing_off_and_litellm_offline()
+    # No traces to OpenAI (OTLP traces only with OTEL_EXPORTER_OTLP_ENDPOINT), LiteLLM offline:
+    # before the libraries read them.
+    worker_environment.no_traces_to_openai_and_litellm_offline()
     logs.set_up_worker_logging(args.verbose, quiet=not args.verbose)
     script.run_script(lambda: demo(args), verbose=args.verbose)
 

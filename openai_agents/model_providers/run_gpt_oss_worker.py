@@ -93,8 +93,11 @@ async def main(args: argparse.Namespace) -> int:
                         ),
                     ),
                     model_provider=provider,
-                    # OTEL_EXPORTER_OTLP_ENDPOINT set: a trace per workflow run.
-                    use_otel_instrumentation=tracing.from_environment(),
+                    # OTEL_EXPORTER_OTLP_ENDPOINT set: a trace per workflow run, its model
+                    # calls' spans naming Ollama as their provider.
+                    use_otel_instrumentation=tracing.from_environment(
+                        servers={str(openai_client.base_url): "ollama"}
+                    ),
                 )
             ],
         )
@@ -120,7 +123,8 @@ if __name__ == "__main__":
     )
     arguments.add_model_call_arguments(parser)
     args = parser.parse_args()
-    # Tracing off, LiteLLM's catalogs from its own copy: before the libraries read them.
-    worker_environment.tracing_off_and_litellm_offline()
+    # No traces to OpenAI (OTLP traces only with OTEL_EXPORTER_OTLP_ENDPOINT), LiteLLM offline:
+    # before the libraries read them.
+    worker_environment.no_traces_to_openai_and_litellm_offline()
     logs.set_up_worker_logging(args.verbose)
     script.run_script(lambda: main(args), verbose=args.verbose)

@@ -85,7 +85,8 @@ if __name__ == "__main__":
     parser.add_argument("--model", default=DEFAULT_LITELLM_MODEL, help="its key is checked")
     arguments.add_model_call_arguments(parser)
     args = parser.parse_args()
-    # Tracing off, LiteLLM's catalogs from its own copy: before the libraries read them.
-    worker_environment.tracing_off_and_litellm_offline()
+    # No traces to OpenAI (OTLP traces only with OTEL_EXPORTER_OTLP_ENDPOINT), LiteLLM offline:
+    # before the libraries read them.
+    worker_environment.no_traces_to_openai_and_litellm_offline()
     logs.set_up_worker_logging(args.verbose)
     script.run_script(lambda: main(args), verbose=args.verbose)

@@ -182,7 +182,8 @@ if __name__ == "__main__":
     arguments.add_model_call_arguments(parser)
     arguments.add_model_task_queue_argument(parser)
     args = parser.parse_args()
-    # Tracing off, LiteLLM's catalogs from its own copy: before the libraries read them.
-    worker_environment.tracing_off_and_litellm_offline()
+    # No traces to OpenAI (OTLP traces only with OTEL_EXPORTER_OTLP_ENDPOINT), LiteLLM offline:
+    # before the libraries read them.
+    worker_environment.no_traces_to_openai_and_litellm_offline()
     logs.set_up_worker_logging(args.verbose)
     script.run_script(lambda: main(args), verbose=args.verbose)

@@ -38,7 +38,7 @@ def test_a_worker_imports_litellm_without_calling_out() -> None:
     """What the LiteLLM worker does, in its order: its environment, then the import."""
     statement = (
         "from openai_agents.model_providers.support import worker_environment\n"
-        "worker_environment.tracing_off_and_litellm_offline()\n"
+        "worker_environment.no_traces_to_openai_and_litellm_offline()\n"
         "import openai_agents.model_providers.providers.litellm_checks"
     )
     assert network_attempts_while(statement) == 0

@@ -100,6 +100,7 @@ def test_a_traced_run_on_the_real_model_carries_its_model_and_token_counts(
     assert len({s.trace_id for s in generations}) == 1
     for span in generations:
         assert span.attributes["llm.model_name"] == MODEL_ALIAS
+        assert span.attributes["llm.provider"] == "ollama"  # What the worker calls.
         assert span.attributes["llm.token_count.prompt"] > 0
         assert span.attributes["llm.token_count.completion"] > 0
 

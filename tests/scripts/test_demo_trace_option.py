@@ -37,3 +37,14 @@ async def test_trace_follows_the_traces_only_endpoint_variable(
 
     async with run_demo.phoenix(script_arguments(model=None, trace=True)) as viewer:
         assert viewer == run_demo.Viewer("http://127.0.0.1:6006", started_here=False)
+
+
+async def test_trace_into_a_configured_phoenix_names_it_without_credentials(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://ops:secret@phoenix.internal:6006")
+    async with run_demo.phoenix(script_arguments(model=None, trace=True)) as viewer:
+        assert viewer is not None
+    printed = capsys.readouterr().out
+    assert "Tracing into the Phoenix at http://phoenix.internal:6006 " in printed
+    assert "secret" not in printed

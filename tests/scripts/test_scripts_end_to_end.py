@@ -322,3 +322,4 @@ def test_every_script_has_help(
         assert "WEATHER_MCP_URL" in help_text  # Where it listens.
     else:
         assert "TEMPORAL_ADDRESS" in help_text  # Where it finds Temporal, e.g. on another port.
+        assert help_text.count("OTEL_EXPORTER_OTLP_ENDPOINT") == 1  # Where traces go.

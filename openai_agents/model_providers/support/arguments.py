@@ -41,7 +41,9 @@ def argument_parser(description: str | None, environment: str = "") -> argparse.
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=f"{environment}Temporal: TEMPORAL_ADDRESS (host:port; default localhost:7233;\n"
         "for `uv run temporal server start-dev --port 7234`, TEMPORAL_ADDRESS=localhost:7234),\n"
-        "TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, or a TEMPORAL_PROFILE.",
+        "TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, or a TEMPORAL_PROFILE.\n"
+        "Traces: OTEL_EXPORTER_OTLP_ENDPOINT (OTLP/HTTP, e.g. http://127.0.0.1:6006 for\n"
+        "`phoenix serve`); unset, nothing is traced.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logs and tracebacks")
     return parser

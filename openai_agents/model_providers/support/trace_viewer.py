@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openai_agents.model_providers.providers import ConfigurationError
+from openai_agents.model_providers.providers.errors.classification import without_credentials
 from openai_agents.model_providers.support import processes, script, tracing
 from openai_agents.model_providers.support.bundled_model import cache_dir
 from openai_agents.model_providers.support.dev_server import free_local_port
@@ -264,9 +265,9 @@ def run_trace(
                     return found
         if time.monotonic() > deadline:
             raise ConfigurationError(
-                f"Phoenix at {base_url} holds {held} of the {expected} spans of workflow "
-                f"{workflow_id}'s run {run_id} after {timeout:.0f} s: see its log, or check "
-                f"that {' or '.join(tracing.ENDPOINT_VARIABLES)} names it"
+                f"Phoenix at {without_credentials(base_url)} holds {held} of the {expected} "
+                f"spans of workflow {workflow_id}'s run {run_id} after {timeout:.0f} s: see its "
+                f"log, or check that {' or '.join(tracing.ENDPOINT_VARIABLES)} names it"
             )
         time.sleep(0.5)
 

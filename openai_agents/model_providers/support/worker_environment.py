@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 
 
-def tracing_off_and_litellm_offline() -> None:
-    """Call before the plugin is created and LiteLLM is imported."""
+def no_traces_to_openai_and_litellm_offline() -> None:
+    """Call before the plugin is created and LiteLLM is imported. Traces still go to an
+    OTLP endpoint if OTEL_EXPORTER_OTLP_ENDPOINT names one (`tracing.from_environment()`)."""
     # The Agents SDK would export every run's traces to OpenAI. `set_tracing_disabled()` is
     # undone by the plugin's own trace provider, which reads this variable (=0 opts back in).
     os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")

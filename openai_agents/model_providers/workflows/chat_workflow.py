@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, cast
 
-from agents import Agent, Runner, TResponseInputItem
+from agents import Agent, Runner, TResponseInputItem, trace
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
@@ -127,39 +127,42 @@ class ChatWorkflow:
     @workflow.update
     async def send(self, message: str) -> Reply:
         """The agent's reply to `message`; the exchange joins the conversation."""
+        # One trace per reply, its summary's model call included: each `Runner.run` would
+        # otherwise start a trace of its own.
         async with self.one_reply_at_a_time:
-            budget = await self.memory_budget()
-            said = {"role": "user", "content": message}
-            self.refuse_if_larger_than(budget, message)
-            kept, dropped = self.fitting(budget, said)
-            summary = self.conversation.summary
-            # Which model answered each call, and what each used, counted in the conversation
-            # as each call is answered (also when the message then fails).
-            log = ModelLog(totals=self.conversation.usage)
-            if dropped:  # A model call of its own: an activity, recorded and retried.
-                summary = await self.summarised(summary, dropped, budget, log)
-            model_input = [*summary_message(summary), *(i for x in kept for i in x), said]
-            agent = Agent(
-                name="Assistant",
-                instructions=WEATHER_HAIKU_INSTRUCTIONS,
-                model=agent_model(self.conversation.model, self.conversation.fallbacks),
-                tools=[get_weather],
-            )
-            # A failure here fails this message's Update only; the conversation goes on
-            # without it, its memory as it was.
-            with agent_errors_as_failures():
-                result = await Runner.run(
-                    agent,
-                    cast(list[TResponseInputItem], model_input),
-                    max_turns=MAX_TURNS,
-                    hooks=log,
+            with trace("Chat reply"):
+                budget = await self.memory_budget()
+                said = {"role": "user", "content": message}
+                self.refuse_if_larger_than(budget, message)
+                kept, dropped = self.fitting(budget, said)
+                summary = self.conversation.summary
+                # Which model answered each call, and what each used, counted in the conversation
+                # as each call is answered (also when the message then fails).
+                log = ModelLog(totals=self.conversation.usage)
+                if dropped:  # A model call of its own: an activity, recorded and retried.
+                    summary = await self.summarised(summary, dropped, budget, log)
+                model_input = [*summary_message(summary), *(i for x in kept for i in x), said]
+                agent = Agent(
+                    name="Assistant",
+                    instructions=WEATHER_HAIKU_INSTRUCTIONS,
+                    model=agent_model(self.conversation.model, self.conversation.fallbacks),
+                    tools=[get_weather],
                 )
-            items = cast(list[dict[str, Any]], result.to_input_list())
-            self.conversation.memory = [*kept, items[len(model_input) - 1 :]]
-            self.conversation.summary = summary
-            self.conversation.exchanges += 1
-            self.exchanges_this_run += 1
-            return Reply(str(result.final_output), len(dropped), log.models, log.usage)
+                # A failure here fails this message's Update only; the conversation goes on
+                # without it, its memory as it was.
+                with agent_errors_as_failures():
+                    result = await Runner.run(
+                        agent,
+                        cast(list[TResponseInputItem], model_input),
+                        max_turns=MAX_TURNS,
+                        hooks=log,
+                    )
+                items = cast(list[dict[str, Any]], result.to_input_list())
+                self.conversation.memory = [*kept, items[len(model_input) - 1 :]]
+                self.conversation.summary = summary
+                self.conversation.exchanges += 1
+                self.exchanges_this_run += 1
+                return Reply(str(result.final_output), len(dropped), log.models, log.usage)
 
     @send.validator
     def check_message(self, message: str) -> None:

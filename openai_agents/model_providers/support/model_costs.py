@@ -2,9 +2,9 @@
 answer carries (workflows/answers.py) from LiteLLM's offline cost map, in the starter, outside
 the workflow.
 
-A local model (Ollama without `-cloud`, a server on this machine) costs $0 and says "local"; a
-model the map does not price says "no price known": never a guess. LiteLLM is imported at the
-first price asked for, with its bundled map (`LITELLM_LOCAL_MODEL_COST_MAP=True`: no network).
+Which models cost $0 ("local"), which the map prices and which say "no price known" (never a
+guess): the README's "What a run used and what it cost". LiteLLM is imported at the first price
+asked for, with its bundled map (`LITELLM_LOCAL_MODEL_COST_MAP=True`: no network).
 """
 
 from __future__ import annotations

@@ -92,8 +92,9 @@ async def main(args: argparse.Namespace) -> int:
         id=workflow_id,
         task_queue=TASK_QUEUE,
     )
+    printed: set[str] = set()  # The calls whose decision this terminal printed as it came.
     if sys.stdin.isatty():
-        answer = await ask_at_this_terminal(client, handle, args.by)
+        answer = await ask_at_this_terminal(client, handle, args.by, printed)
     else:
         print(
             "Decide from another terminal: run_approval_workflow.py --workflow-id "
@@ -102,16 +103,20 @@ async def main(args: argparse.Namespace) -> int:
         answer = await handle.result()
     print(f"Result: {answer.text}")
     for decided_call in answer.decisions:
-        print(f"Decided: {verdict(decided_call)}")
+        if decided_call.call_id not in printed:  # E.g. rejected at its deadline.
+            print(f"Decided: {verdict(decided_call)}")
     if args.fallback_model:  # Which model answered each call, in order.
         print(f"Answered by: {', '.join(answer.models)}")
     usage.print_usage(answer.usage)  # Before the wait and after it.
     return 0
 
 
-async def ask_at_this_terminal(client: Client, handle: Handle, by: str) -> ApprovedAnswer:
+async def ask_at_this_terminal(
+    client: Client, handle: Handle, by: str, printed: set[str]
+) -> ApprovedAnswer:
     """Ask about each call as it comes to wait for a decision, until the run ends; a call
-    another terminal decides first is no longer asked about."""
+    another terminal decides first is no longer asked about. Adds to `printed` each call
+    whose decision it prints."""
     result = asyncio.ensure_future(handle.result())
     asked: set[str] = set()
     while not result.done():
@@ -122,9 +127,11 @@ async def ask_at_this_terminal(client: Client, handle: Handle, by: str) -> Appro
             decision = await typed_decision(call.call_id, by, until=elsewhere)
             elsewhere.cancel()
             if decision is not None:
-                await decided(handle, decision)
+                if await decided(handle, decision):
+                    printed.add(call.call_id)
             elif recorded := await decision_recorded(client, handle, call.call_id):
                 print(f"Decided elsewhere: {verdict(recorded)}")
+                printed.add(call.call_id)
             else:  # The deadline rejected it, or the run ended: the result says which.
                 print(f"No longer waiting for a decision: {call.call_id}")
         await asyncio.wait([result], timeout=ASK_INTERVAL_SECONDS)

@@ -80,7 +80,11 @@ async def main(args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":
     parser = arguments.argument_parser(
-        __doc__, "Model provider: LiteLLM's variables (ANTHROPIC_API_KEY, OPENAI_API_KEY, ...).\n"
+        __doc__,
+        "Model provider: LiteLLM's variables (ANTHROPIC_API_KEY, OPENAI_API_KEY, ...). An\n"
+        "OpenAI-compatible server (llama.cpp, vLLM, ...) for openai/ models:\n"
+        "OPENAI_BASE_URL=http://host:port/v1, and OPENAI_API_KEY set to its key, or to anything\n"
+        "if it checks none.\n",
     )
     parser.add_argument("--model", default=DEFAULT_LITELLM_MODEL, help="its key is checked")
     arguments.add_model_call_arguments(parser)

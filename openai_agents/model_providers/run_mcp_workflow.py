@@ -60,6 +60,8 @@ async def main(args: argparse.Namespace) -> int:
         task_queue=TASK_QUEUE,
     )
     print(f"Result: {answer.text}")
+    if args.fallback_model:  # Which model answered each call, in order.
+        print(f"Answered by: {', '.join(answer.models)}")
     usage.print_usage(answer.usage)  # Calls, tokens and cost, per model.
     return 0
 

@@ -81,6 +81,8 @@ async def test_a_call_decided_elsewhere_is_no_longer_asked_and_the_result_is_pri
     assert ended == ""
     assert elsewhere.startswith(f"Decided elsewhere: {call.call_id} send_weather_alert(")
     assert " approved by ops at " in elsewhere
+    # Printed once: not again after the result.
+    assert output.count(f"{call.call_id} send_weather_alert(") == 1
     assert "Alert sent to the subscribers in Tokyo." in printed_result(output)
 
 

@@ -146,12 +146,16 @@ def test_a_uv_run_prints_no_bytecode_line() -> None:
     assert "Bytecode compiled" not in again.stderr
 
 
-@pytest.mark.parametrize("script", ["run_multi_provider_worker.py", "run_model_call_worker.py"])
-def test_the_router_workers_help_names_an_openai_compatible_servers_variables(
+@pytest.mark.parametrize(
+    "script",
+    ["run_multi_provider_worker.py", "run_model_call_worker.py", "run_litellm_provider_worker.py"],
+)
+def test_the_workers_help_names_an_openai_compatible_servers_variables(
     script: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`openai/` and `litellm/openai/` reach any OpenAI-compatible server (llama.cpp's, vLLM)
-    by OPENAI_BASE_URL, with any OPENAI_API_KEY where the server checks none."""
+    """The router's `openai/` and `litellm/openai/`, and the LiteLLM sample's `openai/`, reach
+    any OpenAI-compatible server (llama.cpp's, vLLM) by OPENAI_BASE_URL, with any
+    OPENAI_API_KEY where the server checks none."""
     monkeypatch.setattr(sys, "argv", [script, "--help"])
     with pytest.raises(SystemExit):
         runpy.run_path(str(SCRIPTS / script), run_name="__main__")

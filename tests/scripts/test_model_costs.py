@@ -51,6 +51,43 @@ def test_a_server_of_your_own_costs_nothing(monkeypatch: pytest.MonkeyPatch) -> 
     assert price_of("openai/smollm2:135m") == (None, "no price known")
 
 
+@pytest.mark.parametrize("base_url", [None, "https://api.openai.com/v1"])
+def test_an_openai_model_on_openais_api_is_priced_from_the_map(
+    monkeypatch: pytest.MonkeyPatch, base_url: str | None
+) -> None:
+    if base_url:
+        monkeypatch.setenv("OPENAI_BASE_URL", base_url)
+    for model in ("openai/gpt-4.1", "litellm/openai/gpt-4.1"):
+        cost, pricing = price_of(model)
+        assert cost and pricing == "USD from LiteLLM's cost map", model
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    # vLLM on another machine of the network; a hosted OpenAI-compatible service.
+    ["http://10.0.0.5:8000/v1", "https://models.example.com/api/v1"],
+)
+def test_an_openai_model_on_another_server_has_no_known_price_not_openais(
+    monkeypatch: pytest.MonkeyPatch, base_url: str
+) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", base_url)
+    assert price_of("openai/gpt-4.1") == (None, "no price known")
+    assert price_of("litellm/openai/gpt-4.1") == (None, "no price known")
+
+
+def test_ollama_models_on_ollama_cloud_have_no_known_price(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # OLLAMA_HOST on Ollama's cloud: every model is the cloud's, whatever its name.
+    monkeypatch.setenv("OLLAMA_HOST", "https://ollama.com")
+    assert price_of("ollama/gpt-oss:20b") == (None, "no price known")
+    assert price_of("litellm/ollama/gpt-oss:20b") == (None, "no price known")
+    assert price_of("gpt-oss:20b", self_hosted=True) == (None, "no price known")
+    # Ollama on another machine of your own is still yours.
+    monkeypatch.setenv("OLLAMA_HOST", "http://10.0.0.5:11434")
+    assert price_of("ollama/gpt-oss:20b") == (0.0, "local")
+
+
 def test_a_price_of_your_own_comes_before_the_map() -> None:
     costs = ModelCosts(prices={"openai/gpt-4.1": (1e-6, 2e-6)})
     [record] = costs.priced([ModelUsage("openai/gpt-4.1", 3, 1000, 100)])

@@ -83,7 +83,7 @@ def test_gpt_oss_worker_and_workflow_scripts(dev_server_address: str, tmp_path: 
     # Ollama's `/v1` usage, on a server of your own.
     assert first.stdout.splitlines()[-1] == f"Usage: {usage('gpt-oss:20b', 2, OLLAMA_CALL, LOCAL)}"
     assert len(ollama.chat_requests) == 4
-    # The workflow's debug log lines are visible in the worker's output.
+    # The weather tool's INFO log line is in the worker's output (no --verbose needed).
     assert "Getting weather for Tokyo" in worker_output
     # Tracing is off: the worker never tries to export traces to OpenAI, so it never
     # warns that it has no OPENAI_API_KEY to do it with.

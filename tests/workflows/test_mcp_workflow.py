@@ -27,17 +27,18 @@ from temporalio.openai_agents.testing import ResponseBuilders
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
-from openai_agents.model_providers import mcp_servers
+from openai_agents.model_providers import mcp_servers, run_mcp_workflow
 from openai_agents.model_providers.mcp_servers import (
     mcp_server_factories,
     note_unavailable_mcp_servers,
 )
-from openai_agents.model_providers.workflows.approvals import DEFAULT_APPROVAL_TIMEOUT, Decision
+from openai_agents.model_providers.workflows.approvals import Decision
 from openai_agents.model_providers.workflows.mcp_workflow import MCP_MAX_ATTEMPTS, McpWorkflow
 from openai_agents.model_providers.workflows.shared import TASK_QUEUE
 from testkit.fakes.http_server import RecordedRequest
 from testkit.weather_mcp import WeatherMcpServer
 from testkit.wiring import ModelCallPolicy, agents_plugin, build_worker
+from tests.helpers.in_process import script_arguments
 from tests.helpers.model_paths import MODEL_PATHS, ModelPath
 from tests.helpers.scripted_model import RecordingProvider
 from tests.helpers.workflow_runs import Outcome, new_workflow_id, run_on_queue
@@ -454,29 +455,35 @@ async def test_mcp_tool_schemas_reach_each_model_paths_wire_intact(
 
 
 async def test_a_model_call_its_provider_cannot_answer_goes_to_the_fallback(
-    mcp_worker: McpWorker, weather: WeatherMcpServer
+    mcp_worker: McpWorker,
+    weather: WeatherMcpServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """The MCP starter's --fallback-model, as every router starter's: the workflow's trailing
-    `fallbacks` parameter."""
+    `fallbacks` parameter, and which model answered each call printed."""
     provider = RecordingProvider(
         [
             ApplicationError("no such model", type="ModelNotFound", non_retryable=True),
             ResponseBuilders.output_message("Evening in Tokyo, and sunny."),
         ]
     )
-    args: tuple[Any, ...] = (
-        PROMPT,
-        "ollama/missing",
-        [],
-        DEFAULT_APPROVAL_TIMEOUT,
-        ["openai/gpt-4.1"],
+    workflow_id = mcp_worker.new_run(provider)
+    address = mcp_worker.client.service_client.config.target_host
+    monkeypatch.setenv("TEMPORAL_ADDRESS", address)
+    monkeypatch.setattr(run_mcp_workflow, "TASK_QUEUE", mcp_worker.task_queue)
+    arguments = script_arguments(
+        model="ollama/missing", fallback_model=["openai/gpt-4.1"], workflow_id=workflow_id
     )
 
-    outcome = await mcp_worker.run(provider, args)
+    assert await run_mcp_workflow.main(arguments) == 0
 
-    assert outcome.failure is None, outcome.failure
-    assert outcome.result == "Evening in Tokyo, and sunny."
     assert [call.model_name for call in provider.calls] == ["ollama/missing", "openai/gpt-4.1"]
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[1:3] == [
+        "Result: Evening in Tokyo, and sunny.",
+        "Answered by: openai/gpt-4.1",
+    ]
 
 
 async def test_the_worker_notes_at_start_each_mcp_server_it_cannot_start_or_reach(

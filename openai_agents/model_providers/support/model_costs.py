@@ -2,9 +2,9 @@
 answer carries (workflows/answers.py) from LiteLLM's offline cost map, in the starter, outside
 the workflow.
 
-A local model (Ollama without `-cloud`, a server on this machine) costs $0 and says "local"; a
-model the map does not price says "no price known": never a guess. LiteLLM is imported at the
-first price asked for, with its bundled map (`LITELLM_LOCAL_MODEL_COST_MAP=True`: no network).
+Which models cost $0 ("local"), which the map prices and which say "no price known" (never a
+guess): the README's "What a run used and what it cost". LiteLLM is imported at the first price
+asked for, with its bundled map (`LITELLM_LOCAL_MODEL_COST_MAP=True`: no network).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ OWN_PRICE = "USD at the given price"
 
 # Hosts whose model servers run on this machine: their calls cost nothing per token.
 _LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0")
+# The only server whose `openai/` models cost what LiteLLM's map says (OpenAI's list prices).
+OPENAI_API_HOST = "api.openai.com"
 
 
 @dataclass
@@ -38,29 +40,38 @@ class PricedUsage(ModelUsage):
 
 def is_local_url(url: str | None) -> bool:
     """Whether `url` (e.g. OPENAI_BASE_URL or OLLAMA_HOST) names a server on this machine."""
-    if not url:
-        return False
-    host = urlsplit(url if "//" in url else f"http://{url}").hostname or ""
-    return host in _LOCAL_HOSTS
+    return url is not None and url_host(url) in _LOCAL_HOSTS
+
+
+def url_host(url: str) -> str:
+    """The host name in `url`, with or without its scheme."""
+    return urlsplit(url if "//" in url else f"http://{url}").hostname or ""
 
 
 class ModelCosts:
     """Prices `ModelUsage` records. A model is local, and costs $0, if it is an `ollama/` name
     without `-cloud` (also under `litellm/`), in `local_models`, or starts with one of
-    `local_prefixes` (e.g. `openai/` when OPENAI_BASE_URL is a server on this machine);
-    `prices` (USD per input and output token, by model name) come before LiteLLM's map, e.g.
-    for a negotiated rate or a model the map does not know. Router prefixes (`litellm/`,
-    `openai/`) are read as LiteLLM reads them."""
+    `local_prefixes` (e.g. `openai/` when OPENAI_BASE_URL is a server on this machine). A
+    model in `unpriced_models` or starting with one of `unpriced_prefixes` (e.g. `openai/`
+    when OPENAI_BASE_URL is another company's server) has no known price, whatever the map
+    says of its name. `prices` (USD per input and output token, by model name) come first,
+    e.g. for a negotiated rate or a model the map does not know. Router prefixes
+    (`litellm/`, `openai/`) are read as LiteLLM reads them."""
 
     def __init__(
         self,
         local_models: Iterable[str] = (),
         local_prefixes: Iterable[str] = (),
         prices: Mapping[str, tuple[float, float]] | None = None,
+        *,
+        unpriced_models: Iterable[str] = (),
+        unpriced_prefixes: Iterable[str] = (),
     ) -> None:
         self.local_models = set(local_models)
         self.local_prefixes = tuple(local_prefixes)
         self.prices = dict(prices or {})
+        self.unpriced_models = set(unpriced_models)
+        self.unpriced_prefixes = tuple(unpriced_prefixes)
 
     def priced(self, usage: Iterable[ModelUsage]) -> list[PricedUsage]:
         """`usage`, each record with its cost and how it was found."""
@@ -73,6 +84,8 @@ class ModelCosts:
             per_input, per_output = self.prices[name]
             own = tokens_in * per_input + tokens_out * per_output
             return PricedUsage(**counts, cost_usd=own, pricing=OWN_PRICE)
+        if name in self.unpriced_models or name.startswith(self.unpriced_prefixes):
+            return PricedUsage(**counts, cost_usd=None, pricing=NO_PRICE_KNOWN)
         if self.is_local(name):
             return PricedUsage(**counts, cost_usd=0.0, pricing=LOCAL)
         cost = litellm_cost(name.removeprefix("litellm/"), tokens_in, tokens_out)

@@ -246,6 +246,18 @@ async def time_skipping_env(
     await server.shutdown()
 
 
+@pytest.fixture
+async def own_time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server of the test's own: its clock moves only for this test, which
+    a shared server's can't while another test's workflow still has work pending there."""
+    server = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=_bundled_test_server(),
+        test_server_startup_timeout=SERVER_STARTUP_TIMEOUT,
+    )
+    yield server
+    await server.shutdown()
+
+
 @pytest.fixture(scope="session")
 def dev_server_address(dev_server_env: WorkflowEnvironment) -> str:
     """Address of a real dev server for the scripts under test."""

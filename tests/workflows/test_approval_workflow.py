@@ -447,19 +447,21 @@ async def test_the_starter_asks_at_the_terminal_for_each_call_and_lists_the_deci
 
 
 async def test_a_run_state_restored_from_json_would_call_the_model_outside_an_activity(
-    time_skipping_env: WorkflowEnvironment,
+    own_time_skipping_env: WorkflowEnvironment,
 ) -> None:
     """Why the sample keeps the interrupted run's state in memory: under the plugin 1.1, a
     state restored by `RunState.from_json` resumes on the agent as declared, not on the
     plugin's activity stub, so its next model call runs in workflow code, where the Agents
     SDK's own provider refuses the router's name (with a bare name it would call OpenAI
     from the workflow). The workflow task then fails on every retry. If this test fails,
-    the plugin has fixed it, and a saved state may be resumed too."""
+    the plugin has fixed it, and a saved state may be resumed too. On a test server of its
+    own: after these failed workflow tasks the server stops skipping time, and a shared one
+    would leave the next test that waits on a timer hanging."""
     provider = RecordingProvider([alerts(alert_call("call_tokyo", TOKYO)), answer()])
     async with AgentEnvironment(
         model_provider=provider, model_params=POLICY.activity_parameters()
     ) as agents:
-        client = agents.applied_on_client(time_skipping_env.client)
+        client = agents.applied_on_client(own_time_skipping_env.client)
         workflow_id = new_workflow_id(ApprovalResumedFromJsonWorkflow)
         async with Worker(
             client,
@@ -617,7 +619,7 @@ async def update_admitted(client: Client, workflow_id: str, update_id: str) -> b
 
 
 async def test_a_decision_that_reaches_the_workflow_after_the_deadline_is_refused(
-    time_skipping_env: WorkflowEnvironment,
+    own_time_skipping_env: WorkflowEnvironment,
 ) -> None:
     """A worker that was down past a call's deadline finds both the deadline's timer and a
     person's approval in its first task; Temporal runs Update validators before timers, so
@@ -629,7 +631,7 @@ async def test_a_decision_that_reaches_the_workflow_after_the_deadline_is_refuse
     async with AgentEnvironment(
         model_provider=provider, model_params=POLICY.activity_parameters()
     ) as agents:
-        client = agents.applied_on_client(time_skipping_env.client)
+        client = agents.applied_on_client(own_time_skipping_env.client)
 
         def worker() -> Worker:
             return Worker(
@@ -652,7 +654,7 @@ async def test_a_decision_that_reaches_the_workflow_after_the_deadline_is_refuse
             [call] = await pending_calls(run)
 
         # No worker runs now: the server's clock passes the deadline, and its timer fires.
-        await time_skipping_env.sleep(deadline)
+        await own_time_skipping_env.sleep(deadline)
 
         async def deadline_fired() -> bool:
             history = await run.fetch_history()

@@ -235,11 +235,12 @@ def test_ctrl_c_at_the_chat_prompt_exits_at_once(dev_server_address: str) -> Non
     assert chat.stdout.read().strip() == "Interrupted."
 
 
-async def test_ctrl_c_while_the_chat_waits_for_a_reply_says_interrupted(
+async def test_ctrl_c_in_a_chat_says_how_to_rejoin_the_conversation(
     dev_server_env: WorkflowEnvironment, dev_server_address: str
 ) -> None:
-    """Ctrl-C while a message's Update is in flight: the Temporal client turns the
-    cancellation into its own error, which must still read as the interruption it is."""
+    """Ctrl-C while a message's Update is in flight (the Temporal client turns the
+    cancellation into its own error, which must still read as the interruption it is), and
+    at the prompt of the chat rejoined: each says how to rejoin the conversation."""
     client = dev_server_env.client
     query = 'WorkflowType="ChatWorkflow" AND ExecutionStatus="Running"'
     before = {execution.id async for execution in client.list_workflows(query)}
@@ -264,14 +265,42 @@ async def test_ctrl_c_while_the_chat_waits_for_a_reply_says_interrupted(
             await asyncio.sleep(0.1)
         assert started, "the chat started no conversation"
         exit_code = interrupted(chat, 20, lambda: "(read by the test)")
+        output = chat.stdout.read()
+        # Rejoined as the hint says, then Ctrl-C at the prompt: the same hint.
+        [conversation_id] = started
+        chat_script = str(SCRIPTS / "run_chat_workflow.py")
+        rejoined = subprocess.Popen(
+            [sys.executable, chat_script, "--conversation-id", conversation_id],
+            env=script_environment(TEMPORAL_ADDRESS=dev_server_address),
+            stdin=subprocess.PIPE,  # Held open: no line, and no end of input, ever comes.
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            assert rejoined.stdout is not None
+            while "Type a message" not in (line := rejoined.stdout.readline()):
+                assert line, "the rejoined chat ended before it asked for a message"
+            rejoined_exit_code = interrupted(rejoined, 20, lambda: "(read by the test)")
+            rejoined_output = rejoined.stdout.read()
+        finally:
+            rejoined.kill()
+            rejoined.wait()
     finally:
         chat.kill()
         chat.wait()
         for workflow_id in started:  # No later test's worker should answer it.
             await client.get_workflow_handle(workflow_id).terminate()
 
+    # The conversation goes on without this terminal: one line says how to get back to it.
+    hint = (
+        f"Left conversation {conversation_id} running: rejoin it with --conversation-id "
+        f"{conversation_id}, and send /end there to close it.\nInterrupted."
+    )
     assert exit_code == 130
-    assert chat.stdout.read().strip().endswith("Interrupted.")
+    assert output.strip().endswith(hint), output
+    assert rejoined_exit_code == 130
+    assert rejoined_output.strip() == hint, rejoined_output
 
 
 def test_the_weather_mcp_server_stops_on_ctrl_c_in_one_line(tmp_path: Path) -> None:

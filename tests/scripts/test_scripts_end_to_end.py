@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 import runpy
+import signal
 import socket
 import subprocess
 import sys
@@ -29,6 +30,7 @@ from tests.helpers.processes import (
     script_environment,
     wait_until,
 )
+from tests.helpers.terminals import script_at_a_terminal
 from tests.helpers.usage import ANTHROPIC_CALL, LOCAL, OLLAMA_CALL, anthropic_cost, usage
 
 TRACE_EXPORT_WARNING = "skipping trace export"
@@ -266,26 +268,16 @@ async def test_ctrl_c_in_a_chat_says_how_to_rejoin_the_conversation(
         assert started, "the chat started no conversation"
         exit_code = interrupted(chat, 20, lambda: "(read by the test)")
         output = chat.stdout.read()
-        # Rejoined as the hint says, then Ctrl-C at the prompt: the same hint.
+        # Rejoined as the hint says, at a terminal, then Ctrl-C at the prompt: the same hint.
         [conversation_id] = started
-        chat_script = str(SCRIPTS / "run_chat_workflow.py")
-        rejoined = subprocess.Popen(
-            [sys.executable, chat_script, "--conversation-id", conversation_id],
-            env=script_environment(TEMPORAL_ADDRESS=dev_server_address),
-            stdin=subprocess.PIPE,  # Held open: no line, and no end of input, ever comes.
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        try:
-            assert rejoined.stdout is not None
-            while "Type a message" not in (line := rejoined.stdout.readline()):
-                assert line, "the rejoined chat ended before it asked for a message"
-            rejoined_exit_code = interrupted(rejoined, 20, lambda: "(read by the test)")
-            rejoined_output = rejoined.stdout.read()
-        finally:
-            rejoined.kill()
-            rejoined.wait()
+        with script_at_a_terminal(
+            "run_chat_workflow.py",
+            *("--conversation-id", conversation_id),
+            environment=script_environment(TEMPORAL_ADDRESS=dev_server_address),
+        ) as rejoined:
+            rejoined.wait_for("you> ")
+            rejoined.process.send_signal(signal.SIGINT)
+            rejoined_exit_code = rejoined.exit_code()
     finally:
         chat.kill()
         chat.wait()
@@ -300,7 +292,8 @@ async def test_ctrl_c_in_a_chat_says_how_to_rejoin_the_conversation(
     assert exit_code == 130
     assert output.strip().endswith(hint), output
     assert rejoined_exit_code == 130
-    assert rejoined_output.strip() == hint, rejoined_output
+    # The prompt's line ended first (a terminal shows the ^C typed there).
+    assert rejoined.output().endswith(f"you> \n{hint}\n"), rejoined.output()
 
 
 def test_the_weather_mcp_server_stops_on_ctrl_c_in_one_line(tmp_path: Path) -> None:

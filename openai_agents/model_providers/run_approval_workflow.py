@@ -92,6 +92,11 @@ async def main(args: argparse.Namespace) -> int:
         id=workflow_id,
         task_queue=TASK_QUEUE,
     )
+    script.on_interrupt(  # Ctrl-C ends this terminal's wait, not the run's.
+        f"Left workflow {workflow_id} running, its calls waiting for a decision until their "
+        f"deadline: decide with run_approval_workflow.py --workflow-id {workflow_id} --list, "
+        "then --approve CALL_ID or --reject CALL_ID --reason TEXT"
+    )
     printed: set[str] = set()  # The calls whose decision this terminal printed as it came.
     if sys.stdin.isatty():
         answer = await ask_at_this_terminal(client, handle, args.by, printed)

@@ -1,9 +1,9 @@
 """A terminal chat with the weather agent, held by a long-running workflow.
 
 Start `run_multi_provider_worker.py` first, in another terminal. Then type messages; each is
-answered before the next is read. The conversation starts with the first message. /quit (or the
-end of input) leaves it running, to rejoin with --conversation-id; /end closes it. The exit code
-is 1 if a message was not answered. Piped input works too, a message a line:
+answered before the next is read. The conversation starts with the first message. /quit (or
+Ctrl-C, or the end of input) leaves it running, to rejoin with --conversation-id; /end closes it.
+The exit code is 1 if a message was not answered. Piped input works too, a message a line:
   printf 'Weather in Tokyo?\\nAnd Paris?\\n' | uv run ... run_chat_workflow.py --model ...
 """
 
@@ -51,6 +51,7 @@ async def main(args: argparse.Namespace) -> int:
             "leave out --conversation-id to start a new one",
         )
         print(f"Rejoined conversation {handle.id}.")
+        script.on_interrupt(left_running(handle.id))  # Ctrl-C leaves it running, as /quit does.
     print("Type a message; /quit leaves the conversation running, /end closes it.")
 
     answered = not_answered = 0
@@ -72,6 +73,7 @@ async def main(args: argparse.Namespace) -> int:
                 task_queue=TASK_QUEUE,
             )
             print(f"Started conversation {handle.id} on {args.model}.")
+            script.on_interrupt(left_running(handle.id))  # Ctrl-C leaves it running, as /quit.
         try:
             if message == "/end":
                 exchanges = await handle.execute_update(ChatWorkflow.end)
@@ -109,11 +111,15 @@ async def main(args: argparse.Namespace) -> int:
         await handle.execute_update(ChatWorkflow.end)
         print(f"Ended conversation {handle.id}: none of its messages was answered.")
         return 1
-    print(
-        f"Left conversation {handle.id} running: rejoin it with --conversation-id {handle.id}, "
-        "and send /end there to close it."
-    )
+    print(left_running(handle.id))
     return 1 if not_answered else 0
+
+
+def left_running(conversation_id: str) -> str:
+    return (
+        f"Left conversation {conversation_id} running: rejoin it with --conversation-id "
+        f"{conversation_id}, and send /end there to close it."
+    )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from another terminal, nor the run."""
 from __future__ import annotations
 
 import json
+import signal
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -20,23 +21,22 @@ from openai_agents.model_providers.workflows.approvals import Decision, PendingC
 from testkit.fakes import ollama_native
 from testkit.fakes.ollama_native import FakeOllama
 from tests.helpers.processes import printed_result, running_worker, script_environment
-from tests.helpers.terminals import script_at_a_terminal
+from tests.helpers.terminals import ScriptAtATerminal, script_at_a_terminal
 
 ALERT = {"city": "Tokyo", "message": "Typhoon tonight: stay indoors"}
 PROMPT = "approve? [y/N] "
 
 
-Elsewhere = Callable[
-    [WorkflowHandle[ApprovalWorkflow, ApprovedAnswer], PendingCall], Awaitable[object]
-]
+Run = WorkflowHandle[ApprovalWorkflow, ApprovedAnswer]
+Elsewhere = Callable[[Run, PendingCall, ScriptAtATerminal], Awaitable[object]]
 
 
 async def asked_at_a_terminal(
     elsewhere: Elsewhere, dev_server_address: str, tmp_path: Path
 ) -> tuple[PendingCall, int, str]:
     """The router worker, and the approval starter at a terminal asking about the alert while
-    `elsewhere` acts on its run, as another terminal would (nothing is typed at this one):
-    the call it asked about, its exit code and all it printed."""
+    `elsewhere` acts on its run, as another terminal would, or on the starter (nothing is
+    typed at it): the call it asked about, its exit code and all it printed."""
     steps = [
         ollama_native.call_tool("send_weather_alert", **ALERT),
         ollama_native.answer_quoting_tool_result(),
@@ -57,7 +57,7 @@ async def asked_at_a_terminal(
             client = await Client.connect(dev_server_address, plugins=[OpenAIAgentsPlugin()])
             run = client.get_workflow_handle_for(ApprovalWorkflow.run, workflow_id)
             [call] = await run.query(ApprovalWorkflow.pending)
-            await elsewhere(run, call)
+            await elsewhere(run, call, starter)
             exit_code = starter.exit_code()
     return call, exit_code, starter.output()
 
@@ -67,7 +67,7 @@ async def test_a_call_decided_elsewhere_is_no_longer_asked_and_the_result_is_pri
     dev_server_address: str, tmp_path: Path
 ) -> None:
     call, exit_code, output = await asked_at_a_terminal(
-        lambda run, call: run.execute_update(
+        lambda run, call, _: run.execute_update(
             ApprovalWorkflow.decide, Decision(call.call_id, True, "", "ops")
         ),
         dev_server_address,
@@ -91,10 +91,33 @@ async def test_a_run_that_ends_while_asked_about_stops_the_prompt_in_one_line(
     dev_server_address: str, tmp_path: Path
 ) -> None:
     call, exit_code, output = await asked_at_a_terminal(
-        lambda run, call: run.terminate("ended by ops"), dev_server_address, tmp_path
+        lambda run, call, _: run.terminate("ended by ops"), dev_server_address, tmp_path
     )
 
     assert exit_code == 1, output
     *_, no_longer, failed = output.split(PROMPT)[1].splitlines()
     assert no_longer == f"No longer waiting for a decision: {call.call_id}"
     assert failed.startswith("Workflow failed: terminated")  # The server's words follow.
+
+
+@pytest.mark.long
+async def test_ctrl_c_at_the_prompt_says_how_to_decide_from_elsewhere(
+    dev_server_address: str, tmp_path: Path
+) -> None:
+    async def ctrl_c(run: Run, call: PendingCall, starter: ScriptAtATerminal) -> None:
+        starter.process.send_signal(signal.SIGINT)
+        starter.exit_code()
+        await run.terminate()  # No later test's worker should run it.
+
+    _, exit_code, output = await asked_at_a_terminal(ctrl_c, dev_server_address, tmp_path)
+
+    assert exit_code == 130, output
+    workflow_id = output.split("Running workflow ")[1].split()[0]
+    # The run goes on without this terminal: one line says how to decide its calls.
+    hint = (
+        f"Left workflow {workflow_id} running, its calls waiting for a decision until their "
+        f"deadline: decide with run_approval_workflow.py --workflow-id {workflow_id} --list, "
+        "then --approve CALL_ID or --reject CALL_ID --reason TEXT"
+    )
+    # The prompt's line ended first (a terminal shows the ^C typed there).
+    assert output.split(PROMPT)[1].splitlines() == ["", hint, "Interrupted."], output

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 import runpy
+import signal
 import socket
 import subprocess
 import sys
@@ -29,6 +30,7 @@ from tests.helpers.processes import (
     script_environment,
     wait_until,
 )
+from tests.helpers.terminals import script_at_a_terminal
 from tests.helpers.usage import ANTHROPIC_CALL, LOCAL, OLLAMA_CALL, anthropic_cost, usage
 
 TRACE_EXPORT_WARNING = "skipping trace export"
@@ -235,11 +237,12 @@ def test_ctrl_c_at_the_chat_prompt_exits_at_once(dev_server_address: str) -> Non
     assert chat.stdout.read().strip() == "Interrupted."
 
 
-async def test_ctrl_c_while_the_chat_waits_for_a_reply_says_interrupted(
+async def test_ctrl_c_in_a_chat_says_how_to_rejoin_the_conversation(
     dev_server_env: WorkflowEnvironment, dev_server_address: str
 ) -> None:
-    """Ctrl-C while a message's Update is in flight: the Temporal client turns the
-    cancellation into its own error, which must still read as the interruption it is."""
+    """Ctrl-C while a message's Update is in flight (the Temporal client turns the
+    cancellation into its own error, which must still read as the interruption it is), and
+    at the prompt of the chat rejoined: each says how to rejoin the conversation."""
     client = dev_server_env.client
     query = 'WorkflowType="ChatWorkflow" AND ExecutionStatus="Running"'
     before = {execution.id async for execution in client.list_workflows(query)}
@@ -264,14 +267,33 @@ async def test_ctrl_c_while_the_chat_waits_for_a_reply_says_interrupted(
             await asyncio.sleep(0.1)
         assert started, "the chat started no conversation"
         exit_code = interrupted(chat, 20, lambda: "(read by the test)")
+        output = chat.stdout.read()
+        # Rejoined as the hint says, at a terminal, then Ctrl-C at the prompt: the same hint.
+        [conversation_id] = started
+        with script_at_a_terminal(
+            "run_chat_workflow.py",
+            *("--conversation-id", conversation_id),
+            environment=script_environment(TEMPORAL_ADDRESS=dev_server_address),
+        ) as rejoined:
+            rejoined.wait_for("you> ")
+            rejoined.process.send_signal(signal.SIGINT)
+            rejoined_exit_code = rejoined.exit_code()
     finally:
         chat.kill()
         chat.wait()
         for workflow_id in started:  # No later test's worker should answer it.
             await client.get_workflow_handle(workflow_id).terminate()
 
+    # The conversation goes on without this terminal: one line says how to get back to it.
+    hint = (
+        f"Left conversation {conversation_id} running: rejoin it with --conversation-id "
+        f"{conversation_id}, and send /end there to close it.\nInterrupted."
+    )
     assert exit_code == 130
-    assert chat.stdout.read().strip().endswith("Interrupted.")
+    assert output.strip().endswith(hint), output
+    assert rejoined_exit_code == 130
+    # The prompt's line ended first (a terminal shows the ^C typed there).
+    assert rejoined.output().endswith(f"you> \n{hint}\n"), rejoined.output()
 
 
 def test_the_weather_mcp_server_stops_on_ctrl_c_in_one_line(tmp_path: Path) -> None:

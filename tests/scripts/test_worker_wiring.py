@@ -252,3 +252,9 @@ async def test_model_calls_sent_to_their_own_queue_run_on_the_model_call_worker_
     for request in openai.response_requests:
         assert 0 < http_timeout(request) < FLAGS["timeout"]
         assert request.body["max_output_tokens"] == FLAGS["max_tokens"]
+    # Its start says in one line what it serves, and that the MCP sample's runs fail here.
+    [started] = [m for r in caplog.records if "McpWorkflow" in (m := r.getMessage())]
+    assert started.endswith(
+        ", McpWorkflow (its runs fail here: their MCP tool calls need a router worker without "
+        f"--model-task-queue) on {TASK_QUEUE!r}; Ctrl-C to stop"
+    ), started

@@ -19,6 +19,16 @@ from temporalio.client import WorkflowUpdateRPCTimeoutOrCancelledError
 from openai_agents.model_providers.support import tracing
 from openai_agents.model_providers.support.temporal import one_line_failure
 
+# What Ctrl-C leaves running on the server and how to get back to it, said before
+# "Interrupted.": set by the script once it has started something that outlives it.
+interrupt_hint: str | None = None
+
+
+def on_interrupt(hint: str) -> None:
+    """Print `hint` (one line: what keeps running, how to reach it) if Ctrl-C ends the script."""
+    global interrupt_hint
+    interrupt_hint = hint
+
 
 def stop_requested() -> asyncio.Event:
     """An event set by Ctrl-C or SIGTERM from now on, instead of the script being
@@ -40,19 +50,25 @@ def run_script(main: Callable[[], Coroutine[Any, Any, int]], *, verbose: bool) -
     try:
         exit_code = asyncio.run(main())
     except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
+        print_interrupted()
         exit_code = 130
     except Exception as error:
         if isinstance(error, WorkflowUpdateRPCTimeoutOrCancelledError) and isinstance(
             error.__cause__, asyncio.CancelledError
         ):  # Ctrl-C while waiting for an Update's result: the client re-raises it so.
-            print("Interrupted.", file=sys.stderr)
+            print_interrupted()
             exit_skipping_teardown(130)
         if verbose:
             traceback.print_exc()
         line, exit_code = failure_line(error)
         print(line, file=sys.stderr)
     exit_skipping_teardown(exit_code)
+
+
+def print_interrupted() -> None:
+    if interrupt_hint:
+        print(interrupt_hint, file=sys.stderr)
+    print("Interrupted.", file=sys.stderr)
 
 
 def failure_line(error: BaseException) -> tuple[str, int]:

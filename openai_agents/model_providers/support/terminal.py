@@ -31,7 +31,13 @@ async def typed_lines(prompt: str) -> AsyncIterator[str]:
     while True:
         if typing:
             print(prompt, end="", flush=True)
-        if not (line := await lines.get()):
+        try:
+            line = await lines.get()
+        except asyncio.CancelledError:  # Ctrl-C: what the script says next starts a line.
+            if typing:
+                print()
+            raise
+        if not line:
             return
         if line.strip():
             if not typing:
@@ -46,7 +52,11 @@ async def typed_answer(prompt: str, until: asyncio.Future[Any]) -> str | None:
     print(prompt, end="", flush=True)
     line = asyncio.get_running_loop().create_future()
     with _line_read_into(line):
-        await asyncio.wait([line, until], return_when=asyncio.FIRST_COMPLETED)
+        try:
+            await asyncio.wait([line, until], return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:  # Ctrl-C: what the script says next starts a line.
+            print()
+            raise
     if line.done():
         return str(line.result()).strip()
     print()  # Ends the withdrawn prompt's line.

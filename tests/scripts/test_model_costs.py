@@ -104,3 +104,11 @@ def test_calls_whose_provider_reported_no_tokens_are_said_to_be_so_not_counted_a
         "Usage: ollama/gpt-oss:20b: 2 calls, 42 in + 7 out tokens (1 of them reported none), "
         "$0 (local); openai/no-such-model: 1 call, no tokens reported, no price known"
     )
+
+
+def test_a_priced_model_whose_calls_reported_no_tokens_has_no_price_not_zero() -> None:
+    records: list[ModelUsage] = []
+    add_usage(records, "openai/gpt-4.1", 0, 0)  # A server that sent no usage.
+    assert usage_line(ModelCosts().priced(records)) == (
+        "Usage: openai/gpt-4.1: 1 call, no tokens reported, no price known"
+    )

@@ -88,6 +88,9 @@ class ModelCosts:
             return PricedUsage(**counts, cost_usd=None, pricing=NO_PRICE_KNOWN)
         if self.is_local(name):
             return PricedUsage(**counts, cost_usd=0.0, pricing=LOCAL)
+        if record.calls and record.unreported_calls == record.calls:
+            # No token was counted: $0 would be a guess.
+            return PricedUsage(**counts, cost_usd=None, pricing=NO_PRICE_KNOWN)
         cost = litellm_cost(name.removeprefix("litellm/"), tokens_in, tokens_out)
         pricing = NO_PRICE_KNOWN if cost is None else PRICED
         return PricedUsage(**counts, cost_usd=cost, pricing=pricing)

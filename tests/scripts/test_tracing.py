@@ -46,6 +46,19 @@ STARTERS = {
 }
 
 
+def traced_environment(
+    temporal_address: str, ollama: FakeOllama, receiver: OtlpReceiver, **extra: str
+) -> dict[str, str]:
+    """A script's environment on the fake Ollama, its traces sent to `receiver`."""
+    return script_environment(
+        TEMPORAL_ADDRESS=temporal_address,
+        OLLAMA_HOST=ollama.url,
+        OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
+        OTEL_BSP_SCHEDULE_DELAY="100",  # Export within 0.1 s, not the default 5 s.
+        **extra,
+    )
+
+
 def by_trace(spans: list[ReceivedSpan]) -> dict[str, list[ReceivedSpan]]:
     traces: dict[str, list[ReceivedSpan]] = defaultdict(list)
     for span in spans:
@@ -113,12 +126,11 @@ async def test_each_run_is_one_trace_with_its_model_calls_tokens_and_tool_and_no
         ollama_native.answer_quoting_tool_result(),
     ]
     with OtlpReceiver() as receiver, FakeOllama(steps * len(STARTERS)) as ollama:
-        environment = script_environment(
-            TEMPORAL_ADDRESS=dev_server_address,
-            OLLAMA_HOST=ollama.url,
-            OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
+        environment = traced_environment(
+            dev_server_address,
+            ollama,
+            receiver,
             OTEL_SERVICE_NAME="traced-worker",
-            OTEL_BSP_SCHEDULE_DELAY="100",  # Export within 0.1 s, not the default 5 s.
         )
         workflow_ids = {}
         with running_worker(
@@ -245,12 +257,7 @@ def spans_of_a_run_whose_worker_was_killed_mid_call(
         ollama_native.answer_quoting_tool_result(),
     ]
     with OtlpReceiver() as receiver, FakeOllama(steps) as ollama:
-        environment = script_environment(
-            TEMPORAL_ADDRESS=dev_server_address,
-            OLLAMA_HOST=ollama.url,
-            OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
-            OTEL_BSP_SCHEDULE_DELAY="100",
-        )
+        environment = traced_environment(dev_server_address, ollama, receiver)
         with a_worker_killed_mid_call(
             "run_multi_provider_workflow.py",
             WORKER_ARGUMENTS,
@@ -310,12 +317,7 @@ def spans_of_a_fleets_run(
     ]
     queue = "tracing-test-model-calls"
     with OtlpReceiver() as receiver, FakeOllama(steps) as ollama:
-        environment = script_environment(
-            TEMPORAL_ADDRESS=dev_server_address,
-            OLLAMA_HOST=ollama.url,
-            OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
-            OTEL_BSP_SCHEDULE_DELAY="100",
-        )
+        environment = traced_environment(dev_server_address, ollama, receiver)
         (tmp_path / "model-calls").mkdir()
         with (
             running_worker(
@@ -385,13 +387,12 @@ def test_a_handoff_is_a_span_and_each_agents_model_calls_carry_their_own_model_a
             ]
         ) as anthropic,
     ):
-        environment = script_environment(
-            TEMPORAL_ADDRESS=dev_server_address,
-            OLLAMA_HOST=ollama.url,
+        environment = traced_environment(
+            dev_server_address,
+            ollama,
+            receiver,
             ANTHROPIC_API_KEY="sk-ant-test-key",
             ANTHROPIC_BASE_URL=anthropic.url,
-            OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
-            OTEL_BSP_SCHEDULE_DELAY="100",
         )
         with running_worker(
             "run_multi_provider_worker.py", environment=environment, tmp_path=tmp_path
@@ -443,12 +444,11 @@ def test_an_mcp_tool_call_and_its_server_call_are_spans_of_the_runs_trace(
         FakeOllama(steps) as ollama,
         WeatherMcpServer(tmp_path) as weather,
     ):
-        environment = script_environment(
-            TEMPORAL_ADDRESS=dev_server_address,
-            OLLAMA_HOST=ollama.url,
+        environment = traced_environment(
+            dev_server_address,
+            ollama,
+            receiver,
             WEATHER_MCP_URL=weather.url,
-            OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
-            OTEL_BSP_SCHEDULE_DELAY="100",
         )
         with running_worker(
             "run_multi_provider_worker.py", environment=environment, tmp_path=tmp_path
@@ -485,12 +485,7 @@ def test_an_approvals_run_is_one_trace_with_its_wait_and_both_halves(
         ollama_native.answer_quoting_tool_result(),
     ]
     with OtlpReceiver() as receiver, FakeOllama(steps) as ollama:
-        environment = script_environment(
-            TEMPORAL_ADDRESS=dev_server_address,
-            OLLAMA_HOST=ollama.url,
-            OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
-            OTEL_BSP_SCHEDULE_DELAY="100",
-        )
+        environment = traced_environment(dev_server_address, ollama, receiver)
         with (
             running_worker(
                 "run_multi_provider_worker.py", environment=environment, tmp_path=tmp_path
@@ -550,12 +545,7 @@ async def test_a_chat_reply_is_one_trace_with_its_summary_across_continue_as_new
     ]
     second = [ollama_native.answer("Asked about the weather in Tokyo: sunny."), *first]
     with OtlpReceiver() as receiver, FakeOllama(first + second) as ollama:
-        environment = script_environment(
-            TEMPORAL_ADDRESS=dev_server_address,
-            OLLAMA_HOST=ollama.url,
-            OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
-            OTEL_BSP_SCHEDULE_DELAY="100",
-        )
+        environment = traced_environment(dev_server_address, ollama, receiver)
         with running_worker(
             "run_multi_provider_worker.py", environment=environment, tmp_path=tmp_path
         ):
